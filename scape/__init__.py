@@ -1,0 +1,1 @@
+"""SCAPE: cross-border public-order platform."""

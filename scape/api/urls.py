@@ -1,0 +1,12 @@
+"""The v1 API root: each app's api/urls.py, plus the OpenAPI schema and docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/", include("scape.directory.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,96 @@
+"""Writes of core records: share grants and user preferences."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scape.core import audit
+from scape.core.access import access_object, actor_of
+from scape.core.choices import Action
+from scape.core.models import Grant
+
+
+@transaction.atomic
+def do_share_record(
+    obj: models.Model,
+    *,
+    grantee: Any,
+    purpose: str,
+    expires_at: datetime,
+    allow_download: bool = False,
+    actor: Any,
+) -> Grant:
+    """Share `obj` with the grantee organization until `expires_at`, for a purpose."""
+    access_object(type(obj), actor, obj.pk, Action.SHARE)
+    owner_id = obj.organization_id  # type: ignore[attr-defined]
+    purpose = (purpose or "").strip()
+    errors: dict[str, str] = {}
+    if grantee is None or grantee.pk == owner_id:
+        errors["grantee"] = _("Choose a partner organization other than the owner.")
+    if not purpose:
+        errors["purpose"] = _("Say why the record is shared.")
+    if expires_at <= timezone.now():
+        errors["expires_at"] = _("The expiry must be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    grant = Grant.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        owner_id=owner_id,
+        grantee=grantee,
+        purpose=purpose,
+        allow_download=allow_download,
+        expires_at=expires_at,
+        granted_by=actor,
+    )
+    audit.record(
+        "core.shared",
+        obj=obj,
+        actor=actor,
+        reason=purpose,
+        recipient=grantee.code,
+        details={
+            "grant": grant.pk,
+            "expires_at": expires_at.isoformat(),
+            "allow_download": allow_download,
+        },
+    )
+    return grant
+
+
+@transaction.atomic
+def do_revoke_grant(grant: Grant, *, actor: Any) -> Grant:
+    """Revoke a share grant at once."""
+    obj = grant.content_type.get_object_for_this_type(pk=grant.object_id)
+    access_object(type(obj), actor, obj.pk, Action.SHARE)
+    if grant.revoked_at is not None:
+        return grant
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = actor
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    audit.record(
+        "core.share_revoked",
+        obj=obj,
+        actor=actor,
+        recipient=grant.grantee.code,
+        details={"grant": grant.pk},
+    )
+    return grant
+
+
+def do_set_language(user: Any, language: str) -> None:
+    """Remember the interface language the user chose."""
+    if language not in dict(settings.LANGUAGES) or not actor_of(user).roles:
+        return
+    person = user.person
+    if person.ui_language != language:
+        person.ui_language = language
+        person.save(update_fields=["ui_language", "updated_at"])

@@ -1,0 +1,130 @@
+"""Append events to the audit hash chain and verify it.
+
+Each event stores the SHA-256 of the event before it. Appending takes a lock
+(an advisory transaction lock on PostgreSQL; SQLite serialises writers with
+IMMEDIATE transactions) so that two writers can never chain onto the same
+previous event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from scape.core import context
+from scape.core.access import actor_of
+from scape.core.choices import Outcome
+from scape.core.models import GENESIS_HASH, AuditEvent
+
+# Arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
+_PG_LOCK_KEY = 0x5CA9E_A0D17
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+
+
+def record(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    object_repr: str = "",
+    actor: Any = None,
+    outcome: str = Outcome.SUCCESS,
+    reason: str = "",
+    recipient: str = "",
+    details: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    """Append one event to the audit chain and return it.
+
+    The actor, IP and request id default to those of the current request or
+    command (see scape.core.context). Runs inside the caller's transaction, so
+    an action that rolls back leaves no event behind.
+    """
+    ctx = context.current()
+    if actor is None and ctx is not None:
+        actor = ctx.actor
+    if ip is None and ctx is not None:
+        ip = ctx.ip
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    subject_org = ""
+    if obj is not None:
+        owner = getattr(obj, "organization", None)
+        subject_org = getattr(owner, "code", "") or ""
+    who = actor_of(actor)
+    username = ""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        username = actor.get_username()
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        event = AuditEvent(
+            time=timezone.now(),
+            actor_id=who.user_id,
+            actor_username=username,
+            actor_org=who.organization_code,
+            subject_org=subject_org,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id) if object_id != "" else "",
+            object_repr=object_repr[:200],
+            outcome=outcome,
+            ip=ip,
+            request_id=ctx.request_id if ctx else "",
+            reason=reason,
+            recipient=recipient[:200],
+            details=details or {},
+            prev_hash=last or GENESIS_HASH,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+    return event
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first place where the chain does not hold."""
+
+    event_id: int
+    problem: str
+
+
+def iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
+    last_id = 0
+    while True:
+        chunk = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        if not chunk:
+            return
+        yield from chunk
+        last_id = chunk[-1].pk
+
+
+def verify() -> tuple[int, Break | None]:
+    """Walk the chain; return the number of events checked and the first break."""
+    prev = GENESIS_HASH
+    count = 0
+    for event in iter_events():
+        count += 1
+        if event.prev_hash != prev:
+            return count, Break(event.pk, "previous-hash link broken (event removed or inserted)")
+        if event.compute_hash() != event.hash:
+            return count, Break(event.pk, "content does not match its hash (event altered)")
+        prev = event.hash
+    return count, None
+
+
+def head() -> str:
+    """Return the hash of the newest event (anchor it outside the database)."""
+    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH

@@ -1,0 +1,24 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from scape.core.access import actor_of
+from scape.core.choices import Role
+
+
+def scape(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    actor = actor_of(user)
+    return {
+        "SCAPE_LANGUAGES": settings.LANGUAGES,
+        "scape_actor": actor,
+        "scape_is_auditor": Role.AUDITOR in actor.roles,
+        "scape_is_admin": bool(
+            user is not None and getattr(user, "is_staff", False) and user.is_active
+        ),
+    }

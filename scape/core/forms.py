@@ -1,0 +1,72 @@
+"""Forms of the core pages: second factor, audit-log filters, sharing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from scape.core.choices import Outcome
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError(_("The code has digits only."))
+        return token
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
+    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices]
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
+class ShareForm(forms.Form):
+    # The view sets the queryset: the partners other than the record's owner.
+    grantee: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Share with"), queryset=ContentType.objects.none()
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Expires"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    allow_download = forms.BooleanField(label=_("May download"), required=False)
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grantee"].queryset = organizations  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("expires_at", timezone.now() + timedelta(days=30))

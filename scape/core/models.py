@@ -1,0 +1,224 @@
+"""Core models: the audit chain, access grants, background jobs, worker heartbeat.
+
+Core holds no domain models. It names the organization model by string
+("directory.Organization") and never imports it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from scape.core.choices import JobStatus, Outcome
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditImmutableError(Exception):
+    """Raised when code tries to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditImmutableError("audit events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError("audit events are append-only")
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit log, chained to the previous by SHA-256."""
+
+    time = models.DateTimeField(_("time"), db_index=True)
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, db_index=True)
+    actor_username = models.CharField(_("actor"), max_length=150, blank=True)
+    actor_org = models.CharField(_("actor's organization"), max_length=32, blank=True)
+    subject_org = models.CharField(
+        _("owning organization"), max_length=32, blank=True, db_index=True
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    recipient = models.CharField(_("recipient"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AuditImmutableError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError("audit events are append-only")
+
+    def canonical(self) -> bytes:
+        """Return the bytes the hash covers: every field but the id and the hash.
+
+        The id is left out so that the hash is known before the single INSERT
+        (the database refuses any later UPDATE); order is fixed by prev_hash.
+        """
+        payload = {
+            "time": self.time.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "actor_username": self.actor_username,
+            "actor_org": self.actor_org,
+            "subject_org": self.subject_org,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "outcome": self.outcome,
+            "ip": self.ip,
+            "request_id": self.request_id,
+            "reason": self.reason,
+            "recipient": self.recipient,
+            "details": self.details,
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+    def compute_hash(self) -> str:
+        """Return the SHA-256 of this event's canonical form."""
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def active(self, at: Any = None) -> GrantQuerySet:
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=at)
+
+    def for_model(self, model: type[models.Model]) -> GrantQuerySet:
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+class Grant(models.Model):
+    """Share one record with another organization, for a purpose, until an expiry."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    owner = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        related_name="grants_given",
+        verbose_name=_("owning organization"),
+    )
+    grantee = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        related_name="grants_received",
+        verbose_name=_("shared with"),
+    )
+    purpose = models.TextField(_("purpose"))
+    allow_download = models.BooleanField(_("may download"), default=False)
+    expires_at = models.DateTimeField(_("expires"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("share grant")
+        verbose_name_plural = _("share grants")
+        indexes = [models.Index(fields=["content_type", "grantee", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model}:{self.object_id} → {self.grantee_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Job(models.Model):
+    """Progress of one piece of long work, shown by pages and the command line."""
+
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.FloatField(_("progress"), default=0.0)
+    message = models.TextField(_("message"), blank=True)
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("organization"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    task_result_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
+
+
+class WorkerHeartbeat(models.Model):
+    """Last sign of life of one background worker, for /healthz."""
+
+    worker_id = models.CharField(max_length=128, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.worker_id

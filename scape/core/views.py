@@ -1,0 +1,326 @@
+"""Core pages: login with a second factor, home, profile, audit log, health."""
+
+from __future__ import annotations
+
+import base64
+import csv
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from scape.core import audit
+from scape.core.access import actor_of
+from scape.core.actions import do_set_language
+from scape.core.choices import Outcome, Role
+from scape.core.forms import AuditFilterForm, TokenForm
+from scape.core.models import AuditEvent, WorkerHeartbeat
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+class LoginView(auth_views.LoginView):
+    """Step one: username and password (django-axes counts failures)."""
+
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+def _throttled_message() -> str:
+    return _("Too many wrong codes in a row. Wait a few seconds and try again.")
+
+
+@never_cache
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Step two: the code from the user's authenticator app."""
+    user: Any = request.user
+    if not user_has_device(user):
+        return redirect("core:otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
+        if not any(d.verify_is_allowed()[0] for d in devices):
+            form.add_error("token", _throttled_message())
+            return render(
+                request, "core/otp_verify.html", {"form": form, "next": _next_url(request)}
+            )
+        for device in devices:
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                audit.record("auth.2fa_verified", obj=user, actor=user)
+                return redirect(_next_url(request))
+        audit.record("auth.2fa_failed", obj=user, actor=user, outcome=Outcome.FAILURE)
+        form.add_error("token", _("That code is not valid. Try the newest code."))
+    return render(request, "core/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: show its QR code and confirm one code."""
+    user: Any = request.user
+    if user_has_device(user):
+        return redirect("core:otp_verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not device.verify_is_allowed()[0]:
+        form.add_error("token", _throttled_message())
+    elif request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            messages.success(request, _("Two-factor login is set up."))
+            return redirect(_next_url(request))
+        form.add_error("token", _("That code is not valid. Check the time on your phone."))
+    qr = segno.make(device.config_url, error="m")
+    qr_svg = base64.b64encode(qr.svg_inline(scale=5).encode()).decode()
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "core/otp_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret, "next": _next_url(request)},
+    )
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page for the user's organization."""
+    from scape.directory.queries import get_partner_organizations
+
+    person = getattr(request.user, "person", None)
+    actor = actor_of(request.user)
+    context = {
+        "person": person,
+        "organization": person.organization if person else None,
+        "roles": person.role_labels() if person else [],
+        "partners": get_partner_organizations(request.user),
+        "can_read_audit": actor.has_any({Role.AUDITOR}),
+    }
+    return render(request, "core/home.html", context)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language and remember it on the user's profile."""
+    response = django_set_language(request)
+    if request.user.is_authenticated:
+        do_set_language(request.user, request.POST.get("language", ""))
+    return response
+
+
+@never_cache
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's own profile: language, second factor, API token."""
+    user: Any = request.user
+    token = Token.objects.filter(user=user).first()
+    if request.method == "POST" and request.POST.get("op") == "rotate_token":
+        with transaction.atomic():
+            Token.objects.filter(user=user).delete()
+            token = Token.objects.create(user=user)
+            audit.record("auth.api_token_created", obj=user)
+        messages.success(request, _("A new API token was created; the old one no longer works."))
+        return render(request, "core/profile.html", {"token": token, "show_token": True})
+    return render(request, "core/profile.html", {"token": token, "show_token": False})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+    success_url = "/profile/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+def _audit_queryset(request: HttpRequest) -> Any:
+    actor = actor_of(request.user)
+    if not actor.has_any({Role.AUDITOR}):
+        raise PermissionDenied
+    events = AuditEvent.objects.all()
+    if Role.SYS_ADMIN not in actor.roles:
+        from django.db.models import Q
+
+        code = actor.organization_code
+        events = events.filter(Q(actor_org=code) | Q(subject_org=code))
+    return events
+
+
+def _filtered(events: Any, form: AuditFilterForm) -> Any:
+    data = form.cleaned_data
+    if data.get("actor"):
+        events = events.filter(actor_username__icontains=data["actor"])
+    for field in ("action", "object_type"):
+        if data.get(field):
+            events = events.filter(**{f"{field}__icontains": data[field]})
+    if data.get("object_id"):
+        events = events.filter(object_id=data["object_id"])
+    if data.get("outcome"):
+        events = events.filter(outcome=data["outcome"])
+    if data.get("date_from"):
+        events = events.filter(time__date__gte=data["date_from"])
+    if data.get("date_to"):
+        events = events.filter(time__date__lte=data["date_to"])
+    return events
+
+
+@never_cache
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """List and filter audit events (auditors); every read is itself recorded."""
+    events = _audit_queryset(request)
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        events = _filtered(events, form)
+    page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
+    audit.record(
+        "audit.read",
+        object_type="core.auditevent",
+        details={"filters": {k: v for k, v in request.GET.items() if v}},
+    )
+    return render(request, "core/audit_log.html", {"form": form, "page": page})
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@never_cache
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """Export the filtered audit events as CSV."""
+    events = _audit_queryset(request)
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(
+            "; ".join(str(e) for errs in form.errors.values() for e in errs),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    if form.is_bound:
+        events = _filtered(events, form)
+    audit.record(
+        "audit.exported",
+        object_type="core.auditevent",
+        details={"filters": {k: v for k, v in request.GET.items() if v}},
+    )
+    columns = [
+        "id", "time", "actor_username", "actor_org", "subject_org", "action", "object_type",
+        "object_id", "object_repr", "outcome", "ip", "request_id", "reason", "recipient",
+        "prev_hash", "hash",
+    ]  # fmt: skip
+    writer = csv.writer(_Echo())
+
+    def rows() -> Any:
+        yield writer.writerow(columns)
+        for event in events.order_by("id").iterator(chunk_size=2000):
+            yield writer.writerow([_csv_safe(getattr(event, c)) for c in columns])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="scape-audit.csv"'
+    return response
+
+
+def _csv_safe(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with these is run as a formula by spreadsheet programs.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Report whether the database, the file storage and a worker are alive."""
+    report: dict[str, Any] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        report["database"] = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:
+        healthy = False
+        report["database"] = {"ok": False, "error": exc.__class__.__name__}
+    try:
+        name = default_storage.save("healthz/probe.txt", ContentFile(b"ok"))
+        default_storage.delete(name)
+        report["storage"] = {"ok": True}
+    except Exception as exc:
+        healthy = False
+        report["storage"] = {"ok": False, "error": exc.__class__.__name__}
+    try:
+        latest = WorkerHeartbeat.objects.order_by("-seen_at").first()
+    except Exception:
+        latest = None
+    if latest is None:
+        report["worker"] = {"ok": False, "last_seen_s": None}
+    else:
+        age = (timezone.now() - latest.seen_at).total_seconds()
+        limit = 3 * settings.SCAPE_WORKER_HEARTBEAT_SECONDS
+        report["worker"] = {"ok": age <= limit, "last_seen_s": round(age, 1)}
+    report["ok"] = healthy
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Explain a rejected form in the user's language instead of Django's page."""
+    message = _("The form expired or came from another site. Reload the page and try again.")
+    return render(request, "core/error.html", {"message": message}, status=403)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"message": _("You are not allowed to do this.")},
+        status=403,
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"message": _("This page does not exist, or you may not see it.")},
+        status=404,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"message": _("Something went wrong on our side. The error was logged.")},
+        status=500,
+    )

@@ -1,0 +1,139 @@
+"""Every write to the directory: people, roles, organizations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from scape.core import audit
+from scape.core.access import access_object, forget_actor
+from scape.core.choices import Action, Role
+from scape.directory.models import Organization, Person, RoleAssignment
+
+User = get_user_model()
+
+PERSON_FIELDS = (
+    "unit",
+    "position",
+    "badge_number",
+    "languages",
+    "phone",
+    "radio_call_sign",
+    "gender",
+)
+USER_FIELDS = ("first_name", "last_name", "email")
+
+
+@transaction.atomic
+def do_create_person(
+    *,
+    organization: Organization,
+    username: str,
+    first_name: str,
+    last_name: str,
+    roles: Iterable[str],
+    password: str | None = None,
+    email: str = "",
+    actor: Any = None,
+    **profile: Any,
+) -> Person:
+    """Create a user account with its person profile and roles."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    person = Person.objects.create(user=user, organization=organization, **profile)
+    for role in set(roles):
+        RoleAssignment.objects.create(person=person, role=Role(role), granted_by=actor)
+    audit.record(
+        "directory.person_created", obj=person, actor=actor, details={"roles": sorted(roles)}
+    )
+    return person
+
+
+@transaction.atomic
+def do_update_person(person: Person, *, actor: Any, **changes: Any) -> Person:
+    """Change a person's profile and account details; record what changed."""
+    access_object(Person, actor, person.pk, Action.CHANGE)
+    changed: dict[str, Any] = {}
+    for field in PERSON_FIELDS:
+        if field in changes and getattr(person, field) != changes[field]:
+            setattr(person, field, changes[field])
+            changed[field] = str(changes[field])
+    user_changed = []
+    for field in USER_FIELDS:
+        if field in changes and getattr(person.user, field) != changes[field]:
+            setattr(person.user, field, changes[field])
+            user_changed.append(field)
+            changed[field] = str(changes[field])
+    if not changed:
+        return person
+    person.save()
+    if user_changed:
+        person.user.save(update_fields=user_changed)
+    audit.record("directory.person_changed", obj=person, actor=actor, details=changed)
+    return person
+
+
+@transaction.atomic
+def do_set_roles(person: Person, roles: Iterable[str], *, actor: Any) -> None:
+    """Give the person exactly these roles (each change is audited by a receiver)."""
+    access_object(Person, actor, person.pk, Action.CHANGE)
+    wanted = {Role(r) for r in roles}
+    promotes = Role.SYS_ADMIN in wanted and Role.SYS_ADMIN not in person.role_codes()
+    if promotes and not (
+        getattr(actor, "is_superuser", False) or Role.SYS_ADMIN in _roles_of(actor)
+    ):
+        raise ValidationError(
+            {"roles": _("Only a system administrator can make a system administrator.")}
+        )
+    current = {ra.role: ra for ra in person.role_assignments.all()}
+    for role, assignment in current.items():
+        if role not in wanted:
+            assignment.delete()
+    for role in wanted - set(current):
+        RoleAssignment.objects.create(person=person, role=role, granted_by=actor)
+    forget_actor(person.user)
+
+
+def _roles_of(user: Any) -> list[str]:
+    person = getattr(user, "person", None)
+    return person.role_codes() if person else []
+
+
+@transaction.atomic
+def do_deactivate_person(person: Person, *, actor: Any) -> Person:
+    """Deactivate a person: they can no longer log in; their records stay."""
+    access_object(Person, actor, person.pk, Action.DELETE)
+    if person.user_id == getattr(actor, "pk", None):
+        raise ValidationError(_("You cannot deactivate your own account."))
+    person.is_active = False
+    person.save(update_fields=["is_active", "updated_at"])
+    person.user.is_active = False
+    person.user.save(update_fields=["is_active"])
+    audit.record("directory.person_deactivated", obj=person, actor=actor)
+    return person
+
+
+@transaction.atomic
+def do_update_organization(org: Organization, *, actor: Any, **changes: Any) -> Organization:
+    """Change an organization's contact details and settings."""
+    access_object(Organization, actor, org.pk, Action.CHANGE)
+    changed = {}
+    for field, value in changes.items():
+        if getattr(org, field) != value:
+            setattr(org, field, value)
+            changed[field] = str(value)
+    if changed:
+        org.save()
+        audit.record("directory.organization_changed", obj=org, actor=actor, details=changed)
+    return org

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from scape.core.choices import Role
+from scape.directory.choices import Gender, SpokenLanguage
+from scape.directory.models import Organization, Person
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id", "code", "name", "name_lt", "name_lv", "name_en", "short_name", "country",
+            "kind", "street", "postal_code", "city", "phone", "email", "website",
+            "requires_two_factor_for_all", "is_active",
+        ]  # fmt: skip
+        read_only_fields = ["id", "code", "country", "kind", "is_active"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    first_name = serializers.CharField(source="user.first_name", max_length=150)
+    last_name = serializers.CharField(source="user.last_name", max_length=150)
+    email = serializers.EmailField(source="user.email", required=False, allow_blank=True)
+    organization: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=SpokenLanguage.choices), required=False
+    )
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), source="role_codes", required=False
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "id", "username", "first_name", "last_name", "email", "organization", "unit",
+            "position", "badge_number", "languages", "phone", "radio_call_sign", "gender",
+            "roles", "is_active",
+        ]  # fmt: skip
+        read_only_fields = ["id", "username", "organization", "is_active"]
+
+    def validate_phone(self, value: str) -> str:
+        import re
+
+        if value and not re.fullmatch(r"\+?[0-9 ()-]{5,40}", value):
+            from django.utils.translation import gettext as _
+
+            raise serializers.ValidationError(
+                _("Enter a phone number: digits, spaces and an optional +.")
+            )
+        return value
+
+    def flat_changes(self) -> dict[str, Any]:
+        """Return the validated data flattened into action keyword arguments."""
+        data = dict(self.validated_data)
+        data.update(data.pop("user", {}))
+        return data
+
+
+class PersonCreateSerializer(PersonSerializer):
+    username = serializers.RegexField(r"^[\w.@+-]{3,150}$", max_length=150, source="user.username")
+    organization = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organization.objects.all()
+    )
+
+    class Meta(PersonSerializer.Meta):
+        read_only_fields = ["id", "is_active"]

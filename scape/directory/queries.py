@@ -1,0 +1,35 @@
+"""Reads of the directory through the access door."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from scape.core.access import access_object
+from scape.core.choices import Action
+from scape.directory.models import Organization, Person
+
+
+def access_person(user: Any, pk: Any, action: str = Action.VIEW) -> Person:
+    """Return the person for `action`, or raise Http404/PermissionDenied."""
+    return access_object(Person, user, pk, action)
+
+
+def access_organization(user: Any, pk: Any, action: str = Action.VIEW) -> Organization:
+    """Return the organization for `action`, or raise Http404/PermissionDenied."""
+    return access_object(Organization, user, pk, action)
+
+
+def get_people(user: Any) -> QuerySet[Person]:
+    """Return the people `user` may see, ready for a list page."""
+    return (
+        Person.objects.restrict(user, Action.VIEW)
+        .select_related("user", "organization", "unit")
+        .prefetch_related("role_assignments")
+    )
+
+
+def get_partner_organizations(user: Any) -> QuerySet[Organization]:
+    """Return the active organizations `user` may see."""
+    return Organization.objects.restrict(user, Action.VIEW).filter(is_active=True)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from scape.directory import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("people/", views.people, name="people"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/share/", views.person_share, name="person_share"),
+    path("people/<int:pk>/share/<int:grant_pk>/revoke/", views.grant_revoke, name="grant_revoke"),
+    path("organizations/", views.organizations, name="organizations"),
+    path("organizations/<int:pk>/", views.organization, name="organization"),
+]

@@ -1,0 +1,170 @@
+"""Directory pages: people and organizations, through the access door."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from scape.core.access import can
+from scape.core.actions import do_revoke_grant, do_share_record
+from scape.core.choices import Action
+from scape.core.forms import ShareForm
+from scape.core.models import Grant
+from scape.directory.actions import do_deactivate_person, do_set_roles, do_update_person
+from scape.directory.forms import PeopleFilterForm, PersonForm
+from scape.directory.models import Organization, Person
+from scape.directory.queries import (
+    access_organization,
+    access_person,
+    get_partner_organizations,
+    get_people,
+)
+
+
+@require_GET
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    """List the people the user may see."""
+    qs = get_people(request.user)
+    form = PeopleFilterForm(
+        request.GET or None, organizations=get_partner_organizations(request.user)
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            term = data["q"]
+            qs = qs.filter(
+                Q(user__first_name__icontains=term)
+                | Q(user__last_name__icontains=term)
+                | Q(user__username__icontains=term)
+                | Q(badge_number__icontains=term)
+            )
+        if data.get("organization"):
+            qs = qs.filter(organization=data["organization"])
+        if data.get("role"):
+            qs = qs.filter(role_assignments__role=data["role"])
+    page = Paginator(qs.distinct(), 50).get_page(request.GET.get("page"))
+    return render(request, "directory/people.html", {"page": page, "form": form})
+
+
+@require_GET
+@login_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one person, with the grants that share their record."""
+    obj = access_person(request.user, pk)
+    can_share = can(request.user, Action.SHARE, obj)
+    grants = (
+        Grant.objects.filter(
+            content_type=ContentType.objects.get_for_model(Person), object_id=obj.pk
+        ).select_related("grantee", "granted_by")
+        if can_share
+        else Grant.objects.none()
+    )
+    context = {
+        "person": obj,
+        "shared": obj.organization_id
+        != getattr(getattr(request.user, "person", None), "organization_id", None),
+        "can_change": can(request.user, Action.CHANGE, obj),
+        "can_delete": can(request.user, Action.DELETE, obj),
+        "can_share": can_share,
+        "grants": grants,
+    }
+    return render(request, "directory/person.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a person's profile and roles."""
+    obj = access_person(request.user, pk, Action.CHANGE)
+    form = PersonForm(request.POST or None, person=obj)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        roles = data.pop("roles")
+        try:
+            do_update_person(obj, actor=request.user, **data)
+            do_set_roles(obj, roles, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(obj)
+    return render(request, "directory/person_edit.html", {"person": obj, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivate a person after confirmation."""
+    obj = access_person(request.user, pk, Action.DELETE)
+    if request.method == "POST":
+        try:
+            do_deactivate_person(obj, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(obj)
+        messages.success(request, _("The person was deactivated and can no longer log in."))
+        return redirect("directory:people")
+    return render(request, "directory/person_deactivate.html", {"person": obj})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share a person's record with a partner organization."""
+    obj = access_person(request.user, pk, Action.SHARE)
+    partners = Organization.objects.filter(is_active=True).exclude(pk=obj.organization_id)
+    form = ShareForm(request.POST or None, organizations=partners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_share_record(obj, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The record is now shared."))
+            return redirect(obj)
+    return render(request, "directory/person_share.html", {"person": obj, "form": form})
+
+
+@require_POST
+@login_required
+def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    """Revoke one share grant of a person's record."""
+    obj = access_person(request.user, pk, Action.SHARE)
+    grant = get_object_or_404(
+        Grant,
+        pk=grant_pk,
+        object_id=obj.pk,
+        content_type=ContentType.objects.get_for_model(Person),
+    )
+    do_revoke_grant(grant, actor=request.user)
+    messages.success(request, _("The share was revoked."))
+    return redirect(obj)
+
+
+@require_GET
+@login_required
+def organizations(request: HttpRequest) -> HttpResponse:
+    """List the partner organizations."""
+    return render(
+        request,
+        "directory/organizations.html",
+        {"organizations": get_partner_organizations(request.user)},
+    )
+
+
+@require_GET
+@login_required
+def organization(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one organization and its units."""
+    obj = access_organization(request.user, pk)
+    return render(request, "directory/organization.html", {"organization": obj})

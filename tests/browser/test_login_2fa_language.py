@@ -1,0 +1,68 @@
+"""A person logs in with a second factor and uses SCAPE in Latvian and English."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from scape.core.choices import Role
+from scape.core.testing import PASSWORD, make_org, make_person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _code_for(secret: str) -> str:
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{totp(key):06d}"
+
+
+def test_it_enrols_2fa_logs_in_and_switches_to_latvian_and_back(live_server, page):
+    org = make_org("liepaja-mp", country="LV", name_lv="Liepājas pilsētas pašvaldības policija")
+    person = make_person(org, [Role.OFFICER], username="edgars.vitols", first_name="Edgars")
+
+    page.goto(live_server.url + "/")
+    assert "/login/" in page.url
+    assert page.get_by_role("note").is_visible()  # the system-use notice
+    page.fill("#id_username", "edgars.vitols")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    # An officer can reach evidence: enrolment of an authenticator is required.
+    page.wait_for_url("**/login/setup/**")
+    assert page.locator("img.qr").is_visible()
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.fill("#id_token", _code_for(secret))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_role("heading", level=1).inner_text() == org.name_en
+    assert TOTPDevice.objects.get(user=person.user).confirmed
+
+    page.get_by_role("button", name="LV").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "lv"
+    assert page.get_by_role("heading", level=1).inner_text() == org.name_lv
+    assert page.get_by_role("link", name="Cilvēki").is_visible()  # "People"
+    person.refresh_from_db()
+    assert person.ui_language == "lv"
+
+    # The choice is remembered for the user: a new session opens in Latvian.
+    page.get_by_role("button", name="Iziet").click()  # "Log out"
+    page.fill("#id_username", "edgars.vitols")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Pieteikties").click()
+    page.wait_for_url("**/login/verify/**")
+    device = TOTPDevice.objects.get(user=person.user)
+    page.fill("#id_token", _code_for(base64.b32encode(device.bin_key).decode().rstrip("=")))
+    page.get_by_role("button", name="Pārbaudīt").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_role("link", name="Cilvēki").is_visible()
+
+    page.get_by_role("button", name="EN").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="People").is_visible()
+    page.get_by_role("link", name="People").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "People"

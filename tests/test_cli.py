@@ -23,7 +23,11 @@ def _run(args: list[str], env: dict[str, str], check: bool = True) -> subprocess
 @pytest.fixture
 def instance(tmp_path: Path) -> dict[str, str]:
     """An independent SCAPE instance: its own SQLite database and media folder."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(
         SCAPE_VAR_DIR=str(tmp_path / "var"),
         SCAPE_MEDIA_ROOT=str(tmp_path / "media"),

@@ -91,7 +91,7 @@ class TwoFactorRequiredMiddleware:
         ):
             if request.path_info.startswith("/api/"):
                 return JsonResponse(
-                    {"detail": _("Two-factor verification is required. Log in again.")},
+                    {"detail": _("Two-factor login is required. Log in again.")},
                     status=403,
                 )
             from django_otp import user_has_device

@@ -123,7 +123,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "person": person,
         "organization": person.organization if person else None,
         "roles": person.role_labels() if person else [],
-        "partners": get_partner_organizations(request.user),
+        "partners": get_partner_organizations(request.user).exclude(
+            pk=getattr(person, "organization_id", None)
+        ),
         "can_read_audit": actor.has_any({Role.AUDITOR}),
     }
     return render(request, "core/home.html", context)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Country(models.TextChoices):
@@ -7,7 +8,7 @@ class Country(models.TextChoices):
     LV = "LV", _("Latvia")
     EE = "EE", _("Estonia")
     PL = "PL", _("Poland")
-    OTHER = "XX", _("Other")
+    OTHER = "XX", pgettext_lazy("country", "Other")
 
 
 class OrganizationKind(models.TextChoices):

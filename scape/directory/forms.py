@@ -23,7 +23,9 @@ class PersonForm(forms.Form):
         label=_("Phone"),
         regex=r"^\+?[0-9 ()-]{5,40}$",
         required=False,
-        error_messages={"invalid": _("Enter a phone number: digits, spaces and an optional +.")},
+        error_messages={
+            "invalid": _("Enter a phone number: digits and spaces, optionally starting with +.")
+        },
     )
     radio_call_sign = forms.CharField(label=_("Radio call sign"), max_length=40, required=False)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)

@@ -54,7 +54,7 @@ class PersonSerializer(serializers.ModelSerializer):
             from django.utils.translation import gettext as _
 
             raise serializers.ValidationError(
-                _("Enter a phone number: digits, spaces and an optional +.")
+                _("Enter a phone number: digits and spaces, optionally starting with +.")
             )
         return value
 

@@ -124,7 +124,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "organization": person.organization if person else None,
         "roles": person.role_labels() if person else [],
         "partners": get_partner_organizations(request.user).exclude(
-            pk=getattr(person, "organization_id", None)
+            pk__in=[person.organization_id] if person else []
         ),
         "can_read_audit": actor.has_any({Role.AUDITOR}),
     }

@@ -15,6 +15,8 @@ from typing import Any
 
 import dj_database_url
 
+from scape.vault.s3 import evidence_storage_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SCAPE_VAR_DIR", BASE_DIR / "var"))
 
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "scape.core",
     "scape.directory",
+    "scape.vault",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +199,9 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT},
     },
+    # Evidence originals and derivatives: write-once, content-addressed; on an
+    # S3-compatible store when SCAPE_S3_BUCKET is set (see docs/storage.md).
+    "evidence": evidence_storage_config(MEDIA_ROOT / "evidence"),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -217,6 +223,10 @@ TASKS = {
     }
 }
 SCAPE_WORKER_HEARTBEAT_SECONDS = 10
+
+# Evidence vault
+SCAPE_MAX_EVIDENCE_BYTES = int(os.environ.get("SCAPE_MAX_EVIDENCE_BYTES", 64 * 1024**3))
+SCAPE_RECOVERY_DAYS = int(os.environ.get("SCAPE_RECOVERY_DAYS", 7))
 
 # Security
 SESSION_COOKIE_HTTPONLY = True

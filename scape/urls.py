@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/", include("scape.api.urls")),
+    path("vault/", include("scape.vault.urls")),
     path("", include("scape.directory.urls")),
     path("", include("scape.core.urls")),
 ]

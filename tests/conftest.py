@@ -48,6 +48,10 @@ def _media(settings: Any, tmp_path: Path) -> Path:
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": media},
         },
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media / "evidence"},
+        },
     }
     return media
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -92,6 +93,9 @@ class Policy:
     assigned: Callable[[Any], Q] | None = None
     assigned_actions: frozenset[str] = frozenset({Action.VIEW})
     org_field: str = "organization"
+    # (lookup, model label): records also reachable through a shared parent,
+    # e.g. ("cases", "vault.Case") for the items of a shared case.
+    shared_through: tuple[tuple[str, str], ...] = ()
 
     def q_for(self, model: type[models.Model], user: Any, action: str) -> Q | None:
         """Return the filter for what `user` may do `action` to; None means everything."""
@@ -112,6 +116,9 @@ class Policy:
             q |= self.assigned(user)
         if action in self.granted and actor.has_any(self.own.get(Action.VIEW, ())):
             q |= Q(pk__in=granted_ids(model, actor.organization_id, action))
+            for lookup, label in self.shared_through:
+                parent = apps.get_model(label)
+                q |= Q(**{f"{lookup}__in": granted_ids(parent, actor.organization_id, action)})
         return q
 
 

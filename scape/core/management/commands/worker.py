@@ -1,4 +1,4 @@
-"""`scape worker`: run background tasks and report a heartbeat for /healthz."""
+"""`scape worker`: run background tasks and periodic jobs; report a heartbeat for /healthz."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from scape.core import schedule
 from scape.core.models import WorkerHeartbeat
 
 
@@ -23,6 +24,9 @@ def _beat(worker_id: str, started: Any, stop: threading.Event) -> None:
     try:
         while not stop.is_set():
             close_old_connections()
+            # A failing periodic job is logged in its ScheduleState; the beat goes on.
+            with contextlib.suppress(Exception):
+                schedule.run_due()
             # A missed beat must never stop the worker.
             with contextlib.suppress(Exception):
                 WorkerHeartbeat.objects.update_or_create(

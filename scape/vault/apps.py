@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VaultConfig(AppConfig):
+    name = "scape.vault"
+    label = "vault"
+    verbose_name = _("Evidence vault")
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from scape.core import schedule
+        from scape.vault import jobs
+
+        schedule.register("vault.verify", timedelta(days=1), jobs.verify_all)
+        schedule.register("vault.retention", timedelta(hours=1), jobs.retention)
+        schedule.register("vault.uploads", timedelta(hours=1), jobs.expire_uploads)

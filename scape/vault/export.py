@@ -1,0 +1,186 @@
+"""Court export: a ZIP with the files, their hashes, custody histories and a README."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scape.core import audit
+from scape.core.access import access_object
+from scape.core.choices import Action
+from scape.vault import storage
+from scape.vault.choices import DerivativeKind, ItemStatus
+from scape.vault.custody import custody_csv, custody_pdf
+from scape.vault.models import Case, EvidenceItem
+
+CHUNK = 4 * 1024 * 1024
+
+
+def partial_read(handle: Any) -> Callable[[], bytes]:
+    """Return a function reading the next chunk of `handle` (for iter(..., b""))."""
+    return lambda: handle.read(CHUNK)
+
+
+def _safe_name(name: str) -> str:
+    cleaned = re.sub(r"[^\w.\-]+", "_", name, flags=re.UNICODE).strip("._")
+    return cleaned[:120] or "file"
+
+
+def _source(item: EvidenceItem, use_redacted: bool) -> tuple[str, str, str, int, str]:
+    """Return (storage key, sha256, role, size, name) of the file to export for the item."""
+    if use_redacted:
+        redacted = (
+            item.derivatives.filter(kind=DerivativeKind.REDACTED).order_by("-created_at").first()
+        )
+        if redacted is not None:
+            return redacted.storage_key, redacted.sha256, "redacted", redacted.size, redacted.name
+    assert item.blob is not None
+    return item.blob.storage_key, item.sha256, "original", item.size, item.original_name
+
+
+def build_export(
+    case: Case,
+    out: Path,
+    *,
+    actor: Any = None,
+    reason: str = "",
+    recipient: str = "",
+    use_redacted: bool = False,
+) -> str:
+    """Write the case's export ZIP to `out` atomically and return the ZIP's SHA-256."""
+    if actor is not None:
+        access_object(Case, actor, case.pk, Action.DOWNLOAD)
+    items = list(
+        case.items.exclude(status__in=[ItemStatus.DESTROYED]).select_related("blob", "organization")
+    )
+    files: list[dict[str, Any]] = []
+    partial = out.with_name(f".{out.name}.part-{os.getpid()}")
+    try:
+        with zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
+            for item in items:
+                key, expected, role, size, name = _source(item, use_redacted)
+                path = f"evidence/{item.pk}-{_safe_name(name)}"
+                digest = hashlib.sha256()
+                info = zipfile.ZipInfo(path, date_time=timezone.now().timetuple()[:6])
+                info.compress_type = zipfile.ZIP_STORED  # video is compressed already
+                with (
+                    storage.open_stored(key) as src,
+                    archive.open(info, "w", force_zip64=True) as dst,
+                ):
+                    for chunk in iter(partial_read(src), b""):
+                        digest.update(chunk)
+                        dst.write(chunk)
+                if digest.hexdigest() != expected:
+                    raise ValueError(
+                        _("Stored file of item %(id)s does not match its hash; export stopped.")
+                        % {"id": item.pk}
+                    )
+                files.append(
+                    {"path": path, "sha256": expected, "size": size, "item": item.pk, "role": role}
+                )
+                for suffix, content in (("csv", custody_csv(item)), ("pdf", custody_pdf(item))):
+                    cpath = f"custody/{item.pk}.{suffix}"
+                    archive.writestr(cpath, content, compress_type=zipfile.ZIP_DEFLATED)
+                    files.append(
+                        {
+                            "path": cpath,
+                            "sha256": hashlib.sha256(content).hexdigest(),
+                            "size": len(content),
+                            "item": item.pk,
+                            "role": "custody",
+                        }
+                    )
+            manifest = {
+                "format": "scape-court-export/1",
+                "case": {"reference": case.reference, "title": case.title},
+                "organization": case.organization.name,
+                "generated_at": timezone.now().isoformat(timespec="seconds"),
+                "generated_by": actor.get_username()
+                if getattr(actor, "is_authenticated", False)
+                else "",
+                "recipient": recipient,
+                "files": files,
+            }
+            archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+            archive.writestr("README.txt", _readme(case, len(items)))
+        with partial.open("rb") as handle:
+            zip_sha = hashlib.file_digest(handle, "sha256").hexdigest()
+        os.replace(partial, out)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        raise
+    for item in items:
+        audit.record(
+            "vault.exported",
+            obj=item,
+            actor=actor,
+            reason=reason,
+            recipient=recipient,
+            details={"case": case.reference, "zip_sha256": zip_sha},
+        )
+    return zip_sha
+
+
+def _readme(case: Case, count: int) -> str:
+    return _(
+        "SCAPE court export of case %(ref)s (%(title)s).\n\n"
+        "evidence/  %(count)s files exactly as stored (or their redacted copies)\n"
+        "custody/   the chain of custody of each item, as CSV and PDF\n"
+        "manifest.json  the SHA-256 of every file in this archive\n\n"
+        "To check the files: compute the SHA-256 of each file (for example with\n"
+        "`sha256sum`) and compare it with manifest.json, or run\n"
+        "`scape export verify FILE.zip`.\n"
+    ) % {"ref": case.reference, "title": case.title, "count": count}
+
+
+@dataclass
+class Problem:
+    path: str
+    what: str
+
+
+def verify_export(path: Path) -> list[Problem]:
+    """Check every file of an export against its manifest; return the problems found."""
+    problems: list[Problem] = []
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [Problem(str(path), f"not a readable ZIP: {exc}")]
+    with archive:
+        try:
+            manifest = json.loads(archive.read("manifest.json"))
+        except (KeyError, ValueError) as exc:
+            return [Problem("manifest.json", f"missing or unreadable: {exc}")]
+        listed = set()
+        for entry in manifest.get("files", []):
+            name = entry["path"]
+            listed.add(name)
+            try:
+                digest = hashlib.sha256()
+                with archive.open(name) as member:
+                    for chunk in iter(partial_read(member), b""):
+                        digest.update(chunk)
+            except KeyError:
+                problems.append(Problem(name, "missing from the archive"))
+                continue
+            except (zipfile.BadZipFile, OSError) as exc:
+                problems.append(Problem(name, f"unreadable: {exc}"))
+                continue
+            if digest.hexdigest() != entry["sha256"]:
+                problems.append(Problem(name, "SHA-256 does not match the manifest"))
+        for name in archive.namelist():
+            if name not in listed and name not in ("manifest.json", "README.txt"):
+                problems.append(Problem(name, "not listed in the manifest"))
+    return problems

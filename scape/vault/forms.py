@@ -1,0 +1,90 @@
+"""Forms of the vault pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from scape.vault.choices import CaseStatus, ItemStatus, MediaKind, SourceType
+from scape.vault.models import Case, Category
+
+
+class ItemFilterForm(forms.Form):
+    q = forms.CharField(label=_("File name"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", "—"), *ItemStatus.choices]
+    )
+    media_kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", "—"), *MediaKind.choices]
+    )
+    source_type = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", "—"), *SourceType.choices]
+    )
+    uncategorised = forms.BooleanField(label=_("Uncategorised only"), required=False)
+    shared = forms.BooleanField(label=_("Shared with us only"), required=False)
+
+
+class ReasonForm(forms.Form):
+    """The reason a person must give before viewing, streaming or downloading evidence."""
+
+    reason = forms.CharField(
+        label=_("Reason (recorded in the custody history)"),
+        min_length=5,
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"min_length": _("Give a reason of at least five characters.")},
+    )
+    recipient = forms.CharField(label=_("Recipient, if any"), required=False, max_length=200)
+
+
+class CategoryForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["category"]
+        field.queryset = Category.objects.filter(organization=organization)  # type: ignore[attr-defined]
+
+
+class HoldForm(forms.Form):
+    hold = forms.BooleanField(label=_("Legal hold"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=500, min_length=5)
+
+
+class CaseForm(forms.Form):
+    reference = forms.CharField(label=_("Reference"), max_length=60)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AddToCaseForm(forms.Form):
+    case = forms.ModelChoiceField(label=_("Case"), queryset=Case.objects.none())
+
+    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["case"]
+        field.queryset = Case.objects.filter(  # type: ignore[attr-defined]
+            organization=organization, status=CaseStatus.OPEN
+        )
+
+
+class ExternalLinkForm(forms.Form):
+    recipient = forms.CharField(label=_("Recipient (prosecutor, court)"), max_length=200)
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Expires"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    max_downloads = forms.IntegerField(
+        label=_("Maximum downloads"), min_value=1, max_value=100, initial=5
+    )
+    use_redacted = forms.BooleanField(
+        label=_("Redacted copies instead of originals"), required=False
+    )

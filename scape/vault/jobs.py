@@ -1,0 +1,38 @@
+"""The vault's periodic jobs (registered with scape.core.schedule in apps.py)."""
+
+from __future__ import annotations
+
+from scape.directory.models import Organization
+from scape.vault.actions import destroy_expired, do_propose_deletion, verify_item
+from scape.vault.choices import Integrity, ItemStatus
+from scape.vault.models import EvidenceItem
+
+
+def verify_all() -> str:
+    """Re-hash every stored original; failures are flagged on the item and audited."""
+    failed = checked = 0
+    for item in (
+        EvidenceItem.objects.exclude(status=ItemStatus.DESTROYED).select_related("blob").iterator()
+    ):
+        checked += 1
+        if verify_item(item) in (Integrity.MISMATCH, Integrity.MISSING):
+            failed += 1
+    return f"{checked} checked, {failed} failed"
+
+
+def retention() -> str:
+    """Destroy binned items past recovery; propose deletion lists for custodians."""
+    destroyed = len(destroy_expired())
+    proposed = sum(
+        1 for org in Organization.objects.filter(is_active=True) if do_propose_deletion(org)
+    )
+    return f"{destroyed} destroyed, {proposed} lists proposed"
+
+
+def expire_uploads() -> str:
+    """Remove abandoned resumable uploads and their partial files."""
+    try:
+        from scape.vault.uploads import expire_uploads as expire
+    except ImportError:
+        return "no resumable uploads module"
+    return str(expire())

@@ -1,0 +1,57 @@
+"""`scape export CASE_REF --out FILE.zip` and `scape export verify FILE.zip`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from scape.core.context import actor_context
+from scape.vault.export import build_export, verify_export
+from scape.vault.models import Case
+
+
+class Command(BaseCommand):
+    help = "Export a case for a court (ZIP with manifest and custody), or verify such a ZIP."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("target", help="case reference, or 'verify'")
+        parser.add_argument("zip", nargs="?", help="with 'verify': the ZIP to check")
+        parser.add_argument("--out", help="where to write the ZIP")
+        parser.add_argument("--org", help="organization code, when references repeat")
+        parser.add_argument("--redacted", action="store_true", help="redacted copies where made")
+        parser.add_argument(
+            "--reason", default="court export", help="recorded in the custody history"
+        )
+        parser.add_argument("--recipient", default="", help="who receives the export")
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        if o["target"] == "verify" and o["zip"]:
+            problems = verify_export(Path(o["zip"]))
+            for problem in problems:
+                self.stdout.write(f"BAD {problem.path}: {problem.what}")
+            if problems:
+                raise CommandError(f"{len(problems)} problems in {o['zip']}", returncode=1)
+            self.stdout.write(f"OK {o['zip']}: every file matches the manifest")
+            return
+        if not o["out"]:
+            raise CommandError("--out FILE.zip is required")
+        cases = Case.objects.filter(reference=o["target"])
+        if o["org"]:
+            cases = cases.filter(organization__code=o["org"])
+        if cases.count() != 1:
+            raise CommandError(
+                f"no case {o['target']!r}"
+                if not cases.exists()
+                else "several cases match: add --org"
+            )
+        with actor_context(None):
+            digest = build_export(
+                cases.get(),
+                Path(o["out"]),
+                reason=o["reason"],
+                recipient=o["recipient"],
+                use_redacted=o["redacted"],
+            )
+        self.stdout.write(f"{digest}  {o['out']}")

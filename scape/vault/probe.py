@@ -1,0 +1,111 @@
+"""What a file is: kind by name and signature, metadata from PyAV."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scape.vault.choices import MediaKind
+
+EXTENSIONS: dict[str, tuple[str, str]] = {
+    ".mp4": (MediaKind.VIDEO, "video/mp4"),
+    ".mov": (MediaKind.VIDEO, "video/quicktime"),
+    ".mkv": (MediaKind.VIDEO, "video/x-matroska"),
+    ".avi": (MediaKind.VIDEO, "video/x-msvideo"),
+    ".jpg": (MediaKind.IMAGE, "image/jpeg"),
+    ".jpeg": (MediaKind.IMAGE, "image/jpeg"),
+    ".png": (MediaKind.IMAGE, "image/png"),
+    ".dng": (MediaKind.IMAGE, "image/x-adobe-dng"),
+    ".wav": (MediaKind.AUDIO, "audio/wav"),
+    ".mp3": (MediaKind.AUDIO, "audio/mpeg"),
+    ".m4a": (MediaKind.AUDIO, "audio/mp4"),
+}
+SIDECARS = {".srt": "application/x-subrip", ".gpx": "application/gpx+xml"}
+
+
+def kind_of(name: str) -> tuple[str, str] | None:
+    """Return (media kind, content type) for an accepted evidence file name."""
+    return EXTENSIONS.get(Path(name).suffix.lower())
+
+
+def is_sidecar(name: str) -> bool:
+    return Path(name).suffix.lower() in SIDECARS
+
+
+def probe(path: str | Path | int, kind: str) -> tuple[dict[str, Any], str]:
+    """Return (metadata, problem); problem is the decoder's reason when unreadable."""
+    if kind == MediaKind.IMAGE:
+        return _probe_image(path)
+    import av
+
+    target = f"/proc/self/fd/{path}" if isinstance(path, int) else str(path)
+    try:
+        with av.open(target, "r", timeout=30) as container:
+            meta: dict[str, Any] = {"format": container.format.name}
+            if container.duration:
+                meta["duration_s"] = round(container.duration / 1_000_000, 3)
+            tags = dict(container.metadata or {})
+            created = tags.get("creation_time")
+            if created:
+                meta["creation_time"] = created
+            location = tags.get("location") or tags.get("com.apple.quicktime.location.ISO6709")
+            if location:
+                meta["gps"] = location
+            video = next(iter(container.streams.video), None)
+            audio = next(iter(container.streams.audio), None)
+            if kind == MediaKind.VIDEO and video is None:
+                return meta, "no video stream"
+            if video is not None:
+                rate = video.average_rate or video.guessed_rate
+                meta.update(
+                    codec=video.codec_context.name,
+                    width=video.codec_context.width,
+                    height=video.codec_context.height,
+                    fps=round(float(rate), 3) if rate else None,
+                    frames=video.frames or None,
+                )
+                # Decoding one frame proves the stream is readable, not just its header.
+                for _frame in container.decode(video=0):
+                    break
+                else:
+                    return meta, "no decodable video frame"
+            if audio is not None:
+                meta["audio_codec"] = audio.codec_context.name
+                meta["sample_rate"] = audio.codec_context.sample_rate
+            return meta, ""
+    except (av.error.FFmpegError, OSError, ValueError, IndexError) as exc:
+        return {}, str(exc) or exc.__class__.__name__
+
+
+def _probe_image(path: str | Path | int) -> tuple[dict[str, Any], str]:
+    from PIL import Image, UnidentifiedImageError
+
+    target = f"/proc/self/fd/{path}" if isinstance(path, int) else str(path)
+    try:
+        with Image.open(target) as image:
+            image.verify()
+        with Image.open(target) as image:
+            meta: dict[str, Any] = {"width": image.width, "height": image.height}
+            exif = image.getexif()
+            taken = exif.get(306)  # DateTime
+            if taken:
+                meta["creation_time"] = str(taken)
+            return meta, ""
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        return {}, str(exc) or exc.__class__.__name__
+
+
+def recorded_at(meta: dict[str, Any]) -> datetime | None:
+    """Return the recording time the file states, if any, as an aware UTC time."""
+    raw = meta.get("creation_time")
+    if not raw:
+        return None
+    for fmt in ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y:%m:%d %H:%M:%S"):
+        with contextlib.suppress(ValueError):
+            return datetime.strptime(str(raw), fmt).replace(tzinfo=UTC)
+    with contextlib.suppress(ValueError):
+        parsed = datetime.fromisoformat(str(raw))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None

@@ -1,0 +1,485 @@
+"""Vault pages: evidence lists, an item with its custody history."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from scape.core import audit
+from scape.core.access import actor_of, can
+from scape.core.actions import do_revoke_grant, do_share_record
+from scape.core.choices import Action, Role
+from scape.core.forms import ShareForm
+from scape.core.models import Grant
+from scape.directory.models import Organization
+from scape.vault import storage
+from scape.vault.actions import (
+    do_add_to_case,
+    do_confirm_deletion,
+    do_count_link_download,
+    do_create_case,
+    do_create_external_link,
+    do_propose_deletion,
+    do_restore_item,
+    do_revoke_link,
+    do_set_case_hold,
+    do_set_case_status,
+    do_set_category,
+    do_set_item_hold,
+    due_for_deletion,
+    find_link,
+)
+from scape.vault.choices import DeletionStatus, DerivativeKind, ItemStatus
+from scape.vault.custody import custody_csv, custody_pdf
+from scape.vault.export import build_export
+from scape.vault.forms import (
+    AddToCaseForm,
+    CaseForm,
+    CategoryForm,
+    ExternalLinkForm,
+    HoldForm,
+    ItemFilterForm,
+    ReasonForm,
+)
+from scape.vault.models import Case, DeletionList, EvidenceItem, ExternalLink
+from scape.vault.queries import access_case, access_item, custody_history, get_items
+
+CASE_OPENERS = frozenset({Role.OFFICER, Role.COORDINATOR, Role.CUSTODIAN, Role.ORG_ADMIN})
+
+
+@require_GET
+@login_required
+def item_list(request: HttpRequest) -> HttpResponse:
+    """List evidence the user may see: their organization's and what was shared with it."""
+    items = get_items(request.user)
+    form = ItemFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            items = items.filter(original_name__icontains=data["q"])
+        for field in ("status", "media_kind", "source_type"):
+            if data.get(field):
+                items = items.filter(**{field: data[field]})
+        if data.get("uncategorised"):
+            items = items.filter(category__isnull=True)
+        if data.get("shared"):
+            items = items.exclude(organization=actor_of(request.user).organization_id)
+    else:
+        items = items.exclude(status=ItemStatus.DESTROYED)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "my_org": actor_of(request.user).organization_id}
+    if actor_of(request.user).has_any(CASE_OPENERS):
+        context["upload_url"] = _upload_url()
+    return render(request, "vault/item_list.html", context)
+
+
+def _upload_url() -> str:
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse("vault:upload_page")
+    except NoReverseMatch:
+        return ""
+
+
+@require_GET
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an item: what is known about it, its derived files and its custody history."""
+    item = access_item(request.user, pk)
+    context = {
+        "item": item,
+        "shared": item.organization_id != actor_of(request.user).organization_id,
+        "history": custody_history(item),
+        "derivatives": item.derivatives.all(),
+        "cases": item.cases.all(),
+        "can_change": can(request.user, Action.CHANGE, item),
+        "can_share": can(request.user, Action.SHARE, item),
+        "can_download": can(request.user, Action.DOWNLOAD, item),
+        "can_delete": can(request.user, Action.DELETE, item),
+        "category_form": CategoryForm(
+            initial={"category": item.category_id}, organization=item.organization_id
+        ),
+        "hold_form": HoldForm(initial={"hold": not item.legal_hold}),
+        "case_form": AddToCaseForm(organization=item.organization_id),
+    }
+    return render(request, "vault/item_detail.html", context)
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_POST
+@login_required
+def item_category(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the category of an item."""
+    item = access_item(request.user, pk, Action.CHANGE)
+    form = CategoryForm(request.POST, organization=item.organization_id)
+    if form.is_valid():
+        do_set_category(item, form.cleaned_data["category"], actor=request.user)
+        messages.success(request, _("The category was changed; retention follows it."))
+    else:
+        messages.error(request, _("Choose a category of the item's organization."))
+    return redirect(item)
+
+
+@require_POST
+@login_required
+def item_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put an item on legal hold or release it."""
+    item = access_item(request.user, pk, Action.CHANGE)
+    form = HoldForm(request.POST)
+    if form.is_valid():
+        do_set_item_hold(
+            item, form.cleaned_data["hold"], reason=form.cleaned_data["reason"], actor=request.user
+        )
+        messages.success(request, _("The legal hold was changed."))
+    else:
+        messages.error(request, _("Give a reason of at least five characters."))
+    return redirect(item)
+
+
+@require_POST
+@login_required
+def item_add_to_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an item to an open case of its organization."""
+    item = access_item(request.user, pk, Action.CHANGE)
+    form = AddToCaseForm(request.POST, organization=item.organization_id)
+    if form.is_valid():
+        do_add_to_case(form.cleaned_data["case"], item, actor=request.user)
+        messages.success(request, _("The item was added to the case."))
+    else:
+        messages.error(request, _("Choose an open case."))
+    return redirect(item)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def share(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Share an item or a case with a partner organization (purpose, expiry, rights)."""
+    target = _target(request, kind, pk, Action.SHARE)
+    partners = Organization.objects.filter(is_active=True).exclude(pk=target.organization_id)
+    form = ShareForm(request.POST or None, organizations=partners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_share_record(target, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if isinstance(target, Case):
+                for item in target.items.all():
+                    audit.record(
+                        "vault.shared_with_case",
+                        obj=item,
+                        reason=form.cleaned_data["purpose"],
+                        recipient=form.cleaned_data["grantee"].code,
+                        details={"case": target.reference},
+                    )
+            messages.success(request, _("The record is now shared."))
+            return redirect(target)
+    grants = Grant.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(target)), object_id=target.pk
+    ).select_related("grantee")
+    return render(
+        request,
+        "vault/share.html",
+        {"target": target, "form": form, "grants": grants, "kind": kind},
+    )
+
+
+@require_POST
+@login_required
+def revoke_grant(request: HttpRequest, kind: str, pk: int, grant_pk: int) -> HttpResponse:
+    """Revoke one share of an item or a case."""
+    target = _target(request, kind, pk, Action.SHARE)
+    grant = get_object_or_404(
+        Grant,
+        pk=grant_pk,
+        object_id=target.pk,
+        content_type=ContentType.objects.get_for_model(type(target)),
+    )
+    do_revoke_grant(grant, actor=request.user)
+    messages.success(request, _("The share was revoked."))
+    return redirect(reverse("vault:share", args=[kind, pk]))
+
+
+def _target(request: HttpRequest, kind: str, pk: int, action: str) -> Any:
+    if kind == "item":
+        return access_item(request.user, pk, action)
+    if kind == "case":
+        return access_case(request.user, pk, action)
+    raise Http404
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def external_link(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Create a signed, expiring link for a prosecutor or court; list and revoke links."""
+    target = _target(request, kind, pk, Action.SHARE)
+    initial = {"expires_at": timezone.now() + timedelta(days=14)}
+    form = ExternalLinkForm(request.POST or None, initial=initial)
+    new_url = ""
+    if request.method == "POST" and request.POST.get("revoke"):
+        link = get_object_or_404(ExternalLink, pk=request.POST["revoke"], **{kind: target})
+        do_revoke_link(link, actor=request.user)
+        messages.success(request, _("The link was revoked."))
+        return redirect(reverse("vault:link", args=[kind, pk]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _link, token = do_create_external_link(target, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            new_url = request.build_absolute_uri(reverse("vault:public_link", args=[token]))
+            form = ExternalLinkForm(initial=initial)
+    links = ExternalLink.objects.filter(**{kind: target})
+    context = {"target": target, "form": form, "links": links, "new_url": new_url, "kind": kind}
+    return render(request, "vault/external_link.html", context)
+
+
+def _link_items(link: ExternalLink) -> list[EvidenceItem]:
+    if link.item is not None:
+        return [link.item] if link.item.status != ItemStatus.DESTROYED else []
+    assert link.case is not None
+    return list(link.case.items.exclude(status=ItemStatus.DESTROYED))
+
+
+@require_GET
+def public_link(request: HttpRequest, token: str) -> HttpResponse:
+    """What a recipient sees: the files behind the link, while it is usable (no login)."""
+    link = find_link(token)
+    if link is None:
+        raise Http404
+    context = {"link": link, "items": _link_items(link) if link.usable else [], "token": token}
+    return render(request, "vault/public_link.html", context, status=200 if link.usable else 410)
+
+
+@require_GET
+def public_download(request: HttpRequest, token: str, item_pk: int) -> HttpResponse | FileResponse:
+    """Download one file through an external link; counted and logged."""
+    link = find_link(token)
+    if link is None:
+        raise Http404
+    item = next((i for i in _link_items(link) if i.pk == item_pk), None)
+    if item is None or item.blob is None:
+        raise Http404
+    if not do_count_link_download(link, item, ip=request.META.get("REMOTE_ADDR")):
+        return render(request, "vault/public_link.html", {"link": link, "items": []}, status=410)
+    key, name = item.blob.storage_key, item.original_name
+    if link.use_redacted:
+        redacted = (
+            item.derivatives.filter(kind=DerivativeKind.REDACTED).order_by("-created_at").first()
+        )
+        if redacted is not None:
+            key, name = redacted.storage_key, redacted.name
+    handle = storage.evidence_storage().open(key, "rb")
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=item.content_type)
+
+
+# ---------------------------------------------------------------- cases
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """List the cases the user may see; open a new one."""
+    actor = actor_of(request.user)
+    form = CaseForm(request.POST or None)
+    if request.method == "POST":
+        if not actor.has_any(CASE_OPENERS):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                case = do_create_case(
+                    organization=request.user.person.organization,  # type: ignore[union-attr]
+                    actor=request.user,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                return redirect(case)
+    cases = Case.objects.restrict(request.user, Action.VIEW).select_related("organization")
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "vault/case_list.html",
+        {
+            "page": page,
+            "form": form,
+            "can_open": actor.has_any(CASE_OPENERS),
+            "my_org": actor.organization_id,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a case: its items, status, hold; close, reopen, hold, export."""
+    case = access_case(request.user, pk)
+    if request.method == "POST":
+        case = access_case(request.user, pk, Action.CHANGE)
+        op = request.POST.get("op")
+        try:
+            if op in ("closed", "open"):
+                do_set_case_status(case, op, actor=request.user)
+            elif op == "hold":
+                do_set_case_hold(
+                    case,
+                    request.POST.get("hold") == "on",
+                    reason=request.POST.get("reason", ""),
+                    actor=request.user,
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(case)
+    context = {
+        "case": case,
+        "items": case.items.all(),
+        "shared": case.organization_id != actor_of(request.user).organization_id,
+        "can_change": can(request.user, Action.CHANGE, case),
+        "can_share": can(request.user, Action.SHARE, case),
+        "can_export": can(request.user, Action.DOWNLOAD, case),
+        "export_form": ReasonForm(),
+    }
+    return render(request, "vault/case_detail.html", context)
+
+
+@require_POST
+@login_required
+def case_export(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """Build the court export ZIP of a case and hand it over (reason and recipient recorded)."""
+    case = access_case(request.user, pk, Action.DOWNLOAD)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason of at least five characters."))
+        return redirect(case)
+    out = Path(tempfile.mkdtemp(prefix="scape-export-")) / f"{_slug(case.reference)}.zip"
+    try:
+        build_export(
+            case,
+            out,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            recipient=form.cleaned_data["recipient"],
+            use_redacted=request.POST.get("redacted") == "on",
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(case)
+    handle = out.open("rb")
+    out.unlink()  # the open handle keeps the bytes until the response is sent
+    out.parent.rmdir()
+    return FileResponse(
+        handle, as_attachment=True, filename=out.name, content_type="application/zip"
+    )
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:60] or "case"
+
+
+@require_GET
+@login_required
+def item_custody_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Download an item's custody history as CSV or PDF."""
+    item = access_item(request.user, pk)
+    audit.record("vault.custody_exported", obj=item, details={"format": fmt})
+    if fmt == "csv":
+        response = HttpResponse(custody_csv(item), content_type="text/csv; charset=utf-8")
+    elif fmt == "pdf":
+        response = HttpResponse(custody_pdf(item), content_type="application/pdf")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="custody-{item.pk}.{fmt}"'
+    return response
+
+
+# ---------------------------------------------------------------- retention
+
+
+def _custodian_org(request: HttpRequest) -> Any:
+    actor = actor_of(request.user)
+    if not actor.has_any({Role.CUSTODIAN, Role.ORG_ADMIN}):
+        raise PermissionDenied
+    return actor.organization_id
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def retention(request: HttpRequest) -> HttpResponse:
+    """Preview what retention will delete in the next 30 days; propose and confirm lists."""
+    org = _custodian_org(request)
+    if request.method == "POST":
+        op = request.POST.get("op")
+        try:
+            if op == "propose":
+                if do_propose_deletion(org, actor=request.user) is None:
+                    messages.info(request, _("Nothing is due for deletion now."))
+            elif op == "confirm":
+                proposal = get_object_or_404(
+                    DeletionList, pk=request.POST.get("list"), organization=org
+                )
+                binned = do_confirm_deletion(proposal, actor=request.user)
+                messages.success(
+                    request,
+                    _("%(count)s items were moved to the recovery bin.") % {"count": len(binned)},
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("vault:retention")
+    now = timezone.now()
+    context = {
+        "upcoming": due_for_deletion(org, within_days=30).order_by("retain_until"),
+        "proposals": DeletionList.objects.filter(
+            organization=org, status=DeletionStatus.PROPOSED
+        ).prefetch_related("items"),
+        "held": EvidenceItem.objects.filter(
+            organization=org, retain_until__lte=now + timedelta(days=30)
+        )
+        .exclude(status__in=[ItemStatus.IN_BIN, ItemStatus.DESTROYED])
+        .exclude(pk__in=due_for_deletion(org, within_days=30).values("pk")),
+        "binned": EvidenceItem.objects.filter(organization=org, status=ItemStatus.IN_BIN),
+        "review": EvidenceItem.objects.filter(organization=org, review_at__lte=now).exclude(
+            status__in=[ItemStatus.IN_BIN, ItemStatus.DESTROYED]
+        ),
+        "uncategorised": EvidenceItem.objects.filter(organization=org, category__isnull=True)
+        .exclude(status__in=[ItemStatus.IN_BIN, ItemStatus.DESTROYED])
+        .count(),
+        "is_custodian": Role.CUSTODIAN in actor_of(request.user).roles,
+    }
+    return render(request, "vault/retention.html", context)
+
+
+@require_POST
+@login_required
+def item_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take an item back out of the recovery bin."""
+    item = access_item(request.user, pk, Action.DELETE)
+    try:
+        do_restore_item(item, reason=request.POST.get("reason", ""), actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The item was restored."))
+    return redirect(item)

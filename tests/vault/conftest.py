@@ -1,0 +1,66 @@
+"""Vault fixtures: real small clips made with PyAV, organizations with evidence roles."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from scape.core.choices import Role
+
+
+def make_clip(
+    path: Path, *, seconds: float = 1.0, size=(160, 120), fps: int = 10, audio: bool = True
+) -> Path:
+    """Write a small H.264 MP4 with a moving square (and a tone) to `path`."""
+    width, height = size
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.options = {"preset": "ultrafast"}
+        sound = container.add_stream("aac", rate=16000) if audio else None
+        frames = int(seconds * fps)
+        for i in range(frames):
+            image = np.zeros((height, width, 3), dtype=np.uint8)
+            x = (i * 7) % max(1, width - 20)
+            image[20:40, x : x + 20] = (255, 200, 0)
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            for packet in video.encode(frame):
+                container.mux(packet)
+        for packet in video.encode():
+            container.mux(packet)
+        if sound is not None:
+            samples = int(16000 * seconds)
+            t = np.arange(samples) / 16000
+            tone = (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32).reshape(1, -1)
+            chunk = 1024
+            for start in range(0, samples, chunk):
+                frame = av.AudioFrame.from_ndarray(
+                    tone[:, start : start + chunk], format="fltp", layout="mono"
+                )
+                frame.sample_rate = 16000
+                frame.pts = start
+                frame.time_base = Fraction(1, 16000)
+                for packet in sound.encode(frame):
+                    container.mux(packet)
+            for packet in sound.encode():
+                container.mux(packet)
+    return path
+
+
+@pytest.fixture
+def clip(tmp_path: Path) -> Path:
+    return make_clip(tmp_path / "bodycam-0001.mp4")
+
+
+@pytest.fixture
+def custodian(lt_org, persona):
+    return persona(lt_org, Role.CUSTODIAN, username="vytautas")
+
+
+@pytest.fixture
+def officer(lt_org, persona):
+    return persona(lt_org, Role.OFFICER, username="andrius")

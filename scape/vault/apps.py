@@ -12,6 +12,7 @@ class VaultConfig(AppConfig):
 
         from scape.core import schedule
         from scape.vault import jobs
+        from scape.vault import tasks  # noqa: F401 - connects item_ingested to media production
 
         schedule.register("vault.verify", timedelta(days=1), jobs.verify_all)
         schedule.register("vault.retention", timedelta(hours=1), jobs.retention)

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scape.core import audit
@@ -443,7 +444,12 @@ def retention(request: HttpRequest) -> HttpResponse:
                 binned = do_confirm_deletion(proposal, actor=request.user)
                 messages.success(
                     request,
-                    _("%(count)s items were moved to the recovery bin.") % {"count": len(binned)},
+                    ngettext(
+                        "%(count)s item was moved to the recovery bin.",
+                        "%(count)s items were moved to the recovery bin.",
+                        len(binned),
+                    )
+                    % {"count": len(binned)},
                 )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

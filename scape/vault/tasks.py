@@ -1,0 +1,135 @@
+"""Background work of the vault: thumbnails and playable copies after ingest.
+
+A new item gets a Job row (what pages poll) and a task on the queue. The task
+is idempotent: run twice, or again after being killed, it finishes what is
+missing and makes no duplicate (see scape.vault.media).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from scape.core.choices import JobStatus
+from scape.core.models import Job
+from scape.vault import media
+from scape.vault.choices import ItemStatus
+from scape.vault.models import EvidenceItem
+from scape.vault.signals import item_ingested
+
+MEDIA_JOB = "vault.media"
+# Progress is written at most this often: a database write per frame would
+# cost more than the encoding.
+PROGRESS_EVERY_S = 1.0
+
+
+def media_job_kind(item_pk: int) -> str:
+    """Return the Job.kind of media production for one item (how its jobs are found)."""
+    return f"{MEDIA_JOB}:{item_pk}"
+
+
+def item_jobs(item: EvidenceItem) -> Any:
+    """Return the item's jobs, newest first."""
+    return Job.objects.filter(kind=media_job_kind(item.pk)).order_by("-created_at", "-pk")
+
+
+def schedule_media(item: EvidenceItem, *, actor: Any = None) -> Job:
+    """Create the Job for the item's thumbnail and playable copy and queue the task.
+
+    The task is queued once the surrounding transaction commits, so a worker
+    never looks for a Job or an item that is not there yet.
+    """
+    active = item_jobs(item).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).first()
+    if active is not None:
+        return active
+    job = Job.objects.create(
+        kind=media_job_kind(item.pk),
+        title=_("Thumbnail and playable copy of %(name)s") % {"name": item.original_name},
+        organization=item.organization,
+        created_by=actor if getattr(actor, "is_authenticated", False) else item.ingested_by,
+    )
+
+    def enqueue() -> None:
+        result = produce_media.enqueue(job.pk, item.pk)
+        Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+@receiver(item_ingested, dispatch_uid="vault.tasks.schedule_media")
+def _on_item_ingested(sender: Any, item_id: int, **kwargs: Any) -> None:
+    item = EvidenceItem.objects.filter(pk=item_id).first()
+    if item is not None and media.wanted(item):
+        schedule_media(item)
+
+
+@task()
+def produce_media(job_id: int, item_id: int) -> dict[str, Any]:
+    """Make the item's thumbnail and playable copy, reporting progress to the Job."""
+    job = Job.objects.filter(pk=job_id).select_related("created_by__person").first()
+    with translation.override(_language_of(job)):
+        return _produce(job, item_id)
+
+
+def _language_of(job: Job | None) -> str | None:
+    person = getattr(getattr(job, "created_by", None), "person", None)
+    return getattr(person, "ui_language", "") or None
+
+
+def _produce(job: Job | None, item_id: int) -> dict[str, Any]:
+    item = EvidenceItem.objects.filter(pk=item_id).select_related("blob").first()
+    if item is None:
+        return _finish(job, JobStatus.FAILED, _("The evidence item no longer exists."))
+    if item.status == ItemStatus.UNREADABLE:
+        return _finish(
+            job,
+            JobStatus.FAILED,
+            _("The file could not be read, so no thumbnail or playable copy was made: %(reason)s")
+            % {"reason": item.unreadable_reason or _("unknown reason")},
+        )
+    if item.status != ItemStatus.AVAILABLE:
+        return _finish(job, JobStatus.FAILED, _("The item is no longer available."))
+    _update(job, status=JobStatus.RUNNING, progress=0.0, message="")
+    last = 0.0
+
+    def report(fraction: float) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_EVERY_S:
+            last = now
+            _update(job, progress=round(fraction, 3))
+
+    try:
+        made = media.produce(item, progress=report)
+    except media.MediaError as exc:
+        return _finish(job, JobStatus.FAILED, str(exc))
+    except Exception:
+        _finish(job, JobStatus.FAILED, _("Making the playable copy failed unexpectedly."))
+        raise
+    return _finish(
+        job,
+        JobStatus.SUCCEEDED,
+        _("The thumbnail and playable copy are ready."),
+        made=[d.kind for d in made],
+    )
+
+
+def _update(job: Job | None, **fields: Any) -> None:
+    if job is not None:
+        Job.objects.filter(pk=job.pk).update(updated_at=timezone.now(), **fields)
+
+
+def _finish(job: Job | None, status: str, message: str, **result: Any) -> dict[str, Any]:
+    progress = 1.0 if status == JobStatus.SUCCEEDED else None
+    fields: dict[str, Any] = {"status": status, "message": message}
+    if progress is not None:
+        fields["progress"] = progress
+    _update(job, **fields)
+    return {"status": status, "message": message, **result}

@@ -11,8 +11,10 @@ class VaultConfig(AppConfig):
         from datetime import timedelta
 
         from scape.core import schedule
-        from scape.vault import jobs
-        from scape.vault import tasks  # noqa: F401 - connects item_ingested to media production
+        from scape.vault import (
+            jobs,
+            tasks,  # noqa: F401 - connects item_ingested to media production
+        )
 
         schedule.register("vault.verify", timedelta(days=1), jobs.verify_all)
         schedule.register("vault.retention", timedelta(hours=1), jobs.retention)

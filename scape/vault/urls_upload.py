@@ -1,4 +1,11 @@
-from django.urls import URLPattern
+"""Resumable upload pages (tus 1.0); see scape/vault/uploads.py."""
 
-# Filled by the urls_upload module once it lands.
-urlpatterns: list[URLPattern] = []
+from django.urls import path
+
+from scape.vault import uploads
+
+urlpatterns = [
+    path("upload/", uploads.upload_page, name="upload_page"),
+    path("uploads/", uploads.uploads_endpoint, name="uploads"),
+    path("uploads/<uuid:upload_id>/", uploads.upload_endpoint, name="upload"),
+]

@@ -1,0 +1,1 @@
+"""The vault's part of the v1 API."""

@@ -1,0 +1,716 @@
+"""Resumable evidence upload: the tus 1.0 protocol for the browser and the API.
+
+The core protocol with the creation, termination, expiration and checksum
+(sha256) extensions. Received bytes go into a staging file ``tus-<uuid>`` on the
+filesystem of the stored originals, so completion links the file into place
+instead of copying it. One request writes to an upload at a time (an exclusive
+lock on its staging file), and the offset in the row only moves forward after
+the bytes are on disk. A finished upload goes through the one ingest action,
+which hashes, dedupes, links into place and audits.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import errno
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_tasks import task
+
+from scape.core import audit
+from scape.core.access import actor_of
+from scape.core.choices import Action, Role
+from scape.vault import probe, storage
+from scape.vault.choices import CaseStatus, SourceType
+from scape.vault.ingest import check_name, do_ingest_completed_upload, max_bytes
+from scape.vault.models import Case, Category, Upload
+
+logger = logging.getLogger(__name__)
+
+TUS_VERSION = "1.0.0"
+TUS_EXTENSIONS = "creation,termination,expiration,checksum"
+CHECKSUM_ALGORITHMS = "sha256"
+OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
+# Bytes read from the request per step: memory stays at this whatever the chunk size.
+READ_CHUNK = 1024 * 1024
+# What the browser page sends per request; the server takes any chunk size.
+BROWSER_CHUNK = 8 * 1024 * 1024
+MAX_METADATA_PAIRS = 20
+MAX_METADATA_VALUE = 1000
+UPLOADER_ROLES = frozenset({Role.OFFICER, Role.COORDINATOR, Role.CUSTODIAN, Role.ORG_ADMIN})
+# Unfinished uploads one person may have at a time: each may hold disk space.
+MAX_ACTIVE_PER_USER = 100
+# Orphaned staging files younger than this may belong to a creation in flight.
+STRAY_GRACE = timedelta(hours=1)
+
+
+class UploadError(Exception):
+    """A request the protocol refuses: an HTTP status and a message for a person."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+# Reads and checks -----------------------------------------------------------
+
+
+def may_upload(user: Any) -> bool:
+    """Return whether the user may add evidence for their organization."""
+    actor = actor_of(user)
+    return actor.organization_id is not None and actor.has_any(UPLOADER_ROLES)
+
+
+def _organization_id(user: Any) -> int:
+    organization_id = actor_of(user).organization_id
+    if organization_id is None:  # may_upload() said no already
+        raise PermissionDenied
+    return organization_id
+
+
+def upload_expiry() -> timedelta:
+    """Return how long an upload may sit without a new chunk before it is removed."""
+    return timedelta(hours=float(getattr(settings, "SCAPE_UPLOAD_EXPIRY_HOURS", 24)))
+
+
+def staging_path(upload: Upload) -> Path:
+    return storage.staging_dir() / upload.staging_name
+
+
+def access_upload(user: Any, upload_id: Any) -> Upload:
+    """Return the user's own upload, or raise UploadError 404 (also for anyone else's)."""
+    if not may_upload(user):
+        raise UploadError(403, _("Your role may not add evidence."))
+    try:
+        return Upload.objects.select_related("organization").get(pk=upload_id, created_by=user)
+    except (Upload.DoesNotExist, ValueError, TypeError) as exc:
+        raise UploadError(404, _("No such upload.")) from exc
+
+
+def parse_metadata(header: str) -> dict[str, str]:
+    """Decode a tus Upload-Metadata header: comma-separated `key base64(value)` pairs."""
+    metadata: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in header.split(","))):
+        key, _sep, encoded = pair.partition(" ")
+        try:
+            value = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise UploadError(400, _("Upload-Metadata is not valid base64-encoded UTF-8.")) from exc
+        if not key or key in metadata or len(value) > MAX_METADATA_VALUE:
+            raise UploadError(400, _("Upload-Metadata has an empty, repeated or too long entry."))
+        metadata[key] = value
+    if len(metadata) > MAX_METADATA_PAIRS:
+        raise UploadError(400, _("Upload-Metadata has too many entries."))
+    return metadata
+
+
+def _whole_number(value: str | None, header: str) -> int:
+    if not value or not (value.isascii() and value.isdigit()):
+        raise UploadError(
+            400, _("%(header)s must be a whole number of bytes.") % {"header": header}
+        )
+    return int(value)
+
+
+def parse_checksum(header: str) -> bytes | None:
+    """Return the expected SHA-256 digest from an Upload-Checksum header, if one was sent."""
+    if not header:
+        return None
+    algorithm, _sep, encoded = header.strip().partition(" ")
+    if algorithm.lower() != "sha256":
+        raise UploadError(400, _("Unsupported checksum algorithm: use sha256."))
+    try:
+        digest = base64.b64decode(encoded.strip(), validate=True)
+    except binascii.Error:
+        digest = b""
+    if len(digest) != hashlib.sha256().digest_size:
+        raise UploadError(400, _("Upload-Checksum must be `sha256 <base64 digest>`."))
+    return digest
+
+
+def _too_large_message(length: int) -> str:
+    return _("This file (%(size)s) is larger than the limit of %(limit)s.") % {
+        "size": filesizeformat(length),
+        "limit": filesizeformat(max_bytes()),
+    }
+
+
+# Actions ----------------------------------------------------------------------
+
+
+def check_create_upload(user: Any, *, length: int, metadata: dict[str, str], via: str) -> Upload:
+    """Validate a new upload (role, size, name, case, category) and create it.
+
+    Everything that can be refused is refused here, before a byte is sent.
+    """
+    if not may_upload(user):
+        raise UploadError(403, _("Your role may not add evidence."))
+    if length > max_bytes():
+        raise UploadError(413, _too_large_message(length))
+    if length == 0:
+        raise UploadError(400, _("The file is empty (0 bytes)."))
+    name = metadata.get("filename") or metadata.get("name") or ""
+    reason = check_name(name)
+    if not reason and probe.is_sidecar(name):
+        reason = _("a telemetry file is attached to its video, not stored on its own")
+    if reason:
+        raise UploadError(400, _("%(name)s: %(reason)s") % {"name": name or "-", "reason": reason})
+    case = None
+    if metadata.get("case"):
+        case = (
+            Case.objects.restrict(user, Action.VIEW)
+            .filter(organization_id=_organization_id(user), reference=metadata["case"])
+            .first()
+        )
+        if case is None or case.status != CaseStatus.OPEN:
+            raise UploadError(
+                400,
+                _("No open case with reference %(ref)s in your organization.")
+                % {"ref": metadata["case"]},
+            )
+    category = None
+    if metadata.get("category"):
+        category = (
+            Category.objects.restrict(user, Action.VIEW)
+            .filter(organization_id=_organization_id(user), code=metadata["category"])
+            .first()
+        )
+        if category is None:
+            raise UploadError(
+                400, _("No evidence category %(code)s.") % {"code": metadata["category"]}
+            )
+    source_type = metadata.get("source_type") or SourceType.UPLOAD
+    if source_type not in SourceType.values:
+        raise UploadError(400, _("Unknown source type %(type)s.") % {"type": source_type})
+    device_serial = metadata.get("device_serial", "")
+    if len(device_serial) > 80:
+        raise UploadError(400, _("The device serial is longer than 80 characters."))
+    active = Upload.objects.filter(created_by=user, status=Upload.Status.ACTIVE).count()
+    if active >= MAX_ACTIVE_PER_USER:
+        raise UploadError(
+            429, _("Too many unfinished uploads: finish or cancel some before starting more.")
+        )
+    directory = storage.staging_dir()
+    if shutil.disk_usage(directory).free < length:
+        raise UploadError(507, _("Not enough free space for this file on the server."))
+    return do_create_upload(
+        user,
+        name=name,
+        length=length,
+        metadata=metadata,
+        case=case,
+        category=category,
+        source_type=source_type,
+        device_serial=device_serial,
+        via=via,
+    )
+
+
+def do_create_upload(
+    user: Any,
+    *,
+    name: str,
+    length: int,
+    metadata: dict[str, str],
+    case: Case | None = None,
+    category: Category | None = None,
+    source_type: str = SourceType.UPLOAD,
+    device_serial: str = "",
+    via: str = "",
+) -> Upload:
+    """Create an upload and its empty staging file; audit it."""
+    upload_id = uuid.uuid4()
+    path = storage.staging_dir() / f"tus-{upload_id}"
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    try:
+        with transaction.atomic():
+            upload = Upload.objects.create(
+                id=upload_id,
+                organization_id=_organization_id(user),
+                created_by=user,
+                filename=name,
+                length=length,
+                staging_name=path.name,
+                metadata={"client": metadata, "via": via},
+                case=case,
+                category=category,
+                source_type=source_type,
+                device_serial=device_serial,
+                expires_at=timezone.now() + upload_expiry(),
+            )
+            audit.record(
+                "vault.upload_started",
+                obj=upload,
+                actor=user,
+                details={"name": name, "length": length, "via": via},
+            )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return upload
+
+
+@contextlib.contextmanager
+def _writer_lock(path: Path) -> Iterator[int]:
+    """Open the staging file and hold the one writer's lock on it, or raise 423."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError as exc:
+        raise UploadError(410, _("This upload has expired or was removed.")) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise UploadError(
+                423, _("Another request is writing to this upload; try again in a moment.")
+            ) from exc
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _check_writable(upload: Upload, now: datetime) -> None:
+    if upload.status == Upload.Status.EXPIRED or (
+        upload.status == Upload.Status.ACTIVE and upload.expires_at <= now
+    ):
+        raise UploadError(410, _("This upload has expired or was removed."))
+    if upload.status != Upload.Status.ACTIVE or upload.offset >= upload.length:
+        raise UploadError(
+            409,
+            _("This upload is already complete."),
+            {"Upload-Offset": str(upload.offset)},
+        )
+
+
+def _pwrite_all(fd: int, data: bytes, position: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, position)
+        view = view[written:]
+        position += written
+
+
+def do_append_chunk(
+    upload: Upload,
+    body: Any,
+    *,
+    offset: int,
+    content_length: int,
+    checksum: bytes | None = None,
+) -> Upload:
+    """Write a chunk of the request body at `offset` and move the upload's offset on.
+
+    The body is read in small steps (constant memory), written at the offset and
+    fsynced before the row says the bytes are there. A client that goes away
+    mid-chunk keeps what arrived, so it resumes from the last received byte;
+    a chunk sent with a checksum is kept whole and verified, or not at all.
+    """
+    path = staging_path(upload)
+    with _writer_lock(path) as fd:
+        # The lock makes this request the only writer: the row read now stays true.
+        current = Upload.objects.get(pk=upload.pk)
+        _check_writable(current, timezone.now())
+        if offset != current.offset:
+            raise UploadError(
+                409,
+                _(
+                    "The upload is at byte %(offset)d, not %(sent)d: "
+                    "ask for the offset (HEAD) and send from there."
+                )
+                % {"offset": current.offset, "sent": offset},
+                {"Upload-Offset": str(current.offset)},
+            )
+        if content_length > current.length - offset:
+            raise UploadError(400, _("The chunk goes past the declared size of the file."))
+        digest = hashlib.sha256() if checksum is not None else None
+        position, end = offset, offset + content_length
+        try:
+            while position < end:
+                try:
+                    data = body.read(min(READ_CHUNK, end - position))
+                except OSError:
+                    # The client went away; each WSGI server says so in its own way.
+                    data = b""
+                if not data:
+                    break
+                _pwrite_all(fd, data, position)
+                if digest is not None:
+                    digest.update(data)
+                position += len(data)
+            if digest is not None and (position < end or digest.digest() != checksum):
+                os.ftruncate(fd, offset)
+                if position < end:
+                    raise UploadError(
+                        400, _("The chunk ended early, so its checksum cannot be checked.")
+                    )
+                raise UploadError(
+                    460,
+                    _("The chunk does not match its checksum: nothing was kept; send it again."),
+                )
+            if os.fstat(fd).st_size > position:
+                # Left over from an attempt that died before it could clean up.
+                os.ftruncate(fd, position)
+            os.fsync(fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, offset)
+            if exc.errno == errno.ENOSPC:
+                raise UploadError(507, _("The server ran out of space; try again later.")) from exc
+            raise
+        with transaction.atomic():
+            locked = Upload.objects.select_for_update().get(pk=upload.pk)
+            if locked.offset != offset or locked.status != Upload.Status.ACTIVE:
+                raise UploadError(409, _("The upload changed while this chunk was sent."))
+            locked.offset = position
+            locked.expires_at = timezone.now() + upload_expiry()
+            locked.save(update_fields=["offset", "expires_at", "updated_at"])
+    if locked.offset == locked.length:
+        # Hashing a big file is long work: a task. Enqueued after the commit above.
+        finish_upload_task.enqueue(str(locked.pk))
+    return locked
+
+
+@task()
+def finish_upload_task(upload_id: str) -> str:
+    """Ingest a fully received upload (runs on a worker)."""
+    return do_finish_upload(upload_id).result
+
+
+def do_finish_upload(upload_id: Any) -> Upload:
+    """Hand a fully received upload to the ingest action and record its result.
+
+    Idempotent: an upload already finished (or not yet fully received) is left as it is.
+    """
+    upload = Upload.objects.select_related("organization", "created_by", "case", "category").get(
+        pk=upload_id
+    )
+    if upload.status != Upload.Status.ACTIVE or upload.offset != upload.length:
+        return upload
+    path = staging_path(upload)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        size = -1
+    if size != upload.length:
+        path.unlink(missing_ok=True)
+        return _record_result(upload, "rejected", _("the received bytes are incomplete or gone"))
+    via = str(upload.metadata.get("via", ""))
+    try:
+        result = do_ingest_completed_upload(
+            path,
+            name=upload.filename,
+            organization=upload.organization,
+            actor=upload.created_by,
+            source_type=upload.source_type,
+            device_serial=upload.device_serial,
+            case=upload.case,
+            category=upload.category,
+            via=f"upload:{via}" if via else "upload",
+        )
+    except Exception:
+        logger.exception("finishing upload %s failed", upload.pk)
+        upload.refresh_from_db()
+        if upload.status != Upload.Status.ACTIVE:
+            return upload  # a concurrent run of the same task finished it
+        return _record_result(upload, "rejected", _("the file could not be stored; send it again"))
+    return _record_result(upload, result.status, result.reason, item=result.item)
+
+
+def _record_result(upload: Upload, status: str, reason: str = "", item: Any = None) -> Upload:
+    with transaction.atomic():
+        locked = Upload.objects.select_for_update().get(pk=upload.pk)
+        if locked.status != Upload.Status.ACTIVE:
+            return locked
+        locked.status = Upload.Status.FAILED if status == "rejected" else Upload.Status.COMPLETE
+        locked.result = status
+        locked.item = item
+        locked.metadata = {**locked.metadata, "reason": reason}
+        locked.save(update_fields=["status", "result", "item", "metadata", "updated_at"])
+    return locked
+
+
+def do_terminate_upload(upload: Upload, *, actor: Any) -> None:
+    """Stop an upload: delete what was received and forget it (tus termination)."""
+    path = staging_path(upload)
+    if upload.status == Upload.Status.ACTIVE and path.exists():
+        with _writer_lock(path):
+            current = Upload.objects.get(pk=upload.pk)
+            if current.status == Upload.Status.ACTIVE and current.offset == current.length:
+                raise UploadError(409, _("This upload is complete and being stored."))
+            _delete_upload(upload, actor=actor, path=path)
+    else:
+        _delete_upload(upload, actor=actor, path=None)
+
+
+def _delete_upload(upload: Upload, *, actor: Any, path: Path | None) -> None:
+    with transaction.atomic():
+        audit.record(
+            "vault.upload_terminated",
+            obj=upload,
+            actor=actor,
+            details={"name": upload.filename, "received": upload.offset, "length": upload.length},
+        )
+        Upload.objects.filter(pk=upload.pk).delete()
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def expire_uploads(now: datetime | None = None) -> int:
+    """Expire abandoned uploads, delete their staging files; return how many expired.
+
+    Also removes staging files that no active upload owns (left by a crash).
+    Meant to run periodically (say hourly).
+    """
+    now = now or timezone.now()
+    expired = 0
+    for upload in Upload.objects.filter(status=Upload.Status.ACTIVE, expires_at__lte=now):
+        path = staging_path(upload)
+        try:
+            with contextlib.ExitStack() as stack:
+                if path.exists():
+                    stack.enter_context(_writer_lock(path))
+                with transaction.atomic():
+                    locked = Upload.objects.select_for_update().get(pk=upload.pk)
+                    if locked.status != Upload.Status.ACTIVE or locked.expires_at > now:
+                        continue
+                    locked.status = Upload.Status.EXPIRED
+                    locked.save(update_fields=["status", "updated_at"])
+                    audit.record(
+                        "vault.upload_expired",
+                        obj=locked,
+                        actor=None,
+                        details={"received": locked.offset, "length": locked.length},
+                    )
+                path.unlink(missing_ok=True)
+                expired += 1
+        except UploadError:
+            continue  # a chunk is arriving right now: not abandoned after all
+    directory = storage.staging_dir()
+    active = {
+        str(name)
+        for name in Upload.objects.filter(status=Upload.Status.ACTIVE).values_list(
+            "staging_name", flat=True
+        )
+    }
+    for stray in directory.glob("tus-*"):
+        with contextlib.suppress(FileNotFoundError):
+            age = now.timestamp() - stray.stat().st_mtime
+            if stray.name not in active and age > STRAY_GRACE.total_seconds():
+                stray.unlink()
+    return expired
+
+
+# The protocol over HTTP ------------------------------------------------------------
+
+
+def _tus(response: HttpResponse) -> HttpResponse:
+    response["Tus-Resumable"] = TUS_VERSION
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _error(exc: UploadError) -> HttpResponse:
+    reason = {460: "Checksum Mismatch"}.get(exc.status)
+    response = JsonResponse({"detail": exc.message}, status=exc.status, reason=reason)
+    for header, value in exc.headers.items():
+        response[header] = value
+    return _tus(response)
+
+
+def _upload_headers(response: HttpResponse, upload: Upload) -> HttpResponse:
+    response["Upload-Offset"] = str(upload.offset)
+    response["Upload-Length"] = str(upload.length)
+    if upload.status == Upload.Status.ACTIVE:
+        response["Upload-Expires"] = http_date(upload.expires_at.timestamp())
+    return _tus(response)
+
+
+def upload_state(upload: Upload) -> dict[str, Any]:
+    """Return what a client needs to show about an upload (the JSON of GET)."""
+    labels = {"new": _("new"), "duplicate": _("duplicate"), "rejected": _("rejected")}
+    finishing = upload.status == Upload.Status.ACTIVE and upload.offset == upload.length
+    return {
+        "id": str(upload.pk),
+        "filename": upload.filename,
+        "length": upload.length,
+        "offset": upload.offset,
+        "status": "finishing" if finishing else upload.status,
+        "result": upload.result,
+        "result_label": labels.get(upload.result, ""),
+        "reason": upload.metadata.get("reason", ""),
+        "item": upload.item_id,
+        "item_url": reverse("vault:item", args=[upload.item_id]) if upload.item_id else None,
+        "expires_at": upload.expires_at.isoformat(),
+    }
+
+
+def tus_options() -> HttpResponse:
+    """Answer OPTIONS: what this server supports."""
+    response = HttpResponse(status=204)
+    response["Tus-Version"] = TUS_VERSION
+    response["Tus-Extension"] = TUS_EXTENSIONS
+    response["Tus-Max-Size"] = str(max_bytes())
+    response["Tus-Checksum-Algorithm"] = CHECKSUM_ALGORITHMS
+    return _tus(response)
+
+
+def _require_version(request: HttpRequest) -> None:
+    if request.headers.get("Tus-Resumable") != TUS_VERSION:
+        raise UploadError(
+            412,
+            _("Send the header Tus-Resumable: %(version)s.") % {"version": TUS_VERSION},
+            {"Tus-Version": TUS_VERSION},
+        )
+
+
+def _method(request: HttpRequest) -> str:
+    method = request.method or "GET"
+    override = request.headers.get("X-HTTP-Method-Override", "").upper()
+    if method == "POST" and override in ("PATCH", "DELETE"):
+        return override
+    return method
+
+
+def tus_collection(request: HttpRequest, user: Any, *, via: str) -> HttpResponse:
+    """Serve the upload collection: OPTIONS, POST (create) and GET (my recent uploads)."""
+    method = _method(request)
+    try:
+        if method == "OPTIONS":
+            return tus_options()
+        if method == "GET":
+            if not may_upload(user):
+                raise UploadError(403, _("Your role may not add evidence."))
+            uploads = Upload.objects.filter(created_by=user)[:50]
+            return _tus(JsonResponse({"results": [upload_state(u) for u in uploads]}))
+        if method != "POST":
+            raise UploadError(405, _("Method not allowed."))
+        _require_version(request)
+        if "Upload-Length" not in request.headers:
+            raise UploadError(
+                400, _("Send Upload-Length: uploads of unknown size are not supported.")
+            )
+        length = _whole_number(request.headers.get("Upload-Length"), "Upload-Length")
+        metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
+        upload = check_create_upload(user, length=length, metadata=metadata, via=via)
+    except UploadError as exc:
+        return _error(exc)
+    response = HttpResponse(status=201)
+    response["Location"] = request.build_absolute_uri(f"{request.path.rstrip('/')}/{upload.pk}/")
+    return _upload_headers(response, upload)
+
+
+def tus_upload(request: HttpRequest, user: Any, upload_id: Any) -> HttpResponse:
+    """Serve one upload: HEAD (offset), PATCH (append), DELETE (terminate), GET (state)."""
+    method = _method(request)
+    try:
+        if method == "OPTIONS":
+            return tus_options()
+        upload = access_upload(user, upload_id)
+        if method == "GET":
+            return _tus(JsonResponse(upload_state(upload)))
+        _require_version(request)
+        if method == "HEAD":
+            if upload.status == Upload.Status.EXPIRED:
+                raise UploadError(410, _("This upload has expired or was removed."))
+            return _upload_headers(HttpResponse(status=200), upload)
+        if method == "DELETE":
+            do_terminate_upload(upload, actor=user)
+            return _tus(HttpResponse(status=204))
+        if method != "PATCH":
+            raise UploadError(405, _("Method not allowed."))
+        if request.content_type != OFFSET_CONTENT_TYPE:
+            raise UploadError(415, _("Send chunks as %(type)s.") % {"type": OFFSET_CONTENT_TYPE})
+        offset = _whole_number(request.headers.get("Upload-Offset"), "Upload-Offset")
+        if not request.META.get("CONTENT_LENGTH"):
+            raise UploadError(411, _("Send Content-Length with each chunk."))
+        content_length = _whole_number(request.META.get("CONTENT_LENGTH"), "Content-Length")
+        checksum = parse_checksum(request.headers.get("Upload-Checksum", ""))
+        upload = do_append_chunk(
+            upload, request, offset=offset, content_length=content_length, checksum=checksum
+        )
+        upload.refresh_from_db()  # the finishing task may have run inline
+    except UploadError as exc:
+        return _error(exc)
+    response = _upload_headers(HttpResponse(status=204), upload)
+    if upload.result:
+        response["Upload-Result"] = upload.result
+    return response
+
+
+# Browser pages (session login, CSRF header on every write) --------------------------------
+
+
+def _session_user(request: HttpRequest) -> Any:
+    if not request.user.is_authenticated:
+        raise UploadError(403, _("Log in to upload evidence."))
+    return request.user
+
+
+def uploads_endpoint(request: HttpRequest) -> HttpResponse:
+    """The tus endpoint of the browser page (the collection)."""
+    try:
+        user = _session_user(request)
+    except UploadError as exc:
+        return _error(exc)
+    return tus_collection(request, user, via="browser")
+
+
+def upload_endpoint(request: HttpRequest, upload_id: uuid.UUID) -> HttpResponse:
+    """The tus endpoint of the browser page (one upload)."""
+    try:
+        user = _session_user(request)
+    except UploadError as exc:
+        return _error(exc)
+    return tus_upload(request, user, upload_id)
+
+
+@require_GET
+@login_required
+def upload_page(request: HttpRequest) -> HttpResponse:
+    """Show the page that uploads many files, resumably, with a result line for each."""
+    if not may_upload(request.user):
+        raise PermissionDenied
+    organization_id = _organization_id(request.user)
+    cases = Case.objects.restrict(request.user, Action.VIEW).filter(
+        organization_id=organization_id, status=CaseStatus.OPEN
+    )
+    categories = Category.objects.restrict(request.user, Action.VIEW).filter(
+        organization_id=organization_id
+    )
+    accepted = ",".join(sorted(probe.EXTENSIONS))
+    context = {
+        "endpoint": reverse("vault:uploads"),
+        "chunk_size": BROWSER_CHUNK,
+        "max_bytes": max_bytes(),
+        "max_size": filesizeformat(max_bytes()),
+        "accepted": accepted,
+        "cases": cases,
+        "categories": categories,
+        "source_types": SourceType.choices,
+    }
+    return render(request, "vault/upload.html", context)

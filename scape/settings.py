@@ -227,6 +227,8 @@ SCAPE_WORKER_HEARTBEAT_SECONDS = 10
 # Evidence vault
 SCAPE_MAX_EVIDENCE_BYTES = int(os.environ.get("SCAPE_MAX_EVIDENCE_BYTES", 64 * 1024**3))
 SCAPE_RECOVERY_DAYS = int(os.environ.get("SCAPE_RECOVERY_DAYS", 7))
+# Where bytes bound for an object store are staged before upload (local disk).
+SCAPE_STAGING_DIR = os.environ.get("SCAPE_STAGING_DIR", "")
 
 # Security
 SESSION_COOKIE_HTTPONLY = True

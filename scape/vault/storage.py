@@ -32,6 +32,8 @@ from scape.vault import s3
 CHUNK = 4 * 1024 * 1024
 # Buffers in flight: one being read, one being hashed, one being written.
 RING = 3
+# Staged bytes on a local disk are pushed towards it every this many bytes.
+FLUSH_BEHIND = 32 * 1024 * 1024
 
 
 class TooLarge(Exception):
@@ -93,16 +95,17 @@ class Staged:
                 self.path.unlink()
 
 
-_tmpfile_ok: dict[Path, bool] = {}
+_tmpfile_ok: dict[tuple[Path, bool], bool] = {}
 
 
-def _tmpfile_links(directory: Path) -> bool:
-    """Return whether an O_TMPFILE file can be linked into `directory` here.
+def _tmpfile_usable(directory: Path, *, link: bool) -> bool:
+    """Return whether an O_TMPFILE file in `directory` can be linked (or reopened) here.
 
-    Needs kernel and filesystem support and a /proc that resolves the magic
-    link (some sandboxes refuse with EXDEV); probed once per folder.
+    Linking it into place needs kernel and filesystem support and a /proc
+    that resolves the magic link (some sandboxes refuse with EXDEV); an
+    upload only needs to reopen it through /proc. Probed once per folder.
     """
-    if directory not in _tmpfile_ok:
+    if (directory, link) not in _tmpfile_ok:
         ok = False
         flag = getattr(os, "O_TMPFILE", 0)
         if flag:
@@ -110,19 +113,22 @@ def _tmpfile_links(directory: Path) -> bool:
             try:
                 fd = os.open(directory, flag | os.O_WRONLY, 0o600)
                 try:
-                    os.link(f"/proc/self/fd/{fd}", probe, follow_symlinks=True)
-                    probe.unlink()
+                    if link:
+                        os.link(f"/proc/self/fd/{fd}", probe, follow_symlinks=True)
+                        probe.unlink()
+                    else:
+                        os.close(os.open(f"/proc/self/fd/{fd}", os.O_RDONLY))
                     ok = True
                 finally:
                     os.close(fd)
             except OSError:
                 ok = False
-        _tmpfile_ok[directory] = ok
-    return _tmpfile_ok[directory]
+        _tmpfile_ok[(directory, link)] = ok
+    return _tmpfile_ok[(directory, link)]
 
 
-def _open_staging(directory: Path) -> tuple[int, Path | None]:
-    if _tmpfile_links(directory):
+def _open_staging(directory: Path, *, link: bool = True) -> tuple[int, Path | None]:
+    if _tmpfile_usable(directory, link=link):
         # An unnamed file: if this process dies, the kernel frees it; nothing to clean.
         return os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o640), None
     fd, name = tempfile.mkstemp(dir=directory, prefix=f".part-{os.getpid()}-")
@@ -154,6 +160,35 @@ def _write_all(fd: int, data: memoryview) -> None:
         data = data[written:]
 
 
+class _Sink:
+    """Write the staged chunks in order; optionally push them to the disk as it goes.
+
+    Without the push, the kernel holds gigabytes of dirty pages until the
+    final fsync writes them all at once, while the copy sits waiting, and
+    the page cache fills with bytes nobody reads again soon. POSIX_FADV_DONTNEED
+    on Linux starts writeback of a dirty range without waiting and drops the
+    pages already clean, so each call kicks the newest window and drops the
+    one before it.
+    """
+
+    def __init__(self, fd: int, *, flush_behind: bool) -> None:
+        self.fd = fd
+        self.flush_behind = flush_behind and hasattr(os, "posix_fadvise")
+        self.written = 0
+        self.kicked = 0
+        self.dropped = 0
+
+    def write(self, data: memoryview) -> None:
+        _write_all(self.fd, data)
+        self.written += len(data)
+        if self.flush_behind and self.written - self.kicked >= FLUSH_BEHIND:
+            with contextlib.suppress(OSError):
+                os.posix_fadvise(
+                    self.fd, self.dropped, self.written - self.dropped, os.POSIX_FADV_DONTNEED
+                )
+            self.dropped, self.kicked = self.kicked, self.written
+
+
 def stage(source: BinaryIO, *, max_bytes: int, storage: Storage | None = None) -> Staged:
     """Copy `source` into a staging file and hash it in the same pass.
 
@@ -162,9 +197,12 @@ def stage(source: BinaryIO, *, max_bytes: int, storage: Storage | None = None) -
     Memory stays at RING x CHUNK whatever the size.
     """
     storage = storage or evidence_storage()
+    local = _local_root(storage) is not None
     directory = staging_dir(storage)
     sweep_stale_parts(directory)
-    fd, path = _open_staging(directory)
+    fd, path = _open_staging(directory, link=local)
+    # An upload to an object store reads the staged file right back: keep it cached.
+    sink = _Sink(fd, flush_behind=local)
     digest = hashlib.sha256()
     size = 0
     buffers = [bytearray(CHUNK) for _ in range(RING)]
@@ -188,13 +226,13 @@ def stage(source: BinaryIO, *, max_bytes: int, storage: Storage | None = None) -
                 chunk = view[:n]
                 pending[i] = [
                     hasher.submit(digest.update, chunk),
-                    writer.submit(_write_all, fd, chunk),
+                    writer.submit(sink.write, chunk),
                 ]
                 i = (i + 1) % RING
             for futures in pending:
                 for future in futures:
                     future.result()
-        if _local_root(storage) is not None:
+        if local:
             # The staged file becomes the stored original by a link: make its
             # bytes durable first. An upload to an object store reads it back
             # instead, and a crash before that leaves nothing committed.
@@ -254,15 +292,17 @@ def _upload(staged: Staged, key: str, storage: Storage) -> bool:
     """Upload the staged file under `key` to a remote storage unless the key exists."""
     if storage.exists(key):
         return False
-    # A fresh descriptor of its own: the upload seeks and reads without
-    # moving the staging descriptor's offset.
-    source = staged.path if staged.path is not None else f"/proc/self/fd/{staged.fd}"
-    with open(source, "rb") as handle:
-        # Not storage.save(): when a concurrent ingest of the same bytes
-        # stored the key meanwhile, save() would invent another name and
-        # leave a stray copy. Writing the same bytes under their own hash
-        # again is harmless (on a versioned bucket, one more version).
-        storage._save(key, File(handle, name=key))  # type: ignore[attr-defined]
+    # Not storage.save(): when a concurrent ingest of the same bytes stored
+    # the key meanwhile, save() would invent another name and leave a stray
+    # copy. Writing the same bytes under their own hash again is harmless (on
+    # a versioned bucket, one more version). A path, not the staging
+    # descriptor: readers open their own and leave its offset alone.
+    source = staged.path if staged.path is not None else Path(f"/proc/self/fd/{staged.fd}")
+    if s3.is_s3(storage):
+        s3.upload_file(storage, key, source)
+    else:
+        with source.open("rb") as handle:
+            storage._save(key, File(handle, name=key))  # type: ignore[attr-defined]
     stored = storage.size(key)
     if stored != staged.size:
         # A short object under a content key would pass every later exists()

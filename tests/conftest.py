@@ -38,6 +38,21 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _language() -> Any:
+    """Start and leave every test in the default language.
+
+    A request activates its user's language for the thread, and nothing turns
+    it back: without this a Latvian page in one test would leak into the next.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> Path:
     """Give every test its own media folder, never var/media."""
     media = tmp_path / "media"

@@ -110,18 +110,17 @@ class Command(BaseCommand):
                     result = self._sidecar(path, by_stem)
                     bar.update(path.stat().st_size)
                 else:
-                    with path.open("rb") as handle:
-                        result = do_ingest(
-                            _Progress(handle, bar),  # type: ignore[arg-type]
-                            name=path.name,
-                            organization=org,
-                            source_type=o["source"],
-                            device_serial=o["device"],
-                            officer=officer,
-                            case=case,
-                            category=category,
-                            via=via,
-                        )
+                    result = self._ingest_one(
+                        path,
+                        bar,
+                        organization=org,
+                        source_type=o["source"],
+                        device_serial=o["device"],
+                        officer=officer,
+                        case=case,
+                        category=category,
+                        via=via,
+                    )
                     if result.item is not None:
                         by_stem[(path.parent, path.stem.lower())] = result.item
                 if result.status == "rejected":
@@ -136,6 +135,17 @@ class Command(BaseCommand):
                     self.stderr.write(f"  unreadable: {result.item.unreadable_reason}")
         if rejected:
             raise CommandError(f"{rejected} of {len(files)} files rejected", returncode=1)
+
+    def _ingest_one(self, path: Path, bar: Any, **options: Any) -> IngestResult:
+        try:
+            with path.open("rb") as handle:
+                return do_ingest(_Progress(handle, bar), name=path.name, **options)  # type: ignore[arg-type]
+        except OSError as exc:
+            return IngestResult("rejected", reason=f"could not read or store the file: {exc}")
+        except Exception as exc:  # an object store's client errors are not OSErrors
+            if exc.__class__.__module__.split(".")[0] not in ("botocore", "boto3"):
+                raise
+            return IngestResult("rejected", reason=f"the evidence store refused the file: {exc}")
 
     def _sidecar(self, path: Path, by_stem: dict[tuple[Path, str], EvidenceItem]) -> IngestResult:
         item = by_stem.get((path.parent, path.stem.lower()))

@@ -1,0 +1,190 @@
+"""Typed settings of the redaction engine.
+
+Every knob of the pipeline lives here, bounded and described, so that the CLI,
+the Django task and the benchmark build the same validated object and a typo in
+a key is an error instead of a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MaskMode(StrEnum):
+    """How a redacted region is rendered."""
+
+    BLUR = "blur"
+    PIXELATE = "pixelate"
+    SOLID = "solid"
+
+
+class MaskShape(StrEnum):
+    """Outline of a blurred or pixelated region; solid masks are always full boxes."""
+
+    BOX = "box"
+    ELLIPSE = "ellipse"
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FaceConfig(_Config):
+    """Settings of the CenterFace face detector."""
+
+    threshold: float = Field(
+        default=0.35,
+        ge=0.05,
+        le=0.99,
+        description="Minimum heatmap score of a face. Lower finds more faces and more false ones.",
+    )
+    min_face_px: int = Field(
+        default=40,
+        ge=8,
+        le=2048,
+        description=(
+            "Smallest face width, in source pixels, that must be found. The detector "
+            "runs on a frame shrunk just enough to still see a face of this size, so "
+            "a larger value is faster."
+        ),
+    )
+    max_detect_side: int = Field(
+        default=1920,
+        ge=64,
+        le=8192,
+        description="Upper bound of the longer side of the image given to the network.",
+    )
+    nms_iou: float = Field(
+        default=0.3,
+        ge=0.05,
+        le=0.95,
+        description="Overlap above which the weaker of two face boxes is dropped.",
+    )
+    threads: int = Field(
+        default=1,
+        ge=0,
+        le=64,
+        description=(
+            "onnxruntime intra-op threads; 0 lets onnxruntime use every core. One "
+            "thread leaves the other cores to the decoder and the encoder, which "
+            "run at the same time."
+        ),
+    )
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        default="auto",
+        description="'auto' uses CUDA when onnxruntime-gpu is installed, else the CPU.",
+    )
+
+
+class TrackConfig(_Config):
+    """Settings of the box tracker that fills the frames between detections."""
+
+    detect_interval: int = Field(
+        default=5,
+        ge=1,
+        le=60,
+        description="Run the detectors on every Nth frame; frames between are interpolated.",
+    )
+    hold_frames: int = Field(
+        default=8,
+        ge=0,
+        le=300,
+        description=(
+            "Keep a box this many frames before its first and after its last "
+            "detection, so a face the detector misses at a track's ends stays covered."
+        ),
+    )
+    max_gap_frames: int = Field(
+        default=16,
+        ge=1,
+        le=600,
+        description=(
+            "Join two detections of the same object across at most this many frames "
+            "of missed detections, interpolating the box in between."
+        ),
+    )
+    match_iou: float = Field(
+        default=0.05,
+        ge=0.0,
+        le=1.0,
+        description="Minimum overlap of a detection with a track's predicted box to join it.",
+    )
+    max_center_shift: float = Field(
+        default=1.5,
+        ge=0.0,
+        le=10.0,
+        description=(
+            "A detection whose centre lies within this many box sizes of a track's "
+            "predicted centre may join it even without overlap (fast motion)."
+        ),
+    )
+    grow_per_frame: float = Field(
+        default=0.01,
+        ge=0.0,
+        le=0.2,
+        description=(
+            "Relative growth per frame of a box held or extrapolated past a "
+            "detection, covering the uncertainty of where the object went."
+        ),
+    )
+
+
+class MaskConfig(_Config):
+    """Settings of how regions are hidden."""
+
+    mode: MaskMode = Field(default=MaskMode.BLUR, description="Rendering of a redacted region.")
+    shape: MaskShape = Field(
+        default=MaskShape.BOX, description="Outline of blur and pixelate masks."
+    )
+    scale: float = Field(
+        default=1.3,
+        ge=1.0,
+        le=4.0,
+        description="Enlarge every box by this factor around its centre before masking.",
+    )
+    solid_bgr: tuple[int, int, int] = Field(
+        default=(0, 0, 0), description="Colour of solid masks, as blue, green, red 0-255."
+    )
+    pixel_blocks: int = Field(
+        default=6,
+        ge=2,
+        le=64,
+        description="Pixelate: number of blocks across the longer side of a region.",
+    )
+    blur_cells: int = Field(
+        default=4,
+        ge=2,
+        le=32,
+        description=(
+            "Blur: the region is first shrunk to this many cells across its longer "
+            "side, which destroys detail for good, then smoothed back to full size."
+        ),
+    )
+
+
+class EncodeConfig(_Config):
+    """Settings of the H.264 encoder."""
+
+    preset: Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"] = (
+        Field(default="veryfast", description="libx264 speed/size trade-off.")
+    )
+    crf: int = Field(
+        default=21, ge=0, le=51, description="libx264 constant quality; lower is better and larger."
+    )
+    threads: int = Field(
+        default=0, ge=0, le=64, description="Encoder threads; 0 lets libx264 decide."
+    )
+
+
+class RedactConfig(_Config):
+    """Everything one redaction run needs to know."""
+
+    faces: bool = Field(default=True, description="Detect and hide faces.")
+    plates: bool = Field(default=False, description="Detect and hide licence plates.")
+    face: FaceConfig = Field(default_factory=FaceConfig)
+    track: TrackConfig = Field(default_factory=TrackConfig)
+    mask: MaskConfig = Field(default_factory=MaskConfig)
+    encode: EncodeConfig = Field(default_factory=EncodeConfig)

@@ -1,0 +1,345 @@
+"""Hide faces, plates and hand-drawn regions in a video.
+
+One pass over the input: demux, decode, detect on every Nth frame, track,
+mask, encode, with audio packets copied through. Decoded frames wait in a
+lookahead buffer until the tracker can no longer change their boxes, so boxes
+are interpolated both forward and backward from each detection (see
+:mod:`scape.vision.tracker`). Masks are drawn straight into the planes of the
+YUV frame that goes to the encoder (see :mod:`scape.vision.video`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import av
+import cv2
+import numpy as np
+
+from scape.vision.boxes import BoxWriter, Region
+from scape.vision.config import MaskConfig, MaskMode, MaskShape, RedactConfig
+from scape.vision.faces import FaceDetector
+from scape.vision.tracker import Tracker
+from scape.vision.video import VideoReader, VideoWriter, frame_planes
+
+# A detector takes a decoded frame and returns an (N, 5) array-like of
+# x1, y1, x2, y2, score in source pixels.
+FrameDetector = Callable[[av.VideoFrame], "np.ndarray | Sequence[Sequence[float]]"]
+# The plate reader's entry point works on BGR arrays.
+BgrDetector = Callable[[np.ndarray], Sequence[Sequence[float]]]
+Progress = Callable[[int, int], None]
+
+
+class PlatesUnavailableError(RuntimeError):
+    """Plate redaction was asked for but the plate reader is not installed."""
+
+
+def load_plate_detector() -> BgrDetector:
+    """Return ``scape.vision.plates.detect_plate_boxes``, imported only when plates are wanted."""
+    try:
+        from scape.vision.plates import detect_plate_boxes
+    except ImportError as exc:
+        raise PlatesUnavailableError(
+            "plate redaction needs scape.vision.plates.detect_plate_boxes, "
+            f"which cannot be imported: {exc}"
+        ) from exc
+    return detect_plate_boxes
+
+
+def bgr_detector(detect: BgrDetector) -> FrameDetector:
+    """Adapt a detector of BGR arrays to decoded frames (converted on detection frames only)."""
+
+    def run(frame: av.VideoFrame) -> np.ndarray:
+        boxes = detect(frame.to_ndarray(format="bgr24"))
+        return np.asarray(boxes, dtype=np.float64).reshape(-1, 5)
+
+    return run
+
+
+def face_frame_detector(detector: FaceDetector) -> FrameDetector:
+    """Adapt :class:`FaceDetector` to decoded frames.
+
+    The frame is shrunk and converted to RGB in one swscale pass, which is
+    several times cheaper than converting it to a full-size array first.
+    """
+    sizes: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def run(frame: av.VideoFrame) -> np.ndarray:
+        src = (frame.width, frame.height)
+        if src not in sizes:
+            sizes[src] = detector.input_size(*src)
+        w, h = sizes[src]
+        # One thread: on frames this small, handing out slices costs more than it saves.
+        small = frame.reformat(width=w, height=h, format="rgb24", interpolation="AREA", threads=1)
+        return detector.detect_rgb(small.to_ndarray(), src)
+
+    return run
+
+
+@dataclass
+class RedactStats:
+    """What a run did."""
+
+    frames: int = 0
+    seconds: float = 0.0
+    detections: dict[str, int] = field(default_factory=lambda: {"face": 0, "plate": 0})
+    masked_frames: int = 0
+
+    @property
+    def fps(self) -> float:
+        """Return the frames per second of the whole run."""
+        return self.frames / self.seconds if self.seconds else 0.0
+
+
+# --- masks -------------------------------------------------------------------
+
+
+def _solid_yuv(bgr: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Return a colour as limited-range BT.601 Y, U, V (what swscale assumes by default)."""
+    b, g, r = bgr
+    y = 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255
+    u = 128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255
+    v = 128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255
+    return tuple(round(min(max(c, 0), 255)) for c in (y, u, v))  # type: ignore[return-value]
+
+
+def _ellipse(h: int, w: int) -> np.ndarray:
+    mask = np.zeros((h, w), np.uint8)
+    cv2.ellipse(mask, ((w / 2, h / 2), (w, h), 0.0), 255, -1)
+    return mask.astype(bool)
+
+
+def _hide(roi: np.ndarray, config: MaskConfig) -> np.ndarray:
+    """Return the masked replacement of one plane region."""
+    h, w = roi.shape
+    if config.mode == MaskMode.PIXELATE:
+        n = config.pixel_blocks
+        mode = cv2.INTER_NEAREST
+    else:
+        n = config.blur_cells
+        mode = cv2.INTER_LINEAR
+    k = n / max(h, w)
+    cells = (max(1, round(w * k)), max(1, round(h * k)))
+    # Shrinking to a handful of cells throws the detail away for good; the
+    # upscale only decides how the few remaining values are spread.
+    small = cv2.resize(roi, cells, interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (w, h), interpolation=mode)
+
+
+def mask_frame(
+    frame: av.VideoFrame, boxes: Sequence[tuple[int, int, int, int]], config: MaskConfig
+) -> None:
+    """Hide the integer pixel boxes (x1, y1, x2, y2, exclusive ends) in a writable YUV frame."""
+    solid = _solid_yuv(config.solid_bgr)
+    for index, (plane, sx, sy) in enumerate(frame_planes(frame)):
+        for x1, y1, x2, y2 in boxes:
+            # Round outward on subsampled planes so chroma covers the whole box.
+            px1, py1 = x1 // sx, y1 // sy
+            px2, py2 = -(-x2 // sx), -(-y2 // sy)
+            roi = plane[py1:py2, px1:px2]
+            if roi.size == 0:
+                continue
+            if config.mode == MaskMode.SOLID:
+                roi[...] = solid[index]
+                continue
+            hidden = _hide(roi, config)
+            if config.shape == MaskShape.ELLIPSE:
+                np.copyto(roi, hidden, where=_ellipse(*roi.shape))
+            else:
+                roi[...] = hidden
+
+
+def _pixel_boxes(
+    regions: Sequence[Region], scale: float, width: int, height: int
+) -> list[tuple[int, int, int, int]]:
+    """Return the regions enlarged (except manual ones) and clipped, in whole pixels."""
+    out = []
+    for r in regions:
+        x1, y1, x2, y2 = r.x1, r.y1, r.x2, r.y2
+        if r.kind != "manual" and scale != 1.0:
+            cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+            hw, hh = (x2 - x1) * scale / 2, (y2 - y1) * scale / 2
+            x1, y1, x2, y2 = cx - hw, cy - hh, cx + hw, cy + hh
+        # Floor the start and ceil the end: a partly covered pixel is masked.
+        box = (
+            max(0, int(np.floor(x1))),
+            max(0, int(np.floor(y1))),
+            min(width, int(np.ceil(x2))),
+            min(height, int(np.ceil(y2))),
+        )
+        if box[2] > box[0] and box[3] > box[1]:
+            out.append(box)
+    return out
+
+
+def _clip(regions: list[Region], width: int, height: int) -> list[Region]:
+    out = []
+    for r in regions:
+        x1, y1 = min(max(r.x1, 0.0), width), min(max(r.y1, 0.0), height)
+        x2, y2 = min(max(r.x2, 0.0), width), min(max(r.y2, 0.0), height)
+        if x2 - x1 >= 1 and y2 - y1 >= 1:
+            out.append(Region(r.kind, x1, y1, x2, y2, r.score))
+    return out
+
+
+# --- pipeline ----------------------------------------------------------------
+
+
+class Redactor:
+    """Redact videos with one configuration and one set of detectors.
+
+    ``face_detector`` and ``plate_detector`` default to CenterFace and the
+    plate reader when the configuration enables them; tests pass doubles.
+    ``manual`` maps frame numbers to regions to hide as well (``--boxes-in``).
+    """
+
+    def __init__(
+        self,
+        config: RedactConfig | None = None,
+        *,
+        face_detector: FrameDetector | None = None,
+        plate_detector: FrameDetector | None = None,
+        manual: dict[int, list[Region]] | None = None,
+    ) -> None:
+        self.config = config or RedactConfig()
+        self.detectors: dict[str, FrameDetector] = {}
+        if self.config.faces:
+            self.detectors["face"] = face_detector or face_frame_detector(
+                FaceDetector(self.config.face)
+            )
+        if self.config.plates:
+            self.detectors["plate"] = plate_detector or bgr_detector(load_plate_detector())
+        self.manual = manual or {}
+
+    def run(
+        self,
+        src: str | os.PathLike[str],
+        dst: str | os.PathLike[str],
+        *,
+        boxes_out: str | os.PathLike[str] | None = None,
+        progress: Progress | None = None,
+    ) -> RedactStats:
+        """Redact ``src`` into ``dst``; optionally write the boxes of every frame.
+
+        Raises :class:`~scape.vision.video.UnreadableVideoError` when ``src``
+        cannot be decoded; ``dst`` (and ``boxes_out``) then do not exist.
+        """
+        started = time.perf_counter()
+        # OpenCV would split each small mask resize over a thread pool; the
+        # hand-offs cost more than they save and steal the encoder's cores.
+        cv_threads = cv2.getNumThreads()
+        cv2.setNumThreads(1)
+        try:
+            stats = self._run(src, dst, boxes_out, progress)
+        finally:
+            cv2.setNumThreads(cv_threads)
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _run(
+        self,
+        src: str | os.PathLike[str],
+        dst: str | os.PathLike[str],
+        boxes_out: str | os.PathLike[str] | None,
+        progress: Progress | None,
+    ) -> RedactStats:
+        with VideoReader(src) as reader:
+            box_writer = BoxWriter(boxes_out) if boxes_out is not None else None
+            try:
+                with VideoWriter(dst, reader, self.config.encode) as writer:
+                    stats = self._loop(reader, writer, box_writer, progress)
+            except BaseException:
+                if box_writer is not None:
+                    box_writer.discard()
+                raise
+            if box_writer is not None:
+                box_writer.finish()
+        return stats
+
+    def _loop(
+        self,
+        reader: VideoReader,
+        writer: VideoWriter,
+        box_writer: BoxWriter | None,
+        progress: Progress | None,
+    ) -> RedactStats:
+        cfg = self.config
+        interval = cfg.track.detect_interval
+        width, height = reader.info.width, reader.info.height
+        total = reader.info.frames
+        trackers = {kind: Tracker(cfg.track) for kind in self.detectors}
+        latency = max((t.latency for t in trackers.values()), default=0)
+        stats = RedactStats()
+        pending: deque[tuple[int, av.VideoFrame]] = deque()
+        last_detected = -1
+
+        def detect(index: int, frame: av.VideoFrame) -> None:
+            nonlocal last_detected
+            last_detected = index
+            for kind, detector in self.detectors.items():
+                found = np.asarray(detector(frame), dtype=np.float64).reshape(-1, 5)
+                stats.detections[kind] = stats.detections.get(kind, 0) + len(found)
+                trackers[kind].update(index, found)
+
+        def emit(until: int) -> None:
+            # Frames up to `until` have final boxes: mask, encode, forget.
+            while pending and pending[0][0] <= until:
+                index, frame = pending.popleft()
+                regions = [
+                    Region(kind, box[0], box[1], box[2], box[3], score)
+                    for kind, tracker in trackers.items()
+                    for box, score in tracker.boxes_at(index)
+                ]
+                regions = _clip(regions + self.manual.get(index, []), width, height)
+                boxes = _pixel_boxes(regions, cfg.mask.scale, width, height)
+                if boxes:
+                    frame = writer.prepare(frame)
+                    mask_frame(frame, boxes, cfg.mask)
+                    stats.masked_frames += 1
+                writer.write(frame)
+                if box_writer is not None:
+                    t = None
+                    if frame.pts is not None and frame.time_base is not None:
+                        t = float(frame.pts * frame.time_base)
+                    box_writer.write(index, t, regions)
+                stats.frames += 1
+                if progress is not None:
+                    progress(stats.frames, total)
+            for tracker in trackers.values():
+                tracker.forget(until + 1)
+
+        index = -1
+        for item in reader.demux():
+            if not isinstance(item, av.VideoFrame):
+                writer.write_audio(item)
+                continue
+            index += 1
+            pending.append((index, item))
+            if not self.detectors:
+                emit(index)
+            elif index % interval == 0:
+                detect(index, item)
+                emit(index - latency)
+        # The tail after the last detection frame would only be covered by
+        # the hold; the last frame is still buffered, so detect on it too.
+        if self.detectors and pending and last_detected != pending[-1][0]:
+            detect(*pending[-1])
+        emit(index)
+        return stats
+
+
+def redact_video(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str],
+    config: RedactConfig | None = None,
+    *,
+    manual: dict[int, list[Region]] | None = None,
+    boxes_out: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> RedactStats:
+    """Redact ``src`` into ``dst`` with the default detectors of ``config``."""
+    return Redactor(config, manual=manual).run(src, dst, boxes_out=boxes_out, progress=progress)

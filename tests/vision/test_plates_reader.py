@@ -1,0 +1,117 @@
+"""The plate reader end to end, on synthetic plates rendered like the benchmark's."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from scape.vision.plates import (
+    PlateRead,
+    PlateReader,
+    ReaderConfig,
+    detect_plate_boxes,
+    vote,
+)
+
+_spec = importlib.util.spec_from_file_location(
+    "anpr_plates", Path(__file__).resolve().parents[2] / "benchmarks" / "_plates.py"
+)
+assert _spec is not None and _spec.loader is not None
+# The benchmark's own generator, so tests and benchmark draw the same plates.
+plates = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = plates
+_spec.loader.exec_module(plates)
+
+
+def scene(text: str, country: str, kind: str, height: int = 40, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    spec = plates.PlateSpec(text.replace(" ", "").replace("-", ""), text, country, kind)
+    frame = plates.background(rng, 960, 540)
+    box = plates.paste_plate(frame, plates.render_plate(spec), height, (480, 300), rng)
+    return frame, box
+
+
+def read(plate, confidence, chars=None, frame=0):
+    return PlateRead(
+        plate=plate,
+        text=plate,
+        country="LT",
+        kind="car",
+        confidence=confidence,
+        box=(0, 0, 10, 10),
+        frame=frame,
+        char_confidences=chars or (confidence,) * len(plate),
+    )
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return PlateReader()
+
+
+def test_it_reads_a_rendered_lithuanian_plate(reader):
+    frame, box = scene("GUF 465", "LT", "car")
+    reads = reader.read_image(frame)
+    assert [(r.plate, r.text, r.country) for r in reads] == [("GUF465", "GUF 465", "LT")]
+    x1, y1, x2, y2 = reads[0].box
+    assert x1 < box[2] and box[0] < x2 and y1 < box[3] and box[1] < y2
+
+
+def test_it_reads_a_rendered_latvian_plate(reader):
+    frame, _ = scene("KM-4711", "LV", "car", height=30, seed=2)
+    reads = reader.read_image(frame)
+    assert [(r.plate, r.country) for r in reads] == [("KM4711", "LV")]
+
+
+def test_it_ignores_plates_outside_the_zone():
+    frame, _ = scene("GUF 465", "LT", "car")
+    zoned = PlateReader(ReaderConfig(zone=((0, 0), (300, 0), (300, 540), (0, 540))))
+    assert zoned.read_image(frame) == []
+
+
+def test_it_finds_plate_boxes_without_reading(reader):
+    frame, box = scene("ABC 123", "LT", "car")
+    boxes = detect_plate_boxes(frame)
+    assert any(
+        b[0] <= box[0] + 6 and b[1] <= box[1] + 6 and b[2] >= box[2] - 6 and b[3] >= box[3] - 6
+        for b in boxes
+    )
+    assert all(len(b) == 5 and 0.0 <= b[4] <= 1.0 for b in boxes)
+
+
+def test_it_votes_reads_character_by_character():
+    voted = vote(
+        [
+            read("ABC123", 0.9, (0.9, 0.9, 0.9, 0.9, 0.9, 0.9)),
+            read("A8C123", 0.6, (0.9, 0.3, 0.9, 0.9, 0.9, 0.9)),
+            read("ABC128", 0.7, (0.9, 0.9, 0.9, 0.9, 0.9, 0.4)),
+            read("ABC12", 0.5, frame=7),
+        ]
+    )
+    assert voted.plate == "ABC123"
+    assert voted.votes == 4
+    assert 0.0 < voted.confidence <= 1.0
+
+
+def test_it_groups_a_moving_plate_into_one_read(reader):
+    rng = np.random.default_rng(5)
+    spec = plates.PlateSpec("LMA325", "LMA 325", "LT", "car")
+    image = plates.render_plate(spec)
+    bg = plates.background(rng, 960, 540)
+    session = reader.session(25.0)
+    out = []
+    for i in range(24):
+        frame = bg.copy()
+        car = (300 + 6 * i, 120 + 8 * i)
+        cv2.rectangle(
+            frame, (car[0] - 150, car[1] - 100), (car[0] + 150, car[1] + 60), (40, 90, 160), -1
+        )
+        plates.paste_plate(frame, image, 34, car, np.random.default_rng(i), tilt=0.2)
+        out += session.feed(frame, i, i / 25.0)
+    out += session.close()
+    assert [r.plate for r in out] == ["LMA325"]
+    assert out[0].votes >= 2
+    assert out[0].crop is not None

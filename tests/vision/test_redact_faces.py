@@ -1,0 +1,153 @@
+"""Faces are found by CenterFace and stay covered between and despite missed detections."""
+
+from __future__ import annotations
+
+import av
+import cv2
+import numpy as np
+import pytest
+from skimage import data
+
+from scape.vision import cli_redact
+from scape.vision.config import FaceConfig, MaskConfig, MaskMode, RedactConfig, TrackConfig
+from scape.vision.faces import FaceDetector, nms
+from scape.vision.redact import Redactor
+from scape.vision.tracker import Tracker, iou
+
+ASTRONAUT_FACE = np.array([181.5, 58.2, 269.9, 177.8])
+
+
+def test_it_finds_the_astronauts_face_with_centerface():
+    image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+    faces = FaceDetector(FaceConfig(min_face_px=32))(image)
+    assert len(faces) == 1
+    assert faces[0, 4] > 0.8
+    assert iou(faces[0, :4], ASTRONAUT_FACE) > 0.6
+
+
+def test_it_finds_a_small_face_at_the_reduced_detection_size():
+    # A 40 px face in a 1280x720 frame: the default detection size is well
+    # below full resolution, and must still see it.
+    image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+    k = 40 / (ASTRONAUT_FACE[2] - ASTRONAUT_FACE[0])
+    small = cv2.resize(image, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    frame = np.full((720, 1280, 3), 100, np.uint8)
+    frame[300 : 300 + small.shape[0], 600 : 600 + small.shape[1]] = small
+    detector = FaceDetector()
+    assert detector.input_size(1280, 720)[0] < 1280
+    faces = detector(frame)
+    expected = ASTRONAUT_FACE * k + np.array([600, 300, 600, 300])
+    assert any(iou(f[:4], expected) > 0.5 for f in faces)
+
+
+def test_it_keeps_the_best_of_overlapping_boxes():
+    boxes = np.array([[0, 0, 10, 10], [1, 1, 11, 11], [50, 50, 60, 60]], dtype=np.float32)
+    keep = nms(boxes, np.array([0.5, 0.9, 0.7]), 0.3)
+    assert sorted(keep.tolist()) == [1, 2]
+
+
+def test_it_covers_every_frame_of_a_real_face_clip(face_clip, tmp_path, read_frames, dark_share):
+    src, boxes = face_clip
+    out = tmp_path / "out.mp4"
+    assert cli_redact.main([str(src), str(out), "--mode", "solid", "--quiet"]) == 0
+    for frame, box in zip(read_frames(out), boxes, strict=True):
+        assert dark_share(frame, box) > 0.97
+
+
+class _ScriptedDetector:
+    """Report the true face box, except on the frames listed in ``blind``."""
+
+    def __init__(self, boxes, blind, start=0):
+        self.boxes, self.blind, self.start = boxes, set(blind), start
+        self.seen: list[int] = []
+
+    def __call__(self, frame: av.VideoFrame) -> np.ndarray:
+        index = round(float(frame.pts * frame.time_base) * 30)
+        self.seen.append(index)
+        if index in self.blind or index < self.start:
+            return np.empty((0, 5))
+        return np.array([[*self.boxes[index], 0.9]])
+
+
+def _solid(**track: int) -> RedactConfig:
+    return RedactConfig(track=TrackConfig(**track), mask=MaskConfig(mode=MaskMode.SOLID, scale=1.2))
+
+
+def test_it_covers_a_face_the_detector_misses_on_a_detection_frame(
+    face_clip, tmp_path, read_frames, dark_share
+):
+    src, boxes = face_clip
+    out = tmp_path / "out.mp4"
+    detector = _ScriptedDetector(boxes, blind={10})
+    Redactor(_solid(detect_interval=5), face_detector=detector).run(src, out)
+    assert 10 in detector.seen
+    frames = read_frames(out)
+    for n in range(len(frames)):
+        assert dark_share(frames[n], boxes[n]) > 0.97, n
+
+
+def test_it_covers_a_face_backward_before_its_first_detection(
+    face_clip, tmp_path, read_frames, dark_share
+):
+    src, boxes = face_clip
+    out = tmp_path / "out.mp4"
+    # First seen on frame 20: frames 12..19 were never looked at with a face
+    # in them, and must be covered from the buffered future.
+    detector = _ScriptedDetector(boxes, blind=(), start=20)
+    Redactor(_solid(detect_interval=5, hold_frames=8), face_detector=detector).run(src, out)
+    frames = read_frames(out)
+    for n in range(12, 60):
+        assert dark_share(frames[n], boxes[n]) > 0.97, n
+    assert dark_share(frames[5], boxes[5]) < 0.2
+
+
+def test_it_does_not_paint_masks_into_later_decoded_frames(
+    face_clip, tmp_path, read_frames, dark_share
+):
+    # Masks are drawn on decoded pictures; if those were still the decoder's
+    # reference pictures, the black would leak into the frames after them.
+    src, boxes = face_clip
+    out = tmp_path / "out.mp4"
+    detector = _ScriptedDetector(boxes, blind=(), start=0)
+    detector.start, detector.blind = 0, set(range(1, 60))
+    Redactor(_solid(detect_interval=1, hold_frames=0), face_detector=detector).run(src, out)
+    frames = read_frames(out)
+    assert dark_share(frames[0], boxes[0]) > 0.97
+    assert all(dark_share(frames[n], boxes[n]) < 0.2 for n in range(1, 60))
+
+
+def test_it_interpolates_between_detections_and_holds_after_the_last():
+    tracker = Tracker(TrackConfig(hold_frames=4, max_gap_frames=10, grow_per_frame=0.0))
+    tracker.update(0, np.array([[0, 0, 20, 20, 0.9]]))
+    tracker.update(10, np.array([[20, 0, 40, 20, 0.8]]))
+    (box, score), *rest = tracker.boxes_at(5)
+    assert not rest
+    # Interpolated, and padded by how far it could stray in 5 frames at 2 px/frame.
+    assert np.allclose(box, [10 - 10, 0, 30 + 10, 20])
+    assert score == pytest.approx(0.8)
+    # Held (at the track's speed) for four frames after the last detection.
+    (box, _), *_ = tracker.boxes_at(12)
+    assert np.allclose(box, [24, 0, 44, 20])
+    assert tracker.boxes_at(15) == []
+    # And reached back before the first one.
+    assert len(tracker.boxes_at(-3)) == 1
+
+
+def test_it_bridges_a_gap_of_missed_detections():
+    tracker = Tracker(TrackConfig(hold_frames=2, max_gap_frames=12, grow_per_frame=0.0))
+    tracker.update(0, np.array([[0, 0, 10, 10, 0.9]]))
+    tracker.update(4, np.empty((0, 5)))
+    tracker.update(8, np.empty((0, 5)))
+    tracker.update(12, np.array([[12, 0, 22, 10, 0.9]]))
+    assert len(tracker.tracks) == 1
+    (box, _), *_ = tracker.boxes_at(6)
+    assert np.allclose(box, [6 - 6, 0, 16 + 6, 10])
+
+
+def test_it_keeps_two_faces_apart():
+    tracker = Tracker(TrackConfig())
+    tracker.update(0, np.array([[0, 0, 10, 10, 0.9], [100, 0, 110, 10, 0.9]]))
+    tracker.update(5, np.array([[103, 0, 113, 10, 0.9], [2, 0, 12, 10, 0.9]]))
+    assert len(tracker.tracks) == 2
+    starts = sorted(t.boxes[-1][0] for t in tracker.tracks)
+    assert starts == [2, 103]

@@ -15,17 +15,20 @@ from scape.vision.video import UnreadableVideoError, VideoReader, transcode
 
 
 def _probe(path: Path) -> dict[str, object]:
+    # Read every stream property while its container is open: PyAV objects
+    # point into FFmpeg memory that is freed when the container closes.
     with av.open(str(path)) as c:
         v = c.streams.video[0]
+        size, time_base, rate = (v.width, v.height), v.time_base, v.average_rate
         pts = [f.pts for f in c.decode(v)]
     with av.open(str(path)) as c:
         audio = [bytes(p) for p in c.demux(audio=0) if p.size] if c.streams.audio else []
         a = c.streams.audio[0] if c.streams.audio else None
         return {
-            "size": (v.width, v.height),
+            "size": size,
             "pts": pts,
-            "time_base": v.time_base,
-            "rate": v.average_rate,
+            "time_base": time_base,
+            "rate": rate,
             "duration": c.duration,
             "audio": audio,
             "audio_codec": a.codec_context.name if a else None,

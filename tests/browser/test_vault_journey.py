@@ -44,6 +44,9 @@ def test_upload_watch_progress_play_with_a_reason_and_see_it_in_custody(
 
     page.goto(live_server.url + "/vault/")
     page.get_by_role("link", name="Upload evidence").click()
+    # The page's script must be listening before a file is chosen.
+    page.wait_for_url("**/vault/upload/")
+    page.wait_for_load_state("load")
     page.set_input_files("#upload-files", str(clip))
     row = page.locator("#upload-list tbody tr").filter(has_text=clip.name)
     expect(row.locator("progress")).to_have_attribute("value", "100")

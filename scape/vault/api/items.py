@@ -1,0 +1,89 @@
+"""Evidence items and cases through the API: read, custody history, share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from scape.core.actions import do_share_record
+from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
+from scape.core.choices import Action
+from scape.directory.models import Organization
+from scape.vault.api.serializers import (
+    CaseSerializer,
+    CustodyEventSerializer,
+    EvidenceItemSerializer,
+)
+from scape.vault.models import Case, EvidenceItem
+from scape.vault.queries import custody_history
+
+
+class _Shareable(RestrictedViewSetMixin):
+    access_actions = {"share": Action.SHARE}
+
+    def _share(self, request: Request) -> Response:
+        target = self.get_object()
+        partners = Organization.objects.filter(is_active=True).exclude(pk=target.organization_id)
+        serializer = ShareSerializer(data=request.data, context={"organizations": partners})
+        serializer.is_valid(raise_exception=True)
+        grant = do_share_record(target, actor=request.user, **serializer.validated_data)
+        return Response(GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceItemViewSet(
+    _Shareable, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Evidence items the caller may see: their organization's and those shared with it."""
+
+    model = EvidenceItem
+    serializer_class = EvidenceItemSerializer
+    filterset_fields = ["status", "media_kind", "source_type", "integrity", "legal_hold"]
+    search_fields = ["original_name", "sha256", "device_serial"]
+    ordering_fields = ["ingested_at", "recorded_at", "size"]
+
+    def get_queryset(self) -> Any:
+        return (
+            super()
+            .get_queryset()
+            .select_related("organization", "category", "officer__user")
+            .prefetch_related("cases", "derivatives")
+            .distinct()
+        )
+
+    @extend_schema(responses={200: CustodyEventSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def custody(self, request: Request, pk: Any = None) -> Response:
+        """Return the item's chain of custody, oldest first."""
+        item = self.get_object()
+        return Response(CustodyEventSerializer(custody_history(item), many=True).data)
+
+    @extend_schema(request=ShareSerializer, responses={201: GrantSerializer})
+    @action(detail=True, methods=["post"])
+    def share(self, request: Request, pk: Any = None) -> Response:
+        """Share the item with a partner organization for a purpose until an expiry."""
+        return self._share(request)
+
+
+class CaseViewSet(
+    _Shareable, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Cases the caller may see."""
+
+    model = Case
+    serializer_class = CaseSerializer
+    filterset_fields = ["status", "legal_hold"]
+    search_fields = ["reference", "title"]
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("organization").prefetch_related("items")
+
+    @extend_schema(request=ShareSerializer, responses={201: GrantSerializer})
+    @action(detail=True, methods=["post"])
+    def share(self, request: Request, pk: Any = None) -> Response:
+        """Share the case (and so its items) with a partner organization."""
+        return self._share(request)

@@ -22,7 +22,7 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True
     )
     officer = serializers.CharField(source="officer.user.username", default=None, read_only=True)
-    cases: serializers.ManyRelatedField = serializers.SlugRelatedField(
+    cases: serializers.SlugRelatedField[Case] = serializers.SlugRelatedField(
         slug_field="reference", many=True, read_only=True
     )
     derivatives = DerivativeSerializer(many=True, read_only=True)
@@ -43,7 +43,7 @@ class CaseSerializer(serializers.ModelSerializer):
     organization: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    items: serializers.ManyRelatedField = serializers.PrimaryKeyRelatedField(
+    items: serializers.PrimaryKeyRelatedField[EvidenceItem] = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True
     )
 

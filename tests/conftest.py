@@ -11,11 +11,12 @@ import pytest
 
 from scape.core.testing import login, make_org, make_person
 
-CHROMIUM = os.environ.get("SCAPE_CHROMIUM", "/usr/bin/chromium")
+# The browser the tests drive: SCAPE_CHROMIUM, else Debian's chromium on the PATH.
+CHROMIUM = os.environ.get("SCAPE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    has_browser = Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+    has_browser = Path(CHROMIUM).is_file()
     require = os.environ.get("SCAPE_REQUIRE_BROWSER") == "1"
     if has_browser:
         return

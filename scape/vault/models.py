@@ -395,3 +395,56 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} {self.offset}/{self.length}"
+
+
+class RedactionSession(models.Model):
+    """One redacted copy in the making: detected boxes, reviewed by a person, then rendered.
+
+    The box list is a JSON Lines file in the engine's format (see
+    scape.vision.boxes), written once per version into evidence storage under
+    its own SHA-256; each edit stores a new version and points here to it.
+    """
+
+    class Status(models.TextChoices):
+        DETECTING = "detecting", pgettext_lazy("redaction", "detecting")
+        REVIEW = "review", pgettext_lazy("redaction", "awaiting review")
+        RENDERING = "rendering", pgettext_lazy("redaction", "rendering")
+        DONE = "done", pgettext_lazy("redaction", "done")
+        FAILED = "failed", pgettext_lazy("redaction", "failed")
+
+    class Mode(models.TextChoices):
+        BLUR = "blur", _("Blur")
+        PIXELATE = "pixelate", _("Pixelate")
+        SOLID = "solid", _("Solid box")
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="redactions")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DETECTING
+    )
+    faces = models.BooleanField(_("faces"), default=True)
+    plates = models.BooleanField(_("licence plates"), default=False)
+    mode = models.CharField(_("mask"), max_length=10, choices=Mode.choices, default=Mode.BLUR)
+    boxes_key = models.CharField(_("box list storage key"), max_length=200, blank=True)
+    boxes_sha256 = models.CharField(_("box list SHA-256"), max_length=64, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    result = models.ForeignKey(
+        Derivative, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("redaction")
+        verbose_name_plural = _("redactions")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.created_at:%Y-%m-%d} {self.status}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("vault:redaction", args=[self.pk])

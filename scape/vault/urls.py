@@ -25,4 +25,5 @@ urlpatterns = [
     path("x/<str:token>/<int:item_pk>/", views.public_download, name="public_download"),
     path("", include("scape.vault.urls_upload")),
     path("", include("scape.vault.urls_media")),
+    path("", include("scape.vault.urls_redaction")),
 ]

@@ -1,0 +1,635 @@
+"""Redacted copies of evidence: detect, let a person review the boxes, then render.
+
+1. ``do_start_redaction`` records a RedactionSession and queues detection only
+   (faces, plates when asked) over the original; the engine's box list is
+   stored in evidence storage under its own SHA-256.
+2. A person reviews the boxes: ``do_remove_box`` drops a false positive from
+   every frame of its track, ``do_add_box`` tracks a hand-drawn box forward
+   and backward through the video. Each edit stores a new box list version.
+3. ``do_render`` queues the render: the engine hides exactly the reviewed
+   boxes (no new detection) and the result becomes a REDACTED Derivative with
+   its own hash. The original's bytes are only ever read.
+
+Tracks are not stored in the box file (the engine's format has no place for
+them); ``link_tracks`` rebuilds them the same way from the boxes every time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from scape.core import audit
+from scape.core.choices import JobStatus
+from scape.core.models import Job
+from scape.vault import storage
+from scape.vault.choices import DerivativeKind, ItemStatus, MediaKind
+from scape.vault.models import Derivative, EvidenceItem, RedactionSession
+
+REDACTION_JOB = "vault.redaction"
+PROGRESS_EVERY_S = 1.0
+# Boxes of one kind in consecutive frames overlapping this much are one object.
+TRACK_IOU = 0.3
+# A track may skip this many frames without a box and still be the same object.
+TRACK_GAP = 2
+# A hand-drawn box is followed at most this many frames each way ...
+MANUAL_REACH = 150
+# ... while the template still matches at least this well.
+MANUAL_MIN_SCORE = 0.6
+# Frames are matched shrunk to at most this long side (speed and memory).
+MANUAL_MATCH_SIDE = 640
+MIN_BOX_PX = 4
+
+Frames = list[dict[str, Any]]
+
+
+class RedactionError(Exception):
+    """A redaction step cannot be done; the message says why, for the user."""
+
+
+# --- Box lists ---------------------------------------------------------------
+
+
+def load_boxes(session: RedactionSession) -> Frames:
+    """Return the session's box list: one dict per frame, in frame order."""
+    if not session.boxes_key:
+        return []
+    with storage.open_stored(session.boxes_key) as fh:
+        text = fh.read().decode("utf-8")
+    frames = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return sorted(frames, key=lambda f: f["frame"])
+
+
+def _dump(frames: Frames) -> bytes:
+    lines = [json.dumps(f, separators=(",", ":")) for f in sorted(frames, key=lambda f: f["frame"])]
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _store_bytes(data: bytes, suffix: str) -> tuple[str, str]:
+    """Store bytes content-addressed in evidence storage; return (key, sha256)."""
+    staged = storage.stage(io.BytesIO(data), max_bytes=len(data) + 1)
+    key = storage.derived_key(staged.sha256, suffix)
+    storage.commit(staged, key)
+    return key, staged.sha256
+
+
+def _save_boxes(session: RedactionSession, frames: Frames) -> None:
+    session.boxes_key, session.boxes_sha256 = _store_bytes(_dump(frames), ".jsonl")
+    session.save(update_fields=["boxes_key", "boxes_sha256"])
+
+
+def _iou(a: list[float], b: list[float]) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def link_tracks(frames: Frames) -> dict[tuple[int, int], int]:
+    """Return {(frame, box index): track id}, joining overlapping boxes of one kind."""
+    tracks: dict[tuple[int, int], int] = {}
+    # Open tracks: id -> (kind, last frame, last box).
+    open_: dict[int, tuple[str, int, list[float]]] = {}
+    next_id = 0
+    for line in frames:
+        n = line["frame"]
+        candidates = []
+        for i, b in enumerate(line.get("boxes", [])):
+            for tid, (kind, last, box) in open_.items():
+                if kind == b["kind"] and n - last <= TRACK_GAP + 1:
+                    score = _iou(box, b["box"])
+                    if score >= TRACK_IOU:
+                        candidates.append((-score, i, tid))
+        candidates.sort()
+        used_boxes: set[int] = set()
+        used_tracks: set[int] = set()
+        for _score, i, tid in candidates:
+            if i in used_boxes or tid in used_tracks:
+                continue
+            used_boxes.add(i)
+            used_tracks.add(tid)
+            tracks[(n, i)] = tid
+        for i, b in enumerate(line.get("boxes", [])):
+            if i not in used_boxes:
+                tracks[(n, i)] = next_id
+                next_id += 1
+            open_[tracks[(n, i)]] = (b["kind"], n, b["box"])
+    return tracks
+
+
+@dataclass(frozen=True)
+class SampledFrame:
+    """A frame shown on the review page, with its boxes (index in the frame, track)."""
+
+    frame: int
+    time_s: float | None
+    boxes: list[dict[str, Any]]
+
+
+def sample_frames(frames: Frames, count: int = 12) -> list[SampledFrame]:
+    """Return about `count` evenly spaced frames with their boxes and track ids."""
+    if not frames:
+        return []
+    tracks = link_tracks(frames)
+    step = max(1, -(-len(frames) // count))
+    out = []
+    for line in frames[::step]:
+        n = line["frame"]
+        boxes = [
+            {**b, "index": i, "track": tracks[(n, i)]} for i, b in enumerate(line.get("boxes", []))
+        ]
+        out.append(SampledFrame(n, line.get("time_s"), boxes))
+    return out
+
+
+# --- Reading the original ----------------------------------------------------
+
+
+@contextlib.contextmanager
+def _original_path(item: EvidenceItem) -> Iterator[str]:
+    """Yield a local path of the original, copying it out of remote storage if needed."""
+    if item.blob is None:
+        raise RedactionError(_("The original file is not stored."))
+    evidence = storage.evidence_storage()
+    key = item.blob.storage_key
+    try:
+        local = evidence.path(key)
+    except NotImplementedError:
+        local = None
+    if local is not None:
+        if not os.path.exists(local):
+            raise RedactionError(_("The original file is missing from storage."))
+        yield local
+        return
+    with tempfile.TemporaryDirectory(dir=storage.staging_dir()) as tmp:
+        path = Path(tmp) / "original"
+        try:
+            with storage.open_stored(key) as src, path.open("wb") as dst:
+                while chunk := src.read(1024 * 1024):
+                    dst.write(chunk)
+        except FileNotFoundError as exc:
+            raise RedactionError(_("The original file is missing from storage.")) from exc
+        yield str(path)
+
+
+def frame_jpeg(item: EvidenceItem, frame: int, time_s: float | None, width: int = 480) -> bytes:
+    """Return one frame of the original as a JPEG at most `width` pixels wide."""
+    import av
+
+    with _original_path(item) as path, av.open(path) as container:
+        stream = container.streams.video[0]
+        target = None
+        if time_s is not None and stream.time_base:
+            # Seek to the keyframe before the frame, then decode forward to it.
+            target = time_s
+            container.seek(int(time_s / stream.time_base), stream=stream, backward=True)
+            tolerance = 0.5 / float(stream.average_rate or 25)
+            for decoded in container.decode(stream):
+                if decoded.time is not None and decoded.time >= target - tolerance:
+                    return _encode_jpeg(decoded, width)
+        else:
+            for n, decoded in enumerate(container.decode(stream)):
+                if n == frame:
+                    return _encode_jpeg(decoded, width)
+    raise RedactionError(_("That frame could not be decoded."))
+
+
+def _encode_jpeg(frame: Any, width: int) -> bytes:
+    image = frame.to_image()
+    if image.width > width:
+        image = image.resize((width, max(1, round(image.height * width / image.width))))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+# --- Actions -----------------------------------------------------------------
+
+
+def _job(session: RedactionSession, title: str, actor: Any) -> Job:
+    return Job.objects.create(
+        kind=f"{REDACTION_JOB}:{session.item_id}",
+        title=title,
+        organization=session.item.organization,
+        created_by=actor,
+    )
+
+
+def do_start_redaction(
+    item: EvidenceItem, *, actor: Any, faces: bool = True, plates: bool = False
+) -> RedactionSession:
+    """Record a redaction of the item and queue detection once the transaction commits."""
+    if item.status != ItemStatus.AVAILABLE or item.media_kind != MediaKind.VIDEO:
+        raise RedactionError(_("Only an available video can be redacted."))
+    if not faces and not plates:
+        raise RedactionError(_("Choose faces, licence plates or both."))
+    with transaction.atomic():
+        session = RedactionSession.objects.create(
+            item=item, faces=faces, plates=plates, created_by=actor
+        )
+        session.job = _job(
+            session, _("Finding faces and plates in %(name)s") % {"name": item.original_name}, actor
+        )
+        session.save(update_fields=["job"])
+        audit.record(
+            "vault.redaction_started",
+            obj=item,
+            actor=actor,
+            details={"session": session.pk, "faces": faces, "plates": plates},
+        )
+        _enqueue(detect_boxes, session)
+    return session
+
+
+def _enqueue(work: Any, session: RedactionSession) -> None:
+    job_id = session.job_id
+
+    def enqueue() -> None:
+        result = work.enqueue(session.pk)
+        if job_id is not None:
+            Job.objects.filter(pk=job_id).update(task_result_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+
+
+def _editable(session: RedactionSession) -> None:
+    if session.status != RedactionSession.Status.REVIEW:
+        raise RedactionError(_("The boxes can only be changed while awaiting review."))
+
+
+def do_remove_box(session: RedactionSession, *, actor: Any, frame: int, index: int) -> int:
+    """Remove a box and every box of its track from the box list; return how many went."""
+    with transaction.atomic():
+        session = RedactionSession.objects.select_for_update().get(pk=session.pk)
+        _editable(session)
+        frames = load_boxes(session)
+        tracks = link_tracks(frames)
+        track = tracks.get((frame, index))
+        if track is None:
+            raise RedactionError(_("That box does not exist (any more)."))
+        removed = 0
+        kind = ""
+        for line in frames:
+            n = line["frame"]
+            keep = []
+            for i, b in enumerate(line.get("boxes", [])):
+                if tracks[(n, i)] == track:
+                    removed += 1
+                    kind = b["kind"]
+                else:
+                    keep.append(b)
+            line["boxes"] = keep
+        _save_boxes(session, frames)
+        audit.record(
+            "vault.redaction_edited",
+            obj=session.item,
+            actor=actor,
+            details={
+                "session": session.pk,
+                "change": "removed",
+                "kind": kind,
+                "frame": frame,
+                "boxes": removed,
+                "boxes_sha256": session.boxes_sha256,
+            },
+        )
+    return removed
+
+
+def do_add_box(
+    session: RedactionSession, *, actor: Any, frame: int, box: tuple[float, float, float, float]
+) -> int:
+    """Add a hand-drawn box on a frame, tracked through the video; return frames covered."""
+    x1, y1, x2, y2 = box
+    if x2 - x1 < MIN_BOX_PX or y2 - y1 < MIN_BOX_PX:
+        raise RedactionError(_("The box is too small; drag a larger rectangle."))
+    _editable(session)
+    frames = load_boxes(session)
+    by_frame = {line["frame"]: line for line in frames}
+    if frame not in by_frame:
+        raise RedactionError(_("That frame is not in the video."))
+    # Slow I/O (decoding) happens before the row lock, so edits by others wait only
+    # for the write; the status is checked again under the lock.
+    with _original_path(session.item) as path:
+        placed = track_box(path, frame, (x1, y1, x2, y2), len(frames))
+    with transaction.atomic():
+        session = RedactionSession.objects.select_for_update().get(pk=session.pk)
+        _editable(session)
+        frames = load_boxes(session)
+        by_frame = {line["frame"]: line for line in frames}
+        for n, b in placed.items():
+            if n in by_frame:
+                by_frame[n].setdefault("boxes", []).append(
+                    {"kind": "manual", "box": [round(v, 1) for v in b], "score": 1.0}
+                )
+        _save_boxes(session, frames)
+        audit.record(
+            "vault.redaction_edited",
+            obj=session.item,
+            actor=actor,
+            details={
+                "session": session.pk,
+                "change": "added",
+                "kind": "manual",
+                "frame": frame,
+                "box": [round(v, 1) for v in box],
+                "frames": len(placed),
+                "boxes_sha256": session.boxes_sha256,
+            },
+        )
+    return len(placed)
+
+
+def track_box(
+    path: str, frame: int, box: tuple[float, float, float, float], total: int
+) -> dict[int, tuple[float, float, float, float]]:
+    """Follow a box drawn on `frame` forward and backward by template matching.
+
+    Return {frame: box} for every frame where it was found (always including
+    `frame` itself); following stops where the match gets poor.
+    """
+    import av
+    import cv2
+
+    lo, hi = max(0, frame - MANUAL_REACH), min(total - 1, frame + MANUAL_REACH)
+    grays: dict[int, Any] = {}
+    scale = 1.0
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for n, decoded in enumerate(container.decode(stream)):
+            if n < lo:
+                continue
+            if n > hi:
+                break
+            if not grays:
+                scale = min(1.0, MANUAL_MATCH_SIDE / max(decoded.width, decoded.height))
+            w, h = max(1, round(decoded.width * scale)), max(1, round(decoded.height * scale))
+            grays[n] = decoded.reformat(width=w, height=h, format="gray").to_ndarray()
+    if frame not in grays:
+        raise RedactionError(_("That frame could not be decoded."))
+    placed = {frame: box}
+    first = grays[frame]
+    height, width = first.shape
+    sx1, sy1 = max(0, int(box[0] * scale)), max(0, int(box[1] * scale))
+    sx2, sy2 = min(width, round(box[2] * scale)), min(height, round(box[3] * scale))
+    template = first[sy1:sy2, sx1:sx2]
+    if template.shape[0] < 2 or template.shape[1] < 2:
+        return placed
+    th, tw = template.shape
+    for direction in (1, -1):
+        px, py = sx1, sy1
+        n = frame + direction
+        while n in grays:
+            # Look around the last position only: an object moves little per frame.
+            mx, my = tw, th
+            ax1, ay1 = max(0, px - mx), max(0, py - my)
+            ax2, ay2 = min(width, px + tw + mx), min(height, py + th + my)
+            area = grays[n][ay1:ay2, ax1:ax2]
+            if area.shape[0] < th or area.shape[1] < tw:
+                break
+            result = cv2.matchTemplate(area, template, cv2.TM_CCOEFF_NORMED)
+            _min, best, _minloc, (bx, by) = cv2.minMaxLoc(result)
+            if best < MANUAL_MIN_SCORE:
+                break
+            px, py = ax1 + bx, ay1 + by
+            dx, dy = (px - sx1) / scale, (py - sy1) / scale
+            placed[n] = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+            n += direction
+    return placed
+
+
+def do_render(session: RedactionSession, *, actor: Any, mode: str) -> RedactionSession:
+    """Queue the render of the reviewed boxes into a redacted copy."""
+    if mode not in RedactionSession.Mode.values:
+        raise RedactionError(_("Choose how the boxes are hidden."))
+    with transaction.atomic():
+        session = (
+            RedactionSession.objects.select_for_update().select_related("item").get(pk=session.pk)
+        )
+        _editable(session)
+        session.mode = mode
+        session.status = RedactionSession.Status.RENDERING
+        session.job = _job(
+            session,
+            _("Rendering the redacted copy of %(name)s") % {"name": session.item.original_name},
+            actor,
+        )
+        session.save(update_fields=["mode", "status", "job"])
+        audit.record(
+            "vault.redaction_render_started",
+            obj=session.item,
+            actor=actor,
+            details={"session": session.pk, "mode": mode, "boxes_sha256": session.boxes_sha256},
+        )
+        _enqueue(render_redaction, session)
+    return session
+
+
+# --- Tasks -------------------------------------------------------------------
+
+
+def _language(session: RedactionSession) -> str | None:
+    person = getattr(session.created_by, "person", None)
+    return getattr(person, "ui_language", "") or None
+
+
+def _reporter(job_id: int | None) -> Any:
+    last = 0.0
+
+    def report(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if job_id is not None and total and now - last >= PROGRESS_EVERY_S:
+            last = now
+            Job.objects.filter(pk=job_id).update(
+                progress=round(min(1.0, done / total), 3), updated_at=timezone.now()
+            )
+
+    return report
+
+
+def _job_update(job_id: int | None, **fields: Any) -> None:
+    if job_id is not None:
+        Job.objects.filter(pk=job_id).update(updated_at=timezone.now(), **fields)
+
+
+def _fail(session: RedactionSession, message: str) -> dict[str, Any]:
+    RedactionSession.objects.filter(pk=session.pk).update(
+        status=RedactionSession.Status.FAILED, message=message
+    )
+    _job_update(session.job_id, status=JobStatus.FAILED, message=message)
+    return {"status": "failed", "message": message}
+
+
+def _load_session(session_id: int, status: str) -> RedactionSession | None:
+    return (
+        RedactionSession.objects.filter(pk=session_id, status=status)
+        .select_related("item__blob", "created_by__person")
+        .first()
+    )
+
+
+@task()
+def detect_boxes(session_id: int) -> dict[str, Any]:
+    """Find faces (and plates) in the original and store the box list for review."""
+    session = _load_session(session_id, RedactionSession.Status.DETECTING)
+    if session is None:
+        return {"status": "skipped"}
+    with translation.override(_language(session)):
+        return _detect(session)
+
+
+def _detect(session: RedactionSession) -> dict[str, Any]:
+    from scape.vision.config import EncodeConfig, RedactConfig
+    from scape.vision.redact import PlatesUnavailableError, Redactor
+    from scape.vision.video import VideoError
+
+    _job_update(session.job_id, status=JobStatus.RUNNING, progress=0.0)
+    # The engine always encodes; the throwaway copy is made as cheaply as possible.
+    config = RedactConfig(
+        faces=session.faces,
+        plates=session.plates,
+        encode=EncodeConfig(preset="ultrafast", crf=40),
+    )
+    try:
+        with (
+            _original_path(session.item) as src,
+            tempfile.TemporaryDirectory(dir=storage.staging_dir()) as tmp,
+        ):
+            boxes_path = Path(tmp) / "boxes.jsonl"
+            Redactor(config).run(
+                src,
+                Path(tmp) / "scratch.mp4",
+                boxes_out=boxes_path,
+                progress=_reporter(session.job_id),
+            )
+            data = boxes_path.read_bytes()
+    except RedactionError as exc:
+        return _fail(session, str(exc))
+    except PlatesUnavailableError:
+        return _fail(session, _("Licence plate detection is not installed on this server."))
+    except VideoError as exc:
+        return _fail(session, _("The video could not be read: %(error)s") % {"error": exc})
+    except Exception:
+        _fail(session, _("Finding faces and plates failed unexpectedly."))
+        raise
+    key, sha256 = _store_bytes(data, ".jsonl")
+    frames = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    found = sum(len(f.get("boxes", [])) for f in frames)
+    RedactionSession.objects.filter(pk=session.pk).update(
+        status=RedactionSession.Status.REVIEW, boxes_key=key, boxes_sha256=sha256, message=""
+    )
+    message = _("Found boxes in %(frames)d of %(total)d frames; ready for review.") % {
+        "frames": sum(1 for f in frames if f.get("boxes")),
+        "total": len(frames),
+    }
+    _job_update(session.job_id, status=JobStatus.SUCCEEDED, progress=1.0, message=message)
+    audit.record(
+        "vault.redaction_detected",
+        obj=session.item,
+        actor=session.created_by,
+        details={"session": session.pk, "boxes": found, "boxes_sha256": sha256},
+    )
+    return {"status": "review", "boxes": found}
+
+
+@task()
+def render_redaction(session_id: int) -> dict[str, Any]:
+    """Hide the reviewed boxes in a copy of the original and record it as a Derivative."""
+    session = _load_session(session_id, RedactionSession.Status.RENDERING)
+    if session is None:
+        return {"status": "skipped"}
+    with translation.override(_language(session)):
+        return _render(session)
+
+
+def _render(session: RedactionSession) -> dict[str, Any]:
+    from scape.vision.boxes import BoxFileError, read_boxes
+    from scape.vision.config import MaskConfig, MaskMode, RedactConfig
+    from scape.vision.redact import Redactor
+    from scape.vision.video import VideoError
+
+    item = session.item
+    _job_update(session.job_id, status=JobStatus.RUNNING, progress=0.0)
+    config = RedactConfig(faces=False, plates=False, mask=MaskConfig(mode=MaskMode(session.mode)))
+    try:
+        with (
+            _original_path(item) as src,
+            tempfile.TemporaryDirectory(dir=storage.staging_dir()) as tmp,
+        ):
+            boxes_path = Path(tmp) / "boxes.jsonl"
+            with storage.open_stored(session.boxes_key) as fh:
+                boxes_path.write_bytes(fh.read())
+            out = Path(tmp) / "redacted.mp4"
+            Redactor(config, manual=read_boxes(boxes_path)).run(
+                src, out, progress=_reporter(session.job_id)
+            )
+            staged = storage.adopt(out)
+            key = storage.derived_key(staged.sha256, ".mp4")
+            storage.commit(staged, key)
+    except RedactionError as exc:
+        return _fail(session, str(exc))
+    except (VideoError, BoxFileError) as exc:
+        return _fail(session, _("The redacted copy could not be made: %(error)s") % {"error": exc})
+    except Exception:
+        _fail(session, _("Rendering the redacted copy failed unexpectedly."))
+        raise
+    stem = Path(item.original_name).stem or f"item-{item.pk}"
+    with transaction.atomic():
+        derivative = Derivative.objects.create(
+            item=item,
+            kind=DerivativeKind.REDACTED,
+            sha256=staged.sha256,
+            size=staged.size,
+            storage_key=key,
+            content_type="video/mp4",
+            name=f"{stem}-redacted.mp4",
+            created_by=session.created_by,
+            details={
+                "source_sha256": item.sha256,
+                "session": session.pk,
+                "mode": session.mode,
+                "boxes_key": session.boxes_key,
+                "boxes_sha256": session.boxes_sha256,
+            },
+        )
+        RedactionSession.objects.filter(pk=session.pk).update(
+            status=RedactionSession.Status.DONE, result=derivative, message=""
+        )
+        audit.record(
+            "vault.redacted_copy_made",
+            obj=item,
+            actor=session.created_by,
+            details={
+                "session": session.pk,
+                "sha256": staged.sha256,
+                "size": staged.size,
+                "source_sha256": item.sha256,
+                "mode": session.mode,
+                "boxes_sha256": session.boxes_sha256,
+            },
+        )
+    _job_update(
+        session.job_id,
+        status=JobStatus.SUCCEEDED,
+        progress=1.0,
+        message=_("The redacted copy is ready."),
+    )
+    return {"status": "done", "sha256": staged.sha256}

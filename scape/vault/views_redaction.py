@@ -1,0 +1,179 @@
+"""Redacted copies: start, review the boxes on sampled frames, edit them, render.
+
+Starting, editing and rendering need Action.CHANGE on the item; seeing the
+review page and its frames needs Action.VIEW. A session of an item the user
+cannot see is a 404, as the item itself would be.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from scape.core import audit
+from scape.core.access import can
+from scape.core.choices import Action
+from scape.vault import redaction
+from scape.vault.models import RedactionSession
+from scape.vault.queries import access_item
+
+
+def _access_session(user: object, pk: int, action: str) -> RedactionSession:
+    """Return the session if the user may do `action` on its item (Http404/PermissionDenied)."""
+    session = RedactionSession.objects.filter(pk=pk).select_related("item", "job").first()
+    if session is None:
+        raise Http404
+    session.item = access_item(user, session.item_id, action)
+    return session
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+@require_POST
+@login_required
+def redaction_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a redacted copy of the item: detection runs in the background."""
+    item = access_item(request.user, pk, Action.CHANGE)
+    try:
+        session = redaction.do_start_redaction(
+            item,
+            actor=request.user,
+            faces=request.POST.get("faces", "on") == "on",
+            plates=request.POST.get("plates") == "on",
+        )
+    except redaction.RedactionError as exc:
+        messages.error(request, str(exc))
+        return redirect(item)
+    return redirect(session)
+
+
+@require_GET
+@login_required
+def redaction_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the detected boxes on sampled frames for a person to check and correct."""
+    session = _access_session(request.user, pk, Action.VIEW)
+    frames = redaction.load_boxes(session)
+    meta = session.item.metadata if isinstance(session.item.metadata, dict) else {}
+    samples = redaction.sample_frames(frames)
+    busy = session.status in (RedactionSession.Status.DETECTING, RedactionSession.Status.RENDERING)
+    if samples and not busy:
+        # The frames are evidence on screen; the page reloading itself while
+        # work runs is not recorded each time.
+        audit.record(
+            "vault.redaction_reviewed",
+            obj=session.item,
+            actor=request.user,
+            details={"session": session.pk, "boxes_sha256": session.boxes_sha256},
+        )
+    context = {
+        "session": session,
+        "item": session.item,
+        "samples": samples,
+        "frame_count": len(frames),
+        "width": meta.get("width") or "",
+        "height": meta.get("height") or "",
+        "can_change": can(request.user, Action.CHANGE, session.item),
+        "editable": session.status == RedactionSession.Status.REVIEW,
+        "busy": busy,
+        "modes": RedactionSession.Mode.choices,
+    }
+    return render(request, "vault/redaction_review.html", context)
+
+
+@require_GET
+@login_required
+def redaction_frame(request: HttpRequest, pk: int, frame: int) -> HttpResponse:
+    """Return one frame of the original as a JPEG for the review page."""
+    session = _access_session(request.user, pk, Action.VIEW)
+    times = {f["frame"]: f.get("time_s") for f in redaction.load_boxes(session)}
+    if frame not in times:
+        raise Http404
+    try:
+        data = redaction.frame_jpeg(session.item, frame, times[frame])
+    except redaction.RedactionError as exc:
+        raise Http404 from exc
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+@login_required
+def redaction_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a wrongly detected box from every frame of its track."""
+    session = _access_session(request.user, pk, Action.CHANGE)
+    frame, index = _int(request.POST.get("frame")), _int(request.POST.get("index"))
+    if frame is None or index is None:
+        messages.error(request, _("Choose a box to remove."))
+        return redirect(session)
+    try:
+        removed = redaction.do_remove_box(session, actor=request.user, frame=frame, index=index)
+    except redaction.RedactionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Removed the box from %(count)d frame.",
+                "Removed the box from %(count)d frames.",
+                removed,
+            )
+            % {"count": removed},
+        )
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def redaction_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a box drawn on a frame; it is followed through the video automatically."""
+    session = _access_session(request.user, pk, Action.CHANGE)
+    frame = _int(request.POST.get("frame"))
+    try:
+        box = tuple(float(request.POST.get(k, "")) for k in ("x1", "y1", "x2", "y2"))
+    except ValueError:
+        box = ()
+    if frame is None or len(box) != 4 or not all(v >= 0 for v in box):
+        messages.error(request, _("Draw a box on a frame first."))
+        return redirect(session)
+    x1, y1, x2, y2 = box
+    try:
+        covered = redaction.do_add_box(
+            session,
+            actor=request.user,
+            frame=frame,
+            box=(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)),
+        )
+    except redaction.RedactionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Added the box to %(count)d frame.", "Added the box to %(count)d frames.", covered
+            )
+            % {"count": covered},
+        )
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def redaction_render(request: HttpRequest, pk: int) -> HttpResponse:
+    """Render the reviewed boxes into a redacted copy in the background."""
+    session = _access_session(request.user, pk, Action.CHANGE)
+    try:
+        redaction.do_render(session, actor=request.user, mode=request.POST.get("mode", ""))
+    except redaction.RedactionError as exc:
+        messages.error(request, str(exc))
+    return redirect(session)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "scape.core",
     "scape.directory",
     "scape.vault",
+    "scape.equipment",
 ]
 
 MIDDLEWARE = [

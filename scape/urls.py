@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("scape.api.urls")),
     path("vault/", include("scape.vault.urls")),
+    path("equipment/", include("scape.equipment.urls")),
     path("", include("scape.directory.urls")),
     path("", include("scape.core.urls")),
 ]

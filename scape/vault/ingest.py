@@ -16,9 +16,11 @@ from typing import Any, BinaryIO, Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scape.core import audit
+from scape.equipment.queries import who_held
 from scape.vault import probe, storage
 from scape.vault.choices import ItemStatus, SourceType
 from scape.vault.models import Blob, Case, Category, EvidenceItem
@@ -155,6 +157,11 @@ def ingest_staged(
 
     target = staged.path if staged.path is not None else staged.fd
     meta, problem = probe.probe(target, kind)
+    recorded = probe.recorded_at(meta)
+    if officer is None and device_serial:
+        # Whoever had that camera checked out when it recorded (or now, when
+        # the file does not say) is the officer the footage belongs to.
+        officer = who_held(device_serial, recorded or timezone.now(), organization=organization)
     key = storage.original_key(staged.sha256)
     size, sha256 = staged.size, staged.sha256
     # Bytes go into place before any row points at them. A row insert that then
@@ -176,7 +183,7 @@ def ingest_staged(
                 source_type=source_type,
                 device_serial=device_serial,
                 officer=officer,
-                recorded_at=probe.recorded_at(meta),
+                recorded_at=recorded,
                 ingested_by=actor if getattr(actor, "is_authenticated", False) else None,
                 category=category,
                 status=ItemStatus.UNREADABLE if problem else ItemStatus.AVAILABLE,

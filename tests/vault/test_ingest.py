@@ -130,3 +130,18 @@ def test_two_ingests_of_the_same_file_at_once_yield_one_original(clip, lt_org, _
         t.join()
     assert sorted(results) == ["duplicate", "duplicate", "new"]
     assert EvidenceItem.objects.count() == 1 and Blob.objects.count() == 1
+
+
+def test_footage_is_attributed_to_the_officer_who_held_the_camera(clip, lt_org, officer, custodian):
+    from scape.equipment.actions import do_check_out, do_create_asset
+
+    camera = do_create_asset(
+        lt_org, kind="body_camera", tag="BC-17", serial="CAM-17", actor=custodian.user
+    )
+    do_check_out(camera, officer, None, actor=custodian.user)
+    result = do_ingest(clip.open("rb"), name=clip.name, organization=lt_org, device_serial="CAM-17")
+    assert result.item.officer == officer
+    other = do_ingest(
+        io.BytesIO(b"\x00" * 2048), name="other.mp4", organization=lt_org, device_serial="CAM-99"
+    )
+    assert other.item.officer is None

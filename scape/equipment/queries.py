@@ -1,0 +1,253 @@
+"""Reads of equipment through the access door: assets, custody, maintenance due, CO₂."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scape.core.access import access_object
+from scape.core.choices import Action
+from scape.equipment.choices import VEHICLES, ZERO_EMISSION, AssetKind, AssetStatus
+from scape.equipment.models import (
+    Asset,
+    Checkout,
+    EmissionFactor,
+    MaintenanceRecord,
+    MaintenanceSchedule,
+    MeterReading,
+    Trip,
+)
+
+# Share of a meter interval left at which a schedule by meter is "falling due".
+METER_WARN_SHARE = Decimal("0.1")
+
+
+def access_asset(user: Any, pk: Any, action: str = Action.VIEW) -> Asset:
+    """Return the asset for `action`, or raise Http404/PermissionDenied."""
+    return access_object(Asset, user, pk, action)
+
+
+def get_assets(user: Any) -> QuerySet[Asset]:
+    """Return the assets the user may see."""
+    return Asset.objects.restrict(user, Action.VIEW).select_related("organization").distinct()
+
+
+def who_held(serial: str, at: datetime.datetime, *, organization: Any = None) -> Any:
+    """Return the Person who had the asset with this serial checked out at `at`, or None.
+
+    Answers "who wore camera SERIAL at time T" for the vault. A check-out covers
+    [checked_out_at, checked_in_at); an open one covers everything after it.
+    """
+    if not serial:
+        return None
+    checkouts = Checkout.objects.filter(asset__serial=serial, checked_out_at__lte=at).filter(
+        Q(checked_in_at__isnull=True) | Q(checked_in_at__gt=at)
+    )
+    if organization is not None:
+        checkouts = checkouts.filter(asset__organization=organization)
+    checkout = checkouts.select_related("person__user").order_by("-checked_out_at").first()
+    return checkout.person if checkout else None
+
+
+def history(asset: Asset) -> QuerySet[Checkout]:
+    """Return the asset's check-outs, newest first."""
+    return asset.checkouts.select_related("person__user", "checked_out_by", "checked_in_by")
+
+
+def overdue_checkouts(
+    organization: Any, now: datetime.datetime | None = None
+) -> QuerySet[Checkout]:
+    """Return the open check-outs of an organization past their expected return."""
+    now = now or timezone.now()
+    return Checkout.objects.filter(
+        asset__organization=organization,
+        checked_in_at__isnull=True,
+        expected_return__lt=now,
+    ).select_related("asset", "person__user")
+
+
+def current_meter(asset: Asset, unit: str) -> Decimal | None:
+    """Return the latest reading of one meter of an asset."""
+    return (
+        MeterReading.objects.filter(asset=asset, unit=unit)
+        .order_by("-read_at", "-id")
+        .values_list("value", flat=True)
+        .first()
+    )
+
+
+@dataclass
+class Due:
+    """One schedule of one asset falling due, by date and/or by meter."""
+
+    asset: Asset
+    schedule: MaintenanceSchedule
+    last: MaintenanceRecord | None
+    due_on: datetime.date | None = None
+    due_meter: Decimal | None = None
+    meter: Decimal | None = None
+    by_date: bool = False
+    by_meter: bool = False
+    overdue: bool = False
+
+
+def _schedule_assets(schedule: MaintenanceSchedule) -> list[Asset]:
+    if schedule.asset_id:
+        return [schedule.asset] if schedule.asset else []
+    return list(
+        Asset.objects.filter(organization=schedule.organization_id, kind=schedule.asset_kind)
+        .exclude(status=AssetStatus.RETIRED)
+        .order_by("tag")
+    )
+
+
+def due_maintenance(organization: Any, today: datetime.date | None = None) -> list[Due]:
+    """Return the schedules of an organization falling due, with overdue flags.
+
+    By date: due `every_days` after the last maintenance of that kind (or after
+    purchase, or registration, when there was none); falling due `warn_days`
+    before. By meter: due `every_meter` after the meter value noted at the last
+    maintenance (0 when none); falling due in the last tenth of the interval.
+    """
+    today = today or timezone.localdate()
+    found: list[Due] = []
+    schedules = MaintenanceSchedule.objects.filter(organization=organization).select_related(
+        "asset"
+    )
+    for schedule in schedules:
+        for asset in _schedule_assets(schedule):
+            last = (
+                MaintenanceRecord.objects.filter(asset=asset, kind=schedule.kind)
+                .order_by("-done_on", "-id")
+                .first()
+            )
+            due = Due(asset=asset, schedule=schedule, last=last)
+            if schedule.every_days:
+                if last is not None:
+                    base = last.done_on
+                else:
+                    base = asset.purchase_date or timezone.localdate(asset.created_at)
+                due.due_on = base + datetime.timedelta(days=schedule.every_days)
+                if due.due_on <= today + datetime.timedelta(days=schedule.warn_days):
+                    due.by_date = True
+                    due.overdue = due.overdue or due.due_on < today
+            if schedule.every_meter and schedule.meter_unit:
+                base_meter = (last.meter_value if last else None) or Decimal(0)
+                due.due_meter = base_meter + schedule.every_meter
+                due.meter = current_meter(asset, schedule.meter_unit)
+                if due.meter is not None:
+                    warn_at = due.due_meter - schedule.every_meter * METER_WARN_SHARE
+                    if due.meter >= warn_at:
+                        due.by_meter = True
+                        due.overdue = due.overdue or due.meter >= due.due_meter
+            if due.by_date or due.by_meter:
+                found.append(due)
+    found.sort(key=lambda d: (not d.overdue, d.due_on or datetime.date.max, d.asset.tag))
+    return found
+
+
+def factor(kind: str, year: int, country: str = "") -> EmissionFactor | None:
+    """Return the factor of the latest year not after `year` (for a country, if given)."""
+    factors = EmissionFactor.objects.filter(kind=kind, year__lte=year, country=country)
+    return factors.order_by("-year", "-id").first()
+
+
+@dataclass
+class Co2Row:
+    """One vehicle kind's month: distance, energy, fuel and CO₂ avoided."""
+
+    kind: str
+    label: str
+    km: Decimal
+    kwh: Decimal
+    fuel_l: Decimal
+    avoided_kg: Decimal | None
+
+
+@dataclass
+class Co2Report:
+    """A month of an organization's fleet and the CO₂ its zero-emission kilometres avoided."""
+
+    year: int
+    month: int
+    country: str
+    vehicle_factor: EmissionFactor | None
+    grid_factor: EmissionFactor | None
+    rows: list[Co2Row] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def total_avoided_kg(self) -> Decimal | None:
+        values = [r.avoided_kg for r in self.rows if r.kind in ZERO_EMISSION]
+        if any(v is None for v in values):
+            return None
+        return sum((v for v in values if v is not None), Decimal(0))
+
+
+def month_bounds(
+    year: int, month: int, time_zone: str
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return the start and end of a calendar month in a time zone, as aware datetimes."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    start = datetime.datetime(year, month, 1, tzinfo=zone)
+    end = datetime.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    return start, end
+
+
+def co2_report(organization: Any, year: int, month: int) -> Co2Report:
+    """Return the month's trips by vehicle kind and the CO₂ avoided, in kg.
+
+    Avoided = km * reference car factor (g/km) - kWh * grid factor of the
+    organization's country (g/kWh), over 1000. Factors are the sourced rows of
+    the latest year not after the report's year; a missing factor is named in
+    `missing` and the figures that need it are left empty, never guessed.
+    """
+    country = organization.country
+    report = Co2Report(
+        year=year,
+        month=month,
+        country=country,
+        vehicle_factor=factor(EmissionFactor.Kind.VEHICLE, year),
+        grid_factor=factor(EmissionFactor.Kind.GRID, year, country),
+    )
+    if report.vehicle_factor is None:
+        report.missing.append(_("No reference car factor for %(year)s — add one.") % {"year": year})
+    if report.grid_factor is None:
+        report.missing.append(_("No grid factor for %(country)s — add one.") % {"country": country})
+    start, end = month_bounds(year, month, organization.display_time_zone)
+    sums = (
+        Trip.objects.filter(
+            asset__organization=organization, started_at__gte=start, started_at__lt=end
+        )
+        .values("asset__kind")
+        .annotate(km=Sum("km"), kwh=Sum("energy_kwh"), fuel=Sum("fuel_l"))
+    )
+    by_kind = {row["asset__kind"]: row for row in sums}
+    for kind in AssetKind:
+        if kind not in VEHICLES or kind not in by_kind:
+            continue
+        row = by_kind[kind]
+        km = row["km"] or Decimal(0)
+        kwh = row["kwh"] or Decimal(0)
+        fuel = row["fuel"] or Decimal(0)
+        avoided: Decimal | None = None
+        if kind in ZERO_EMISSION and report.vehicle_factor is not None:
+            if kwh == 0:
+                avoided = km * report.vehicle_factor.value / 1000
+            elif report.grid_factor is not None:
+                avoided = (km * report.vehicle_factor.value - kwh * report.grid_factor.value) / 1000
+        if avoided is not None:
+            avoided = avoided.quantize(Decimal("0.01"))
+        report.rows.append(
+            Co2Row(
+                kind=kind, label=str(kind.label), km=km, kwh=kwh, fuel_l=fuel, avoided_kg=avoided
+            )
+        )
+    return report

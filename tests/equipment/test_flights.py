@@ -1,0 +1,103 @@
+"""Drone flights: a competent pilot, and a track read from GPX, DJI .SRT or CSV."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from scape.core.tracks import TrackError
+from scape.equipment.actions import do_record_flight
+from scape.equipment.choices import AssetKind
+from scape.equipment.models import Competency, DroneFlight
+from tests.equipment.conftest import grant
+
+pytestmark = pytest.mark.django_db
+
+GPX = b"""<?xml version="1.0"?>
+<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>
+<trkpt lat="55.9180" lon="21.0680"><ele>40</ele><time>2026-05-02T10:00:00Z</time></trkpt>
+<trkpt lat="55.9185" lon="21.0690"><ele>55</ele><time>2026-05-02T10:00:05Z</time></trkpt>
+</trkseg></trk></gpx>"""
+
+SRT = b"""1
+00:00:00,000 --> 00:00:00,033
+<font size="28">FrameCnt: 1, DiffTime: 33ms
+[iso: 100] [latitude: 56.5090] [longitude: 21.0110] [rel_alt: 30.000 abs_alt: 42.500]</font>
+
+2
+00:00:01,000 --> 00:00:01,033
+<font size="28">FrameCnt: 31, DiffTime: 33ms
+[iso: 100] [latitude: 56.5092] [longitude: 21.0115] [rel_alt: 31.000 abs_alt: 43.500]</font>
+"""
+
+CSV = b"time,latitude,longitude,altitude\n10:00:00,55.90,21.06,20\n10:00:01,55.91,21.07,25\n"
+
+
+@pytest.fixture
+def drone(make_asset):
+    return make_asset(kind=AssetKind.DRONE, tag="DR-1")
+
+
+@pytest.fixture
+def pilot(officer):
+    grant(officer, Competency.objects.get(code="drone-pilot"))
+    return officer
+
+
+def _fly(drone, pilot, desk, name="", data=None):
+    start = timezone.now() - datetime.timedelta(hours=1)
+    return do_record_flight(
+        drone,
+        pilot,
+        started_at=start,
+        ended_at=start + datetime.timedelta(minutes=20),
+        purpose="Search for a missing swimmer",
+        track_file_name=name,
+        track_bytes=data,
+        actor=desk.user,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "first"),
+    [
+        ("flight.gpx", GPX, (55.918, 21.068, 40.0)),
+        ("DJI_0001.SRT", SRT, (56.509, 21.011, 42.5)),
+        ("log.csv", CSV, (55.90, 21.06, 20.0)),
+    ],
+)
+def test_it_imports_a_flight_track(drone, pilot, desk, name, data, first):
+    flight = _fly(drone, pilot, desk, name, data)
+    flight.refresh_from_db()
+    assert len(flight.track) == 2 and flight.track_file == name
+    point = flight.track[0]
+    assert (point["lat"], point["lon"], point["alt"]) == first
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("flight.gpx", b"<gpx><trkpt lat='x'", "Not a valid GPX file"),
+        ("DJI_0001.SRT", b"1\n00:00:00,000 --> 00:00:01,000\nno telemetry\n", "no track points"),
+        ("log.csv", b"time,alt\n1,2\n", "latitude and longitude"),
+        ("flight.kml", b"<kml/>", ".gpx, .srt or .csv"),
+    ],
+)
+def test_it_stores_nothing_for_a_malformed_track(drone, pilot, desk, name, data, message):
+    with pytest.raises(TrackError, match=message):
+        _fly(drone, pilot, desk, name, data)
+    assert not DroneFlight.objects.exists()
+
+
+def test_it_refuses_a_pilot_without_the_drone_competency(drone, officer, desk):
+    with pytest.raises(ValidationError, match="Drone pilot"):
+        _fly(drone, officer, desk, "flight.gpx", GPX)
+    assert not DroneFlight.objects.exists()
+
+
+def test_it_records_a_flight_without_a_track(drone, pilot, desk):
+    flight = _fly(drone, pilot, desk)
+    assert flight.track == [] and flight.hours == pytest.approx(1 / 3)

@@ -1,0 +1,132 @@
+"""Equipment pages: list, asset page with check-out/in, label sheet, CO₂ page and CSV."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import re
+import zlib
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from scape.core.choices import Role
+from scape.equipment.actions import do_check_out
+from scape.equipment.choices import AssetKind, AssetStatus, MaintenanceKind
+from scape.equipment.labels import qr_matrix
+from scape.equipment.models import Checkout, MaintenanceSchedule
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_assets_filtered_by_kind(make_asset, desk, logged_in):
+    make_asset(tag="BC-1")
+    make_asset(kind=AssetKind.DRONE, tag="DR-1")
+    client = logged_in(desk)
+    page = client.get(reverse("equipment:assets"), {"kind": AssetKind.DRONE})
+    assert page.status_code == 200
+    assert "DR-1" in page.text and "BC-1" not in page.text
+
+
+def test_it_shows_maintenance_due_and_late_returns_to_the_desk(
+    make_asset, desk, officer, lt_org, logged_in
+):
+    car = make_asset(kind=AssetKind.ELECTRIC_CAR, tag="EV-1")
+    camera = make_asset(tag="BC-1")
+    MaintenanceSchedule.objects.create(
+        organization=lt_org, asset=car, kind=MaintenanceKind.SERVICE, every_days=1
+    )
+    do_check_out(camera, officer, timezone.now() + datetime.timedelta(hours=1), actor=desk.user)
+    Checkout.objects.update(expected_return=timezone.now() - datetime.timedelta(hours=1))
+    page = logged_in(desk).get(reverse("equipment:assets")).text
+    assert "Maintenance due" in page and "Not returned on time" in page
+    assert "Jonas Petraitis" in page
+
+
+def test_it_checks_out_and_in_from_the_asset_page(make_asset, desk, officer, logged_in):
+    camera = make_asset(tag="BC-1")
+    client = logged_in(desk)
+    page = client.get(camera.get_absolute_url())
+    assert page.status_code == 200 and "Check out" in page.text
+    response = client.post(reverse("equipment:check_out", args=[camera.pk]), {"person": officer.pk})
+    assert response.status_code == 302
+    camera.refresh_from_db()
+    assert camera.status == AssetStatus.CHECKED_OUT
+    page = client.get(camera.get_absolute_url())
+    assert "Jonas Petraitis" in page.text and "Check in" in page.text
+    response = client.post(reverse("equipment:check_in", args=[camera.pk]), {"condition": "fine"})
+    assert response.status_code == 302
+    assert Checkout.objects.get().condition == "fine"
+
+
+def test_it_shows_the_missing_competency_on_the_page(
+    make_asset, desk, officer, logged_in, ebike_patrol
+):
+    bike = make_asset(kind=AssetKind.E_BIKE, tag="EB-1")
+    response = logged_in(desk).post(
+        reverse("equipment:check_out", args=[bike.pk]), {"person": officer.pk}
+    )
+    assert response.status_code == 400 and "E-bike patrol" in response.text
+    assert not Checkout.objects.exists()
+
+
+def test_it_lets_an_officer_see_but_not_check_out(make_asset, officer, logged_in):
+    camera = make_asset(tag="BC-1")
+    client = logged_in(officer)
+    page = client.get(camera.get_absolute_url())
+    assert page.status_code == 200 and "Check out" not in page.text
+    response = client.post(reverse("equipment:check_out", args=[camera.pk]), {"person": officer.pk})
+    assert response.status_code == 403
+
+
+def test_it_hides_another_organizations_assets(make_asset, persona, lv_org, officer, logged_in):
+    camera = make_asset(tag="BC-1")
+    stranger = persona(lv_org, Role.COORDINATOR)
+    client = logged_in(stranger)
+    assert client.get(camera.get_absolute_url()).status_code == 404
+    response = client.post(reverse("equipment:check_out", args=[camera.pk]), {"person": officer.pk})
+    assert response.status_code == 404
+    assert client.post(reverse("equipment:check_in", args=[camera.pk])).status_code == 404
+    assert "BC-1" not in client.get(reverse("equipment:assets")).text
+    assert client.get(reverse("equipment:labels")).status_code == 404
+    assert not Checkout.objects.exists()
+
+
+def test_it_prints_a_qr_label_sheet(make_asset, desk, logged_in):
+    camera = make_asset(tag="BC-1", make="Axon", model="Body 4")
+    drone = make_asset(kind=AssetKind.DRONE, tag="DR-1")
+    response = logged_in(desk).get(reverse("equipment:labels"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    assert pdf.startswith(b"%PDF")
+    urls = [f"http://testserver/equipment/assets/{a.pk}/" for a in (camera, drone)]
+    # Each label links to its asset's page (the QR's payload)...
+    for url in urls:
+        assert f"/URI ({url})".encode() in pdf
+    # ...and its QR code is drawn module by module: as many filled squares as
+    # segno's matrix of that URL has dark modules.
+    streams = re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S)
+    content = b"".join(_inflate(s) for s in streams)
+    dark = sum(sum(row) for url in urls for row in qr_matrix(url))
+    assert content.count(b" re f") == dark > 0
+
+
+def _inflate(data: bytes) -> bytes:
+    data = data.strip()
+    if data.endswith(b"~>"):  # ReportLab writes page content as ASCII85 over Flate
+        data = base64.a85decode(data[:-2])
+    try:  # a decompressor ignores the end-of-line before "endstream"
+        return zlib.decompressobj().decompress(data)
+    except zlib.error:
+        return b""
+
+
+def test_it_shows_the_co2_report_with_sources_and_a_csv(desk, logged_in):
+    client = logged_in(desk)
+    page = client.get(reverse("equipment:co2"), {"year": 2024, "month": 5})
+    assert page.status_code == 200
+    assert "108.1" in page.text and "EEA" in page.text and "273.30" in page.text
+    csv = client.get(reverse("equipment:co2_csv"), {"year": 2024, "month": 5})
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    assert "EEA — CO2 performance" in csv.content.decode()

@@ -86,26 +86,16 @@ def produce(item: EvidenceItem, *, progress: Progress | None = None) -> list[Der
 
 @contextlib.contextmanager
 def _open_original(item: EvidenceItem) -> Iterator[Any]:
-    """Yield something PyAV and Pillow can read the original from, read-only."""
+    """Yield a local path PyAV and Pillow can read the original from, read-only."""
     if item.blob is None:
         raise MediaError(_("The original file is not stored."))
-    evidence = storage.evidence_storage()
-    key = item.blob.storage_key
-    try:
-        local = evidence.path(key)
-    except NotImplementedError:
-        local = None
-    if local is not None:
-        if not os.path.exists(local):
-            raise MediaError(_("The original file is missing from storage."))
-        yield local
-        return
-    try:
-        handle = evidence.open(key, "rb")
-    except FileNotFoundError as exc:
-        raise MediaError(_("The original file is missing from storage.")) from exc
-    with handle:
-        yield handle
+    with contextlib.ExitStack() as stack:
+        # Only opening is translated: an error inside the caller's block stays its own.
+        try:
+            path = stack.enter_context(storage.local_path(item.blob.storage_key))
+        except FileNotFoundError as exc:
+            raise MediaError(_("The original file is missing from storage.")) from exc
+        yield path
 
 
 def _rewind(source: Any) -> Any:

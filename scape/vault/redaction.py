@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import tempfile
 import time
 from collections.abc import Iterator
@@ -163,29 +162,16 @@ def sample_frames(frames: Frames, count: int = 12) -> list[SampledFrame]:
 
 @contextlib.contextmanager
 def _original_path(item: EvidenceItem) -> Iterator[str]:
-    """Yield a local path of the original, copying it out of remote storage if needed."""
+    """Yield a local path of the original, copied out of remote storage if needed."""
     if item.blob is None:
         raise RedactionError(_("The original file is not stored."))
-    evidence = storage.evidence_storage()
-    key = item.blob.storage_key
-    try:
-        local = evidence.path(key)
-    except NotImplementedError:
-        local = None
-    if local is not None:
-        if not os.path.exists(local):
-            raise RedactionError(_("The original file is missing from storage."))
-        yield local
-        return
-    with tempfile.TemporaryDirectory(dir=storage.staging_dir()) as tmp:
-        path = Path(tmp) / "original"
+    with contextlib.ExitStack() as stack:
+        # Only opening is translated: an error inside the caller's block stays its own.
         try:
-            with storage.open_stored(key) as src, path.open("wb") as dst:
-                while chunk := src.read(1024 * 1024):
-                    dst.write(chunk)
+            path = stack.enter_context(storage.local_path(item.blob.storage_key))
         except FileNotFoundError as exc:
             raise RedactionError(_("The original file is missing from storage.")) from exc
-        yield str(path)
+        yield path
 
 
 def frame_jpeg(item: EvidenceItem, frame: int, time_s: float | None, width: int = 480) -> bytes:

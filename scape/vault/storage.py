@@ -348,3 +348,27 @@ def open_stored(key: str, storage: Storage | None = None) -> Iterator[BinaryIO]:
         return
     with storage.open(key, "rb") as handle:
         yield handle  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def local_path(key: str, storage: Storage | None = None) -> Iterator[str]:
+    """Yield a local file path holding the stored bytes (raises FileNotFoundError).
+
+    On local storage that is the stored file itself (read it, never write); on
+    an object store the bytes are copied into the staging folder first and the
+    copy is removed afterwards. Decoders that need a real file use this.
+    """
+    storage = storage or evidence_storage()
+    root = _local_root(storage)
+    if root is not None:
+        path = root / key
+        if not path.is_file():
+            raise FileNotFoundError(key)
+        yield str(path)
+        return
+    with tempfile.TemporaryDirectory(dir=staging_dir(storage)) as tmp:
+        copy = Path(tmp) / "original"
+        with open_stored(key, storage) as src, copy.open("wb") as dst:
+            while chunk := src.read(CHUNK):
+                dst.write(chunk)
+        yield str(copy)

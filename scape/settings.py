@@ -177,7 +177,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "directory:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
 # Languages: every string a person reads exists in these three.

@@ -6,7 +6,6 @@ from scape.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/verify/", views.otp_verify, name="otp_verify"),
     path("login/setup/", views.otp_setup, name="otp_setup"),

@@ -111,26 +111,6 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The landing page for the user's organization."""
-    from scape.directory.queries import get_partner_organizations
-
-    person = getattr(request.user, "person", None)
-    actor = actor_of(request.user)
-    context = {
-        "person": person,
-        "organization": person.organization if person else None,
-        "roles": person.role_labels() if person else [],
-        "partners": get_partner_organizations(request.user).exclude(
-            pk__in=[person.organization_id] if person else []
-        ),
-        "can_read_audit": actor.has_any({Role.AUDITOR}),
-    }
-    return render(request, "core/home.html", context)
-
-
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language and remember it on the user's profile."""

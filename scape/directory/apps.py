@@ -8,4 +8,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
+        from scape.core import demo
         from scape.directory import signals  # noqa: F401  (role changes are audited)
+        from scape.directory.demo import demo_loader
+
+        demo.register("directory", demo_loader, order=10)

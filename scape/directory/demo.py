@@ -151,3 +151,15 @@ def load_demo() -> tuple[list[tuple[str, str, list[str]]], int]:
                 person.user.save(update_fields=["is_staff", "is_superuser"])
             created += 1
     return logins, created
+
+
+def demo_loader() -> tuple[int, list[str]]:
+    """Load the directory demo and return the login table to print."""
+    logins, created = load_demo()
+    lines = [
+        "",
+        f"Demo logins (password for all: {DEMO_PASSWORD})",
+        "Two-factor login: each account enrols an authenticator app at first login.",
+    ]
+    lines += [f"  {username:<24} {org:<18} {', '.join(roles)}" for username, org, roles in logins]
+    return created, lines

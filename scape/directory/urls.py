@@ -5,6 +5,7 @@ from scape.directory import views
 app_name = "directory"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),

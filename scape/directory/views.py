@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from scape.core.access import can
+from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant, do_share_record
-from scape.core.choices import Action
+from scape.core.choices import Action, Role
 from scape.core.forms import ShareForm
 from scape.core.models import Grant
 from scape.directory.actions import do_deactivate_person, do_set_roles, do_update_person
@@ -27,6 +27,24 @@ from scape.directory.queries import (
     get_partner_organizations,
     get_people,
 )
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page for the user's organization."""
+    person = getattr(request.user, "person", None)
+    actor = actor_of(request.user)
+    context = {
+        "person": person,
+        "organization": person.organization if person else None,
+        "roles": person.role_labels() if person else [],
+        "partners": get_partner_organizations(request.user).exclude(
+            pk__in=[person.organization_id] if person else []
+        ),
+        "can_read_audit": actor.has_any({Role.AUDITOR}),
+    }
+    return render(request, "directory/home.html", context)
 
 
 @require_GET

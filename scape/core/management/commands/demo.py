@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from scape.directory.demo import DEMO_PASSWORD, load_demo
+from scape.core import demo
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, load_only: bool, addr: str, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        people, created = load_demo()
+        created, lines = demo.load_all()
         self.stdout.write(
             f"Demo data: {created} records created"
             if created
@@ -29,12 +29,8 @@ class Command(BaseCommand):
         )
         if load_only:
             return
-        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
-        self.stdout.write(
-            "Two-factor login: each account enrols an authenticator app at first login."
-        )
-        for username, org, roles in people:
-            self.stdout.write(f"  {username:<24} {org:<18} {', '.join(roles)}")
+        for line in lines:
+            self.stdout.write(line)
         self.stdout.write(f"\nSCAPE: http://{addr}/   (Ctrl+C stops the server and the worker)\n")
         worker = subprocess.Popen([sys.executable, "-m", "scape.cli", "worker"])
         try:

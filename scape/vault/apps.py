@@ -10,12 +10,14 @@ class VaultConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from scape.core import schedule
+        from scape.core import demo, schedule
         from scape.vault import (
             jobs,
             tasks,  # noqa: F401 - connects item_ingested to media production
         )
+        from scape.vault.demo import demo_loader
 
+        demo.register("vault", demo_loader, order=20)
         schedule.register("vault.verify", timedelta(days=1), jobs.verify_all)
         schedule.register("vault.retention", timedelta(hours=1), jobs.retention)
         schedule.register("vault.uploads", timedelta(hours=1), jobs.expire_uploads)

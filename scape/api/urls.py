@@ -8,6 +8,7 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include("scape.directory.api.urls")),
     path("v1/vault/", include("scape.vault.api.urls")),
+    path("v1/equipment/", include("scape.equipment.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -1,5 +1,6 @@
 """Equipment pages: the asset list, an asset's page (the target of its QR label),
-check-out and check-in, the label sheet and the monthly CO₂ report."""
+check-out and check-in, records of use and maintenance, the label sheet and the
+monthly CO₂ report."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,9 +21,27 @@ from django.views.decorators.http import require_GET, require_POST
 
 from scape.core.access import actor_of, can
 from scape.core.choices import Action
+from scape.core.tracks import MAX_BYTES, TrackError
 from scape.directory.models import Organization
-from scape.equipment.actions import do_check_in, do_check_out
-from scape.equipment.forms import AssetFilterForm, CheckInForm, CheckOutForm, MonthForm
+from scape.equipment.actions import (
+    do_check_in,
+    do_check_out,
+    do_record_flight,
+    do_record_maintenance,
+    do_record_reading,
+    do_record_trip,
+)
+from scape.equipment.choices import VEHICLES, AssetKind, MeterUnit
+from scape.equipment.forms import (
+    AssetFilterForm,
+    CheckInForm,
+    CheckOutForm,
+    FlightForm,
+    MaintenanceForm,
+    MonthForm,
+    ReadingForm,
+    TripForm,
+)
 from scape.equipment.labels import label_sheet
 from scape.equipment.models import ASSET_POLICY, Asset
 from scape.equipment.queries import (
@@ -56,29 +75,70 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     return render(request, "equipment/asset_list.html", context)
 
 
+def may_record_use(user: Any, asset: Asset) -> bool:
+    """Return whether the user may record the asset's use (readings, trips, flights).
+
+    The people of the asset's organization who use it keep these records, not
+    only the equipment desk; a partner the asset is shared with only reads.
+    """
+    actor = actor_of(user)
+    return actor.organization_id is not None and actor.organization_id == asset.organization_id
+
+
+def _default_unit(asset: Asset) -> str:
+    if asset.kind == AssetKind.DRONE:
+        return MeterUnit.FLIGHT_HOURS
+    if asset.kind in VEHICLES:
+        return MeterUnit.KM
+    return MeterUnit.CHARGE_CYCLES
+
+
 def _detail(
     request: HttpRequest,
     asset: Asset,
     *,
-    check_out_form: CheckOutForm | None = None,
-    check_in_form: CheckInForm | None = None,
     status: int = 200,
+    **bound: Any,
 ) -> HttpResponse:
     can_change = can(request.user, Action.CHANGE, asset)
-    context = {
+    may_use = may_record_use(request.user, asset)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    me = getattr(request.user, "person", None)
+    me_id = me.pk if me is not None and me.organization_id == asset.organization_id else None
+    recent = {"started_at": now - datetime.timedelta(hours=1), "ended_at": now}
+    org = asset.organization_id
+    context: dict[str, Any] = {
         "asset": asset,
         "open_checkout": asset.open_checkout,
         "history": history(asset)[:50],
         "readings": asset.readings.order_by("-read_at", "-id")[:10],
         "maintenance": asset.maintenance.all()[:10],
+        "trips": asset.trips.select_related("driver__user")[:10],
+        "flights": asset.flights.select_related("pilot__user")[:10],
         "can_change": can_change,
-        "check_out_form": check_out_form
+        "check_out_form": bound.get("check_out_form")
         or CheckOutForm(
-            organization=asset.organization_id,
-            initial={"expected_return": timezone.localtime() + datetime.timedelta(hours=12)},
+            organization=org,
+            initial={"expected_return": now + datetime.timedelta(hours=12)},
         ),
-        "check_in_form": check_in_form or CheckInForm(),
+        "check_in_form": bound.get("check_in_form") or CheckInForm(),
     }
+    if may_use:
+        context["reading_form"] = bound.get("reading_form") or ReadingForm(
+            initial={"unit": _default_unit(asset)}
+        )
+        if asset.kind in VEHICLES:
+            context["trip_form"] = bound.get("trip_form") or TripForm(
+                organization=org, initial={**recent, "driver": me_id}
+            )
+        if asset.kind == AssetKind.DRONE:
+            context["flight_form"] = bound.get("flight_form") or FlightForm(
+                organization=org, initial={**recent, "pilot": me_id}
+            )
+    if can_change:
+        context["maintenance_form"] = bound.get("maintenance_form") or MaintenanceForm(
+            initial={"done_on": timezone.localdate()}
+        )
     return render(request, "equipment/asset_detail.html", context, status=status)
 
 
@@ -137,6 +197,123 @@ def asset_check_in(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Checked in."))
             return redirect(asset)
     return _detail(request, asset, check_in_form=form, status=400)
+
+
+def _asset_for_use(request: HttpRequest, pk: int) -> Asset:
+    asset = access_asset(request.user, pk)
+    if not may_record_use(request.user, asset):
+        raise PermissionDenied
+    return asset
+
+
+def _refused(request: HttpRequest, asset: Asset, name: str, form: Any) -> HttpResponse:
+    messages.error(request, _("Nothing was recorded: correct the form below."))
+    return _detail(request, asset, status=400, **{name: form})
+
+
+@require_POST
+@login_required
+def asset_reading(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a meter reading of an asset (meters only go up)."""
+    asset = _asset_for_use(request, pk)
+    form = ReadingForm(request.POST)
+    if form.is_valid():
+        try:
+            reading = do_record_reading(
+                asset,
+                form.cleaned_data["unit"],
+                form.cleaned_data["value"],
+                form.cleaned_data["replacement"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Reading recorded: %(value)s %(unit)s.")
+                % {"value": reading.value, "unit": reading.get_unit_display()},
+            )
+            return redirect(asset)
+    return _refused(request, asset, "reading_form", form)
+
+
+@require_POST
+@login_required
+def asset_trip(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a trip made with a vehicle."""
+    asset = _asset_for_use(request, pk)
+    form = TripForm(request.POST, organization=asset.organization_id)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            trip = do_record_trip(asset, data.pop("driver"), actor=request.user, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Trip recorded: %(km)s km.") % {"km": trip.km})
+            return redirect(asset)
+    return _refused(request, asset, "trip_form", form)
+
+
+@require_POST
+@login_required
+def asset_maintenance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record work done on an asset (equipment managers)."""
+    asset = access_asset(request.user, pk, Action.CHANGE)
+    form = MaintenanceForm(request.POST)
+    if form.is_valid():
+        try:
+            record = do_record_maintenance(asset, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Maintenance recorded: %(kind)s.") % {"kind": record.get_kind_display()},
+            )
+            return redirect(asset)
+    return _refused(request, asset, "maintenance_form", form)
+
+
+@require_POST
+@login_required
+def asset_flight(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a drone flight, with its track file if given."""
+    asset = _asset_for_use(request, pk)
+    form = FlightForm(request.POST, request.FILES, organization=asset.organization_id)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("track", None)
+        name, content = "", None
+        if upload:
+            name, content = upload.name, b""
+            if upload.size > MAX_BYTES:
+                form.add_error("track", _("The track file is too large."))
+            else:
+                content = upload.read()
+        if not form.errors:
+            try:
+                flight = do_record_flight(
+                    asset,
+                    data.pop("pilot"),
+                    track_file_name=name,
+                    track_bytes=content,
+                    actor=request.user,
+                    **data,
+                )
+            except TrackError as exc:
+                form.add_error("track", str(exc))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Flight recorded, with %(count)s track points.")
+                    % {"count": len(flight.track)},
+                )
+                return redirect(asset)
+    return _refused(request, asset, "flight_form", form)
 
 
 @require_GET

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -157,6 +158,28 @@ def test_a_killed_ingest_leaves_nothing_and_succeeds_when_run_again(tmp_path):
     subprocess.run(
         [*scape, "demo", "--load-only"], env=env, check=True, capture_output=True, timeout=240
     )
+    evidence = tmp_path / "media" / "evidence"
+
+    def originals() -> set[Path]:
+        return {p for p in evidence.rglob("*") if p.is_file() and ".staging" not in p.parts}
+
+    def item_count() -> str:
+        out = subprocess.run(
+            [
+                *scape,
+                "shell",
+                "-c",
+                "from scape.vault.models import EvidenceItem; print(EvidenceItem.objects.count())",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        return out.stdout.strip().splitlines()[-1]
+
+    before, items_before = originals(), item_count()  # the demo's own evidence
     big = tmp_path / "long-recording.mp4"
     with big.open("wb") as handle:  # large enough to be mid-copy when killed
         chunk = os.urandom(1024 * 1024)
@@ -177,23 +200,8 @@ def test_a_killed_ingest_leaves_nothing_and_succeeds_when_run_again(tmp_path):
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    evidence = tmp_path / "media" / "evidence"
-    originals = [p for p in evidence.rglob("*") if p.is_file() and ".staging" not in p.parts]
-    assert originals == []
-    count = subprocess.run(
-        [
-            *scape,
-            "shell",
-            "-c",
-            "from scape.vault.models import EvidenceItem; print(EvidenceItem.objects.count())",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    assert count.stdout.strip().splitlines()[-1] == "0"
+    assert originals() == before  # nothing partial under originals/
+    assert item_count() == items_before  # and no item
 
     rerun = subprocess.run(
         [*scape, "ingest", str(big), "--org", "palanga", "--no-progress"],
@@ -206,5 +214,5 @@ def test_a_killed_ingest_leaves_nothing_and_succeeds_when_run_again(tmp_path):
     assert " new " in rerun.stdout
     leftovers = list(staging.glob("*")) if staging.exists() else []
     assert leftovers == []
-    originals = [p for p in evidence.rglob("*") if p.is_file() and ".staging" not in p.parts]
-    assert len(originals) == 1 and originals[0].stat().st_size == big.stat().st_size
+    (new,) = originals() - before
+    assert new.stat().st_size == big.stat().st_size

@@ -1,0 +1,164 @@
+"""Serializers of the equipment API: what is shown, and the input of each action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from scape.directory.models import Person
+from scape.equipment.choices import MaintenanceKind, MeterUnit
+from scape.equipment.models import (
+    Asset,
+    Checkout,
+    DroneFlight,
+    MaintenanceRecord,
+    MeterReading,
+    Trip,
+)
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    organization: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = Asset
+        fields = [
+            "id", "organization", "kind", "tag", "serial", "make", "model", "unit", "status",
+            "location", "purchase_date", "details", "notes", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class CheckoutSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.__str__", read_only=True)
+    checked_out_by = serializers.CharField(source="checked_out_by.username", read_only=True)
+    checked_in_by = serializers.CharField(
+        source="checked_in_by.username", default=None, read_only=True
+    )
+
+    class Meta:
+        model = Checkout
+        fields = [
+            "id", "person", "person_name", "checked_out_at", "expected_return",
+            "checked_out_by", "checked_in_at", "checked_in_by", "condition",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _PersonField(serializers.PrimaryKeyRelatedField):
+    """An active person of the asset's organization, which the view puts in the context."""
+
+    def get_queryset(self) -> Any:
+        return Person.objects.filter(
+            organization=self.context["asset"].organization_id, is_active=True
+        ).select_related("user")
+
+
+class CheckOutInputSerializer(serializers.Serializer):
+    person = _PersonField()
+    expected_return = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    condition = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class ReadingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeterReading
+        fields = ["id", "unit", "value", "read_at", "replacement"]
+        read_only_fields = fields
+
+
+class ReadingInputSerializer(serializers.Serializer):
+    unit = serializers.ChoiceField(choices=MeterUnit.choices)
+    value = serializers.DecimalField(max_digits=12, decimal_places=1)
+    replacement = serializers.BooleanField(default=False)
+    read_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class TripSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Trip
+        fields = [
+            "id", "driver", "started_at", "ended_at", "km", "energy_kwh", "fuel_l", "note",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class TripInputSerializer(serializers.Serializer):
+    driver = _PersonField(
+        required=False, help_text=_("A person of the asset's organization; you by default.")
+    )
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    km = serializers.DecimalField(max_digits=8, decimal_places=1)
+    energy_kwh = serializers.DecimalField(
+        max_digits=8, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    fuel_l = serializers.DecimalField(
+        max_digits=8, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class MaintenanceSerializer(serializers.ModelSerializer):
+    # A plain string here: the choices are documented once, on the input, so
+    # the OpenAPI schema has one enum for them and no naming collision.
+    kind = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = MaintenanceRecord
+        fields = ["id", "kind", "done_on", "description", "cost", "meter_value"]
+        read_only_fields = fields
+
+
+class MaintenanceInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MaintenanceKind.choices)
+    done_on = serializers.DateField(required=False, allow_null=True, default=None)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    cost = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    meter_value = serializers.DecimalField(
+        max_digits=12, decimal_places=1, required=False, allow_null=True, default=None
+    )
+
+
+class FlightSerializer(serializers.ModelSerializer):
+    track_points = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DroneFlight
+        fields = [
+            "id", "pilot", "started_at", "ended_at", "purpose", "area", "max_altitude_m",
+            "incident_reference", "track_file", "track_points", "track",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_track_points(self, flight: DroneFlight) -> int:
+        return len(flight.track or [])
+
+
+class FlightInputSerializer(serializers.Serializer):
+    pilot = _PersonField(
+        required=False, help_text=_("A person of the asset's organization; you by default.")
+    )
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    purpose = serializers.CharField(max_length=300)
+    area = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    max_altitude_m = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, default=None
+    )
+    incident_reference = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default=""
+    )
+    track = serializers.FileField(required=False, help_text=_("GPX, DJI .SRT or CSV flight log."))

@@ -26,6 +26,7 @@ def do_share_record(
     purpose: str,
     expires_at: datetime,
     allow_download: bool = False,
+    redacted_only: bool = False,
     actor: Any,
 ) -> Grant:
     """Share `obj` with the grantee organization until `expires_at`, for a purpose."""
@@ -48,6 +49,7 @@ def do_share_record(
         grantee=grantee,
         purpose=purpose,
         allow_download=allow_download,
+        redacted_only=redacted_only,
         expires_at=expires_at,
         granted_by=actor,
     )
@@ -61,6 +63,7 @@ def do_share_record(
             "grant": grant.pk,
             "expires_at": expires_at.isoformat(),
             "allow_download": allow_download,
+            "redacted_only": redacted_only,
         },
     )
     return grant

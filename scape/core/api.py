@@ -82,6 +82,7 @@ class ShareSerializer(serializers.Serializer):
     purpose = serializers.CharField(max_length=1000)
     expires_at = serializers.DateTimeField()
     allow_download = serializers.BooleanField(default=False)
+    redacted_only = serializers.BooleanField(default=False)
 
 
 class GrantSerializer(serializers.Serializer):

@@ -136,6 +136,13 @@ class Grant(models.Model):
     )
     purpose = models.TextField(_("purpose"))
     allow_download = models.BooleanField(_("may download"), default=False)
+    redacted_only = models.BooleanField(
+        _("redacted copies only"),
+        default=False,
+        help_text=_(
+            "The partner sees only copies with faces and plates hidden, never the original."
+        ),
+    )
     expires_at = models.DateTimeField(_("expires"))
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

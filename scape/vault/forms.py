@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scape.core.forms import ShareForm
 from scape.vault.choices import CaseStatus, ItemStatus, MediaKind, SourceType
 from scape.vault.models import Case, Category
 
@@ -87,4 +88,12 @@ class ExternalLinkForm(forms.Form):
     )
     use_redacted = forms.BooleanField(
         label=_("Redacted copies instead of originals"), required=False
+    )
+
+
+class EvidenceShareForm(ShareForm):
+    """Share evidence with a partner, optionally in redacted form only."""
+
+    redacted_only = forms.BooleanField(
+        label=_("Redacted copies only (faces and plates hidden)"), required=False
     )

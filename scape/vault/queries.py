@@ -36,3 +36,30 @@ def custody_history(item: EvidenceItem) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         object_type="vault.evidenceitem", object_id=str(item.pk)
     ).order_by("id")
+
+
+def redacted_only_for(user: Any, item: EvidenceItem) -> bool:
+    """Return whether `user` may see only redacted copies of `item`.
+
+    True for a partner whose every active share of the item (directly or
+    through a case) says "redacted copies only"; never for the owner.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from scape.core.access import actor_of
+    from scape.core.models import Grant
+
+    actor = actor_of(user)
+    if actor.organization_id == item.organization_id:
+        return False
+    grants = Grant.objects.active(timezone.now()).filter(grantee=actor.organization_id)
+    covering = grants.filter(
+        Q(content_type=ContentType.objects.get_for_model(EvidenceItem), object_id=item.pk)
+        | Q(
+            content_type=ContentType.objects.get_for_model(Case),
+            object_id__in=item.cases.values("pk"),
+        )
+    )
+    return covering.exists() and not covering.filter(redacted_only=False).exists()

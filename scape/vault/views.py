@@ -24,7 +24,6 @@ from scape.core import audit
 from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Action, Role
-from scape.core.forms import ShareForm
 from scape.core.models import Grant
 from scape.directory.models import Organization
 from scape.vault import storage
@@ -51,6 +50,7 @@ from scape.vault.forms import (
     AddToCaseForm,
     CaseForm,
     CategoryForm,
+    EvidenceShareForm,
     ExternalLinkForm,
     HoldForm,
     ItemFilterForm,
@@ -179,7 +179,7 @@ def share(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Share an item or a case with a partner organization (purpose, expiry, rights)."""
     target = _target(request, kind, pk, Action.SHARE)
     partners = Organization.objects.filter(is_active=True).exclude(pk=target.organization_id)
-    form = ShareForm(request.POST or None, organizations=partners)
+    form = EvidenceShareForm(request.POST or None, organizations=partners)
     if request.method == "POST" and form.is_valid():
         try:
             do_share_record(target, actor=request.user, **form.cleaned_data)

@@ -38,7 +38,7 @@ from scape.vault import storage
 from scape.vault.choices import DerivativeKind, ItemStatus, MediaKind
 from scape.vault.forms import ReasonForm
 from scape.vault.models import Derivative, EvidenceItem
-from scape.vault.queries import access_item
+from scape.vault.queries import access_item, redacted_only_for
 from scape.vault.tasks import item_jobs
 
 SESSION_KEY = "vault_stream_grants"
@@ -75,6 +75,18 @@ def playable(item: EvidenceItem) -> tuple[str, int, str, str] | None:
     ):
         return item.blob.storage_key, item.size, item.content_type, item.sha256
     return None
+
+
+def source_for(request: HttpRequest, item: EvidenceItem) -> tuple[str, int, str, str] | None:
+    """Return what this user may play: a partner shared "redacted only" gets the redacted copy."""
+    if redacted_only_for(request.user, item):
+        if item.status != ItemStatus.AVAILABLE:
+            return None
+        redacted = _derivative(item, DerivativeKind.REDACTED)
+        if redacted is None:
+            return None
+        return redacted.storage_key, redacted.size, redacted.content_type, redacted.sha256
+    return playable(item)
 
 
 # --- The session grant -------------------------------------------------------
@@ -116,7 +128,7 @@ def _take_player_view(request: HttpRequest, item: EvidenceItem) -> bool:
 def item_play(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask why the item is watched, record it, then show the player."""
     item = access_item(request.user, pk, Action.VIEW)
-    if playable(item) is None:
+    if source_for(request, item) is None:
         # Nothing to show yet (or ever): no evidence is disclosed, no reason is asked.
         return render(
             request,
@@ -132,7 +144,7 @@ def item_play(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 reason=form.cleaned_data["reason"].strip(),
                 recipient=form.cleaned_data["recipient"].strip(),
-                details=_what_is_played(item),
+                details=_what_is_played(request, item),
             )
             _grant(request, item)
             return redirect("vault:item_play", pk=item.pk)
@@ -141,7 +153,7 @@ def item_play(request: HttpRequest, pk: int) -> HttpResponse:
             return render(
                 request,
                 "vault/player.html",
-                {"item": item, "source": playable(item)},
+                {"item": item, "source": source_for(request, item)},
             )
         form = ReasonForm()
     return render(
@@ -157,10 +169,16 @@ def item_play(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _what_is_played(item: EvidenceItem) -> dict[str, Any]:
-    source = playable(item)
+def _what_is_played(request: HttpRequest, item: EvidenceItem) -> dict[str, Any]:
+    source = source_for(request, item)
     sha256 = source[3] if source else ""
-    return {"played": "original" if sha256 == item.sha256 else "proxy", "sha256": sha256}
+    if sha256 == item.sha256:
+        played = "original"
+    elif redacted_only_for(request.user, item):
+        played = "redacted"
+    else:
+        played = "proxy"
+    return {"played": played, "sha256": sha256}
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,10 +188,28 @@ def item_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     item = access_item(request.user, pk, Action.DOWNLOAD)
     if item.blob is None or item.status in (ItemStatus.DESTROYED, ItemStatus.IN_BIN):
         raise Http404
+    key, name, sha256, size, content_type = (
+        item.blob.storage_key,
+        item.original_name,
+        item.sha256,
+        item.size,
+        item.content_type,
+    )
+    if redacted_only_for(request.user, item):
+        redacted = _derivative(item, DerivativeKind.REDACTED)
+        if redacted is None:
+            raise Http404
+        key, name, sha256, size = (
+            redacted.storage_key,
+            redacted.name,
+            redacted.sha256,
+            redacted.size,
+        )
+        content_type = redacted.content_type
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            handle = storage.evidence_storage().open(item.blob.storage_key, "rb")
+            handle = storage.evidence_storage().open(key, "rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
         audit.record(
@@ -182,17 +218,17 @@ def item_download(request: HttpRequest, pk: int) -> HttpResponseBase:
             actor=request.user,
             reason=form.cleaned_data["reason"].strip(),
             recipient=form.cleaned_data["recipient"].strip(),
-            details={"sha256": item.sha256, "size": item.size},
+            details={"sha256": sha256, "size": size},
         )
         response = FileResponse(
             handle,
             as_attachment=True,
-            filename=safe_filename(item.original_name, fallback=f"evidence-{item.pk}"),
-            content_type=item.content_type or "application/octet-stream",
+            filename=safe_filename(name, fallback=f"evidence-{item.pk}"),
+            content_type=content_type or "application/octet-stream",
         )
         response.block_size = CHUNK
         response["Cache-Control"] = "private, no-store"
-        response["X-Evidence-SHA256"] = item.sha256
+        response["X-Evidence-SHA256"] = sha256
         return response
     return render(
         request,
@@ -245,7 +281,7 @@ def item_stream(request: HttpRequest, pk: int) -> HttpResponseBase:
     item = access_item(request.user, pk, Action.VIEW)
     if not has_grant(request, item):
         raise PermissionDenied(_("Give a reason before watching this evidence."))
-    source = playable(item)
+    source = source_for(request, item)
     if source is None:
         raise Http404
     key, size, content_type, etag = source
@@ -258,7 +294,12 @@ def item_thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Serve the item's thumbnail."""
     item = access_item(request.user, pk, Action.VIEW)
     thumb = _derivative(item, DerivativeKind.THUMBNAIL)
-    if thumb is None or item.status != ItemStatus.AVAILABLE:
+    # A thumbnail is cut from the original: not for a partner shown redacted copies only.
+    if (
+        thumb is None
+        or item.status != ItemStatus.AVAILABLE
+        or redacted_only_for(request.user, item)
+    ):
         raise Http404
     return ranged_response(request, thumb.storage_key, thumb.size, "image/jpeg", etag=thumb.sha256)
 

@@ -20,7 +20,7 @@ from scape.core.access import can
 from scape.core.choices import Action
 from scape.vault import redaction
 from scape.vault.models import RedactionSession
-from scape.vault.queries import access_item
+from scape.vault.queries import access_item, redacted_only_for
 
 
 def _access_session(user: object, pk: int, action: str) -> RedactionSession:
@@ -29,6 +29,9 @@ def _access_session(user: object, pk: int, action: str) -> RedactionSession:
     if session is None:
         raise Http404
     session.item = access_item(user, session.item_id, action)
+    if redacted_only_for(user, session.item):
+        raise Http404  # the review shows the original's frames
+
     return session
 
 

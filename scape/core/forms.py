@@ -7,10 +7,20 @@ from typing import Any
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scape.core.choices import Outcome
+
+
+def add_validation_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show an action's ValidationError on the form: per field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class TokenForm(forms.Form):

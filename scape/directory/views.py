@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Action, Role
-from scape.core.forms import ShareForm
+from scape.core.forms import ShareForm, add_validation_errors
 from scape.core.models import Grant
 from scape.directory.actions import do_deactivate_person, do_set_roles, do_update_person
 from scape.directory.forms import PeopleFilterForm, PersonForm
@@ -111,7 +111,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             do_update_person(obj, actor=request.user, **data)
             do_set_roles(obj, roles, actor=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect(obj)
@@ -145,8 +145,7 @@ def person_share(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             do_share_record(obj, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("The record is now shared."))
             return redirect(obj)

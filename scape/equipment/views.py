@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from scape.core.access import actor_of, can
 from scape.core.choices import Action
+from scape.core.forms import add_validation_errors
 from scape.core.tracks import MAX_BYTES, TrackError
 from scape.directory.models import Organization
 from scape.equipment.actions import (
@@ -149,14 +150,6 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, access_asset(request.user, pk))
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @require_POST
 @login_required
 def asset_check_out(request: HttpRequest, pk: int) -> HttpResponse:
@@ -172,7 +165,7 @@ def asset_check_out(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -192,7 +185,7 @@ def asset_check_in(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             do_check_in(asset, form.cleaned_data["condition"], actor=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Checked in."))
             return redirect(asset)
@@ -227,7 +220,7 @@ def asset_reading(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -249,7 +242,7 @@ def asset_trip(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             trip = do_record_trip(asset, data.pop("driver"), actor=request.user, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Trip recorded: %(km)s km.") % {"km": trip.km})
             return redirect(asset)
@@ -266,7 +259,7 @@ def asset_maintenance(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             record = do_record_maintenance(asset, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -305,7 +298,7 @@ def asset_flight(request: HttpRequest, pk: int) -> HttpResponse:
             except TrackError as exc:
                 form.add_error("track", str(exc))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -24,6 +24,7 @@ from scape.core import audit
 from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Action, Role
+from scape.core.forms import add_validation_errors
 from scape.core.models import Grant
 from scape.directory.models import Organization
 from scape.vault import storage
@@ -121,14 +122,6 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "vault/item_detail.html", context)
 
 
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @require_POST
 @login_required
 def item_category(request: HttpRequest, pk: int) -> HttpResponse:
@@ -184,7 +177,7 @@ def share(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         try:
             do_share_record(target, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             if isinstance(target, Case):
                 for item in target.items.all():
@@ -248,7 +241,7 @@ def external_link(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         try:
             _link, token = do_create_external_link(target, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             new_url = request.build_absolute_uri(reverse("vault:public_link", args=[token]))
             form = ExternalLinkForm(initial=initial)
@@ -316,7 +309,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 return redirect(case)
     cases = Case.objects.restrict(request.user, Action.VIEW).select_related("organization")

@@ -33,6 +33,7 @@ from scape.core import audit
 from scape.core.access import actor_of
 from scape.core.actions import do_set_language
 from scape.core.choices import Outcome, Role
+from scape.core.exports import spreadsheet_text
 from scape.core.forms import AuditFilterForm, TokenForm
 from scape.core.models import AuditEvent, WorkerHeartbeat
 
@@ -227,19 +228,11 @@ def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     def rows() -> Any:
         yield writer.writerow(columns)
         for event in events.order_by("id").iterator(chunk_size=2000):
-            yield writer.writerow([_csv_safe(getattr(event, c)) for c in columns])
+            yield writer.writerow([spreadsheet_text(getattr(event, c)) for c in columns])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="scape-audit.csv"'
     return response
-
-
-def _csv_safe(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with these is run as a formula by spreadsheet programs.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 @require_GET

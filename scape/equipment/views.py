@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from scape.core.access import actor_of, can
 from scape.core.choices import Action
+from scape.core.exports import spreadsheet_text
 from scape.core.forms import add_validation_errors
 from scape.core.tracks import MAX_BYTES, TrackError
 from scape.directory.models import Organization
@@ -405,7 +406,8 @@ def co2_report_csv(request: HttpRequest) -> HttpResponse:
     ):
         if f is None:
             continue
-        writer.writerow([label, f.value, f.get_kind_display(), f.year, f.source])
+        # The source is text an administrator typed: keep it from running as a formula.
+        writer.writerow([label, f.value, f.get_kind_display(), f.year, spreadsheet_text(f.source)])
     for message in report.missing:
         writer.writerow([message])
     return response

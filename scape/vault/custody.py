@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from scape.core.exports import spreadsheet_text
 from scape.core.pdf import register_fonts
 from scape.vault.models import EvidenceItem
 from scape.vault.queries import custody_history
@@ -26,12 +27,6 @@ COLUMNS = [
 ]
 
 
-def _safe(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet programs run a cell starting with these as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def custody_csv(item: EvidenceItem) -> bytes:
     """Return the item's custody history as CSV (UTF-8)."""
     out = io.StringIO()
@@ -40,7 +35,7 @@ def custody_csv(item: EvidenceItem) -> bytes:
     for event in custody_history(item):
         row = [getattr(event, c) for c in COLUMNS]
         row[0] = event.time.isoformat()
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([spreadsheet_text(v) for v in row])
     return out.getvalue().encode("utf-8")
 
 

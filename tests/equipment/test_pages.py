@@ -130,3 +130,15 @@ def test_it_shows_the_co2_report_with_sources_and_a_csv(desk, logged_in):
     csv = client.get(reverse("equipment:co2_csv"), {"year": 2024, "month": 5})
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     assert "EEA — CO2 performance" in csv.content.decode()
+
+
+def test_a_factor_source_typed_as_a_formula_is_exported_as_text(desk, logged_in):
+    from scape.equipment.models import EmissionFactor
+
+    EmissionFactor.objects.filter(kind=EmissionFactor.Kind.VEHICLE).update(
+        source='=HYPERLINK("http://example.invalid","EEA")'
+    )
+    client = logged_in(desk)
+    csv = client.get(reverse("equipment:co2_csv"), {"year": 2024, "month": 5}).content.decode()
+    assert "'=HYPERLINK(" in csv
+    assert ",=HYPERLINK(" not in csv

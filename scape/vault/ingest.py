@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -49,12 +48,18 @@ def max_bytes() -> int:
 
 
 def check_name(name: str) -> str:
-    """Return why a file name is refused, or an empty string."""
+    """Return why a file cannot be ingested on its own by its name, or an empty string.
+
+    Telemetry sidecars (.srt, .gpx) are refused here: they are attached to their
+    video (the command line does that before calling ingest).
+    """
     if not name or name in (".", "..") or len(name) > 255:
         return _("the file name is empty or too long")
     if "/" in name or "\\" in name or any(unicodedata.category(c) == "Cc" for c in name):
         return _("the file name contains path separators or control characters")
-    if probe.kind_of(name) is None and not probe.is_sidecar(name):
+    if probe.is_sidecar(name):
+        return _("a telemetry file is attached to its video, not stored on its own")
+    if probe.kind_of(name) is None:
         accepted = ", ".join(sorted({*probe.EXTENSIONS, *probe.SIDECARS}))
         return _("not an accepted evidence file type (accepted: %(types)s)") % {"types": accepted}
     return ""
@@ -79,8 +84,6 @@ def do_ingest(
     with a reason in the user's language, and leaves nothing behind.
     """
     reason = check_name(name)
-    if not reason and probe.is_sidecar(name):
-        reason = _("a telemetry file is attached to its video, not stored on its own")
     if reason:
         return IngestResult("rejected", reason=reason)
     try:
@@ -119,8 +122,6 @@ def do_ingest_completed_upload(
     It is consumed: removed from staging whatever the outcome.
     """
     reason = check_name(name)
-    if not reason and probe.is_sidecar(name):
-        reason = _("a telemetry file is attached to its video, not stored on its own")
     if reason:
         path.unlink(missing_ok=True)
         return IngestResult("rejected", reason=reason)
@@ -225,8 +226,3 @@ def _duplicate(item: EvidenceItem, *, name: str, actor: Any, via: str) -> Ingest
         details={"name": name, "sha256": item.sha256, "via": via},
     )
     return IngestResult("duplicate", item=item, sha256=item.sha256)
-
-
-def recording_time_hint(item: EvidenceItem) -> datetime:
-    """Return the time the recording was made, or when it was ingested."""
-    return item.recorded_at or item.ingested_at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scape.directory.models import Organization
+from scape.vault import uploads
 from scape.vault.actions import destroy_expired, do_propose_deletion, verify_item
 from scape.vault.choices import Integrity, ItemStatus
 from scape.vault.models import EvidenceItem
@@ -31,8 +32,4 @@ def retention() -> str:
 
 def expire_uploads() -> str:
     """Remove abandoned resumable uploads and their partial files."""
-    try:
-        from scape.vault.uploads import expire_uploads as expire
-    except ImportError:
-        return "no resumable uploads module"
-    return str(expire())
+    return str(uploads.expire_uploads())

@@ -176,8 +176,6 @@ def check_create_upload(user: Any, *, length: int, metadata: dict[str, str], via
         raise UploadError(400, _("The file is empty (0 bytes)."))
     name = metadata.get("filename") or metadata.get("name") or ""
     reason = check_name(name)
-    if not reason and probe.is_sidecar(name):
-        reason = _("a telemetry file is attached to its video, not stored on its own")
     if reason:
         raise UploadError(400, _("%(name)s: %(reason)s") % {"name": name or "-", "reason": reason})
     case = None

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from scape.core.context import actor_context
 from scape.vault.export import build_export, verify_export
@@ -32,19 +33,24 @@ class Command(BaseCommand):
             for problem in problems:
                 self.stdout.write(f"BAD {problem.path}: {problem.what}")
             if problems:
-                raise CommandError(f"{len(problems)} problems in {o['zip']}", returncode=1)
-            self.stdout.write(f"OK {o['zip']}: every file matches the manifest")
+                raise CommandError(
+                    _("%(count)s problems in %(zip)s") % {"count": len(problems), "zip": o["zip"]},
+                    returncode=1,
+                )
+            self.stdout.write(
+                "OK " + _("%(zip)s: every file matches the manifest") % {"zip": o["zip"]}
+            )
             return
         if not o["out"]:
-            raise CommandError("--out FILE.zip is required")
+            raise CommandError(_("--out FILE.zip is required"))
         cases = Case.objects.filter(reference=o["target"])
         if o["org"]:
             cases = cases.filter(organization__code=o["org"])
         if cases.count() != 1:
             raise CommandError(
-                f"no case {o['target']!r}"
+                _("No case %(ref)s.") % {"ref": o["target"]}
                 if not cases.exists()
-                else "several cases match: add --org"
+                else _("Several cases have this reference: add --org.")
             )
         with actor_context(None):
             digest = build_export(

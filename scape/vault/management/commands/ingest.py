@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from scape.core.context import actor_context
@@ -68,26 +69,32 @@ class Command(BaseCommand):
         try:
             org = Organization.objects.get(code=o["org"])
         except Organization.DoesNotExist as exc:
-            raise CommandError(f"unknown organization: {o['org']}") from exc
+            raise CommandError(_("Unknown organization %(code)s.") % {"code": o["org"]}) from exc
         officer = None
         if o["officer"]:
             officer = Person.objects.filter(user__username=o["officer"], organization=org).first()
             if officer is None:
-                raise CommandError(f"no person {o['officer']!r} in {org.code}")
+                raise CommandError(
+                    _("No person %(name)s in %(org)s.") % {"name": o["officer"], "org": org.code}
+                )
         case = None
         if o["case"]:
             case = Case.objects.filter(organization=org, reference=o["case"]).first()
             if case is None:
-                raise CommandError(f"no case {o['case']!r} in {org.code}")
+                raise CommandError(
+                    _("No case %(ref)s in %(org)s.") % {"ref": o["case"], "org": org.code}
+                )
         category = None
         if o["category"]:
             category = Category.objects.filter(organization=org, code=o["category"]).first()
             if category is None:
-                raise CommandError(f"no category {o['category']!r} in {org.code}")
+                raise CommandError(
+                    _("No category %(code)s in %(org)s.") % {"code": o["category"], "org": org.code}
+                )
         files = _walk(o["paths"])
         missing = [str(f) for f in files if not f.exists()]
         if missing:
-            raise CommandError(f"no such file: {', '.join(missing)}")
+            raise CommandError(_("No such file: %(files)s") % {"files": ", ".join(missing)})
         total = sum(f.stat().st_size for f in files)
         rejected = 0
         by_stem: dict[tuple[Path, str], EvidenceItem] = {}
@@ -132,26 +139,38 @@ class Command(BaseCommand):
                     and result.item.unreadable_reason
                     and result.status == "new"
                 ):
-                    self.stderr.write(f"  unreadable: {result.item.unreadable_reason}")
+                    self.stderr.write(
+                        "  "
+                        + _("Unreadable: %(reason)s") % {"reason": result.item.unreadable_reason}
+                    )
         if rejected:
-            raise CommandError(f"{rejected} of {len(files)} files rejected", returncode=1)
+            raise CommandError(
+                _("%(rejected)s of %(total)s files rejected")
+                % {"rejected": rejected, "total": len(files)},
+                returncode=1,
+            )
 
     def _ingest_one(self, path: Path, bar: Any, **options: Any) -> IngestResult:
         try:
             with path.open("rb") as handle:
                 return do_ingest(_Progress(handle, bar), name=path.name, **options)  # type: ignore[arg-type]
         except OSError as exc:
-            return IngestResult("rejected", reason=f"could not read or store the file: {exc}")
+            return IngestResult(
+                "rejected", reason=_("could not read or store the file: %(error)s") % {"error": exc}
+            )
         except Exception as exc:  # an object store's client errors are not OSErrors
             if exc.__class__.__module__.split(".")[0] not in ("botocore", "boto3"):
                 raise
-            return IngestResult("rejected", reason=f"the evidence store refused the file: {exc}")
+            return IngestResult(
+                "rejected",
+                reason=_("the evidence store refused the file: %(error)s") % {"error": exc},
+            )
 
     def _sidecar(self, path: Path, by_stem: dict[tuple[Path, str], EvidenceItem]) -> IngestResult:
         item = by_stem.get((path.parent, path.stem.lower()))
         if item is None:
             return IngestResult(
-                "rejected", reason="telemetry file without its video in this ingest"
+                "rejected", reason=_("telemetry file without its video in this ingest")
             )
         try:
             derivative = do_attach_sidecar(item, name=path.name, data=path.read_bytes())

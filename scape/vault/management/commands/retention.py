@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from scape.directory.models import Organization
 from scape.vault.actions import destroy_expired, do_propose_deletion, due_for_deletion
@@ -26,6 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, op: str, dry_run: bool = False, **options: Any) -> None:
         destroyed = destroy_expired(dry_run=dry_run)
+        # The first word of each line is a fixed token for scripts; the summary is translated.
         verb = "would destroy" if dry_run else "destroyed"
         for item in destroyed:
             self.stdout.write(f"{verb} {item.pk} {item.sha256}")
@@ -40,7 +42,13 @@ class Command(BaseCommand):
             proposal = do_propose_deletion(org)
             if proposal is not None:
                 self.stdout.write(
-                    f"proposed deletion list {proposal.pk} for {org.code}: {len(due)} items "
-                    "await a custodian's confirmation"
+                    _(
+                        "Deletion list %(list)s for %(org)s: %(count)s items await a "
+                        "custodian's confirmation."
+                    )
+                    % {"list": proposal.pk, "org": org.code, "count": len(due)}
                 )
-        self.stdout.write(f"{len(destroyed)} {verb}")
+        summary = (
+            _("%(count)s items would be destroyed.") if dry_run else _("%(count)s items destroyed.")
+        )
+        self.stdout.write(summary % {"count": len(destroyed)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from scape.vault.actions import verify_item
 from scape.vault.choices import Integrity, ItemStatus
@@ -23,7 +24,9 @@ class Command(BaseCommand):
             items = items.filter(pk__in=ids)
             unknown = set(ids) - set(items.values_list("pk", flat=True))
             if unknown:
-                raise CommandError(f"no such item: {', '.join(map(str, sorted(unknown)))}")
+                raise CommandError(
+                    _("No such item: %(ids)s") % {"ids": ", ".join(map(str, sorted(unknown)))}
+                )
         bad = checked = 0
         for item in items.order_by("pk").iterator():
             checked += 1
@@ -34,6 +37,12 @@ class Command(BaseCommand):
             elif outcome == Integrity.MISSING:
                 bad += 1
                 self.stdout.write(f"MISSING {item.pk} {item.sha256} {item.original_name}")
-        self.stdout.write(f"{checked} checked, {bad} failed")
+        self.stdout.write(
+            _("%(checked)s checked, %(bad)s failed") % {"checked": checked, "bad": bad}
+        )
         if bad:
-            raise CommandError(f"{bad} of {checked} items failed verification", returncode=1)
+            raise CommandError(
+                _("%(bad)s of %(checked)s items failed verification")
+                % {"bad": bad, "checked": checked},
+                returncode=1,
+            )

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from scape.core import audit
 from scape.core.access import access_object, actor_of
+from scape.core.actions import do_share_record
 from scape.core.choices import Action, Role
+from scape.core.models import Grant
 from scape.vault import storage
 from scape.vault.choices import CaseStatus, DeletionStatus, Integrity, ItemStatus
 from scape.vault.models import (
@@ -128,6 +130,30 @@ def do_set_case_hold(case: Case, hold: bool, *, reason: str, actor: Any) -> None
         actor=actor,
         reason=reason,
     )
+
+
+# ---------------------------------------------------------------- sharing
+
+
+@transaction.atomic
+def do_share_evidence(target: EvidenceItem | Case, *, actor: Any, **grant: Any) -> Grant:
+    """Share an item or a case with a partner; each item of a case records it in its custody.
+
+    `grant` takes do_share_record's arguments (grantee, purpose, expires_at,
+    allow_download, redacted_only).
+    """
+    created = do_share_record(target, actor=actor, **grant)
+    if isinstance(target, Case):
+        for item in target.items.all():
+            audit.record(
+                "vault.shared_with_case",
+                obj=item,
+                actor=actor,
+                reason=created.purpose,
+                recipient=created.grantee.code,
+                details={"case": target.reference, "grant": created.pk},
+            )
+    return created
 
 
 # ---------------------------------------------------------------- integrity

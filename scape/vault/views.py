@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from scape.core import audit
 from scape.core.access import actor_of, can
-from scape.core.actions import do_revoke_grant, do_share_record
+from scape.core.actions import do_revoke_grant
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
 from scape.core.models import Grant
@@ -41,6 +41,7 @@ from scape.vault.actions import (
     do_set_case_status,
     do_set_category,
     do_set_item_hold,
+    do_share_evidence,
     due_for_deletion,
     find_link,
 )
@@ -175,19 +176,10 @@ def share(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     form = EvidenceShareForm(request.POST or None, organizations=partners)
     if request.method == "POST" and form.is_valid():
         try:
-            do_share_record(target, actor=request.user, **form.cleaned_data)
+            do_share_evidence(target, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            if isinstance(target, Case):
-                for item in target.items.all():
-                    audit.record(
-                        "vault.shared_with_case",
-                        obj=item,
-                        reason=form.cleaned_data["purpose"],
-                        recipient=form.cleaned_data["grantee"].code,
-                        details={"case": target.reference},
-                    )
             messages.success(request, _("The record is now shared."))
             return redirect(target)
     grants = Grant.objects.filter(

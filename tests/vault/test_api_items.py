@@ -79,6 +79,8 @@ def test_a_case_shared_through_the_api_opens_its_items_to_the_partner(
     assert shared.status_code == 201
     assert _api(partner).get(f"/api/v1/vault/items/{item.pk}/").status_code == 200
     assert AuditEvent.objects.filter(action="core.shared", recipient=lv_org.code).exists()
+    in_custody = AuditEvent.objects.get(action="vault.shared_with_case", object_id=str(item.pk))
+    assert (in_custody.recipient, in_custody.reason) == (lv_org.code, "joint investigation")
     bad = _api(custodian).post(
         f"/api/v1/vault/cases/{case.pk}/share/",
         {**body, "expires_at": "2000-01-01T00:00:00Z"},

@@ -10,10 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from scape.core.actions import do_share_record
 from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
 from scape.core.choices import Action
 from scape.directory.models import Organization
+from scape.vault.actions import do_share_evidence
 from scape.vault.api.serializers import (
     CaseSerializer,
     CustodyEventSerializer,
@@ -31,7 +31,7 @@ class _Shareable(RestrictedViewSetMixin):
         partners = Organization.objects.filter(is_active=True).exclude(pk=target.organization_id)
         serializer = ShareSerializer(data=request.data, context={"organizations": partners})
         serializer.is_valid(raise_exception=True)
-        grant = do_share_record(target, actor=request.user, **serializer.validated_data)
+        grant = do_share_evidence(target, actor=request.user, **serializer.validated_data)
         return Response(GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
 
 

@@ -7,11 +7,13 @@ The embedded default (no variables set) is SQLite and a local media folder in
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -85,6 +87,11 @@ INSTALLED_APPS = [
     "scape.directory",
     "scape.vault",
     "scape.equipment",
+    "scape.traffic",
+    "scape.activities",
+    "scape.operations",
+    "scape.alerts",
+    "scape.reports",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +200,19 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+
+def _leaflet_static() -> list[tuple[str, str]]:
+    # Leaflet and Leaflet.draw come from the django-leaflet wheel; only its
+    # static files are used (its app needs GeoDjango), so nothing loads from a CDN.
+    spec = importlib.util.find_spec("leaflet")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    folder = Path(next(iter(spec.submodule_search_locations))) / "static" / "leaflet"
+    return [("leaflet", str(folder))] if folder.is_dir() else []
+
+
+STATICFILES_DIRS = _leaflet_static()
 MEDIA_ROOT = Path(os.environ.get("SCAPE_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 STORAGES = {
@@ -240,8 +260,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Map tiles: any XYZ tile server; the page loads nothing else from outside.
+SCAPE_MAP_TILES_URL = os.environ.get(
+    "SCAPE_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+SCAPE_MAP_ATTRIBUTION = os.environ.get("SCAPE_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+
+
+def _tile_origin(url: str) -> str:
+    parsed = urlsplit(url.replace("{s}.", "*."))
+    return f"{parsed.scheme}://{parsed.netloc}" if parsed.scheme and parsed.netloc else ""
+
+
 SCAPE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    f"img-src 'self' data: blob: {_tile_origin(SCAPE_MAP_TILES_URL)}; "
     "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
@@ -294,6 +327,11 @@ EMAIL_BACKEND = os.environ.get(
     "SCAPE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("SCAPE_FROM_EMAIL", "scape@localhost")
+# Links in e-mails point here.
+SCAPE_SITE_URL = os.environ.get("SCAPE_SITE_URL", "http://127.0.0.1:8000")
+SCAPE_WEBHOOK_TIMEOUT = float(os.environ.get("SCAPE_WEBHOOK_TIMEOUT", 5))
+# Pages that update without reloading (notifications, maps) poll this often.
+SCAPE_LIVE_POLL_SECONDS = int(os.environ.get("SCAPE_LIVE_POLL_SECONDS", 5))
 
 LOGGING = {
     "version": 1,

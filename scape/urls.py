@@ -20,6 +20,12 @@ urlpatterns = [
     path("api/", include("scape.api.urls")),
     path("vault/", include("scape.vault.urls")),
     path("equipment/", include("scape.equipment.urls")),
+    path("traffic/", include("scape.traffic.urls")),
+    path("activities/", include("scape.activities.urls")),
+    path("operations/", include("scape.operations.urls")),
+    path("alerts/", include("scape.alerts.urls")),
+    path("reports/", include("scape.reports.urls")),
+    path("", include("scape.activities.urls_public")),
     path("", include("scape.directory.urls")),
     path("", include("scape.core.urls")),
 ]

@@ -1,9 +1,33 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db import models, transaction
 from django.http import HttpRequest
 
+from scape.core import audit
 from scape.core.models import AuditEvent, Grant, Job, WorkerHeartbeat
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Record every save and delete made in the admin in the audit chain."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            verb = "changed" if change else "created"
+            audit.record(
+                f"{obj._meta.app_label}.{obj._meta.model_name}_{verb}",
+                obj=obj,
+                actor=request.user,
+                details={"fields": sorted(form.changed_data)},
+            )
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        with transaction.atomic():
+            audit.record(
+                f"{obj._meta.app_label}.{obj._meta.model_name}_deleted", obj=obj, actor=request.user
+            )
+            super().delete_model(request, obj)
 
 
 @admin.register(AuditEvent)

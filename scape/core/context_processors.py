@@ -16,6 +16,9 @@ def scape(request: HttpRequest) -> dict[str, Any]:
     actor = actor_of(user)
     return {
         "SCAPE_LANGUAGES": settings.LANGUAGES,
+        "SCAPE_MAP_TILES_URL": settings.SCAPE_MAP_TILES_URL,
+        "SCAPE_MAP_ATTRIBUTION": settings.SCAPE_MAP_ATTRIBUTION,
+        "SCAPE_LIVE_POLL_SECONDS": settings.SCAPE_LIVE_POLL_SECONDS,
         "scape_actor": actor,
         "scape_is_auditor": Role.AUDITOR in actor.roles,
         "scape_is_admin": bool(

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scape.core import audit
@@ -137,3 +138,13 @@ def do_update_organization(org: Organization, *, actor: Any, **changes: Any) -> 
         org.save()
         audit.record("directory.organization_changed", obj=org, actor=actor, details=changed)
     return org
+
+
+def do_mark_notifications_read(person: Person, ids: list[int] | None = None) -> int:
+    """Mark the person's notifications (all, or those with these ids) as read."""
+    from scape.directory.models import Notification
+
+    unread = Notification.objects.filter(recipient=person, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -227,3 +227,49 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_role_display()}"
+
+
+class Notification(models.Model):
+    """A message for one person, shown live in the app (badge and list) and sent by e-mail."""
+
+    recipient = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.SlugField(_("kind"), max_length=60)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to post an event to an organization's webhook, kept for the administrator."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    event = models.SlugField(_("event"), max_length=60)
+    url = models.URLField(_("URL"))
+    payload = models.JSONField(_("payload"))
+    status_code = models.PositiveIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.url}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scape.directory import views
+from scape.directory import views, views_notifications
 
 app_name = "directory"
 
@@ -14,4 +14,10 @@ urlpatterns = [
     path("people/<int:pk>/share/<int:grant_pk>/revoke/", views.grant_revoke, name="grant_revoke"),
     path("organizations/", views.organizations, name="organizations"),
     path("organizations/<int:pk>/", views.organization, name="organization"),
+    path("notifications/", views_notifications.notifications, name="notifications"),
+    path("notifications/live/", views_notifications.notifications_live, name="notifications_live"),
+    path("notifications/read/", views_notifications.notifications_read, name="notifications_read"),
+    path(
+        "notifications/<int:pk>/", views_notifications.notification_open, name="notification_open"
+    ),
 ]

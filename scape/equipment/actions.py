@@ -15,18 +15,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from scape.activities.models import Competency
+from scape.activities.queries import holds_competency
 from scape.core import audit
 from scape.core.tracks import read_track
 from scape.equipment.choices import VEHICLES, AssetKind, AssetStatus, MaintenanceKind, MeterUnit
 from scape.equipment.models import (
     Asset,
     Checkout,
-    Competency,
     DroneFlight,
     KindRequirement,
     MaintenanceRecord,
     MeterReading,
-    PersonCompetency,
     Trip,
 )
 
@@ -39,20 +39,6 @@ def _decimal(value: Any, field: str) -> Decimal:
     if not number.is_finite():
         raise ValidationError({field: _("Enter a number.")})
     return number
-
-
-def holds_competency(person: Any, competency: Competency, on: datetime.date | None = None) -> bool:
-    """Return whether the person holds the competency, valid (not expired, not revoked) on a day."""
-    on = on or timezone.localdate()
-    for held in PersonCompetency.objects.filter(
-        person=person, competency=competency, revoked=False, valid_from__lte=on
-    ):
-        until = held.valid_until
-        if until is None and competency.validity_days:
-            until = held.valid_from + datetime.timedelta(days=competency.validity_days)
-        if until is None or until >= on:
-            return True
-    return False
 
 
 def required_competency(kind: str) -> Competency | None:

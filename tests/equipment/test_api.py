@@ -10,12 +10,12 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from scape.activities.models import Competency
 from scape.core.choices import Role
 from scape.equipment.actions import do_record_reading
 from scape.equipment.choices import AssetKind, AssetStatus, MeterUnit
 from scape.equipment.models import (
     Checkout,
-    Competency,
     DroneFlight,
     MaintenanceRecord,
     MeterReading,

@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from scape.activities.models import Competency
 from scape.core.tracks import TrackError
 from scape.equipment.actions import do_record_flight
 from scape.equipment.choices import AssetKind
-from scape.equipment.models import Competency, DroneFlight
+from scape.equipment.models import DroneFlight
 from tests.equipment.conftest import grant
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from scape.activities.models import Competency
 from scape.core.choices import Role
 from scape.equipment.actions import do_record_reading
 from scape.equipment.choices import AssetKind, MeterUnit
 from scape.equipment.models import (
-    Competency,
     DroneFlight,
     MaintenanceRecord,
     MeterReading,

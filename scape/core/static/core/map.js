@@ -1,0 +1,123 @@
+// Shared maps: every <div data-map> becomes a Leaflet map (Leaflet is served from
+// our own static files). Attributes:
+//   data-center="lat,lon" data-zoom="9"      initial view
+//   data-layers='[{"name": "...", "url": "/x.geojson", "color": "#b3261e"}]'
+//   data-refresh="5"                          re-fetch the layers every N seconds
+//   data-fit                                   fit the view to the data on first load
+//   data-draw-input="id_area"                  draw polygons/circles into a hidden
+//                                              input as a GeoJSON FeatureCollection
+// Feature properties used: title (popup text), url (link), color.
+(function () {
+  "use strict";
+  const maps = {};
+  window.scapeMaps = maps;
+
+  function escapeText(text) {
+    const span = document.createElement("span");
+    span.textContent = text == null ? "" : String(text);
+    return span.innerHTML;
+  }
+
+  function popup(feature) {
+    const p = feature.properties || {};
+    let html = "<strong>" + escapeText(p.title || "") + "</strong>";
+    if (p.subtitle) html += "<br>" + escapeText(p.subtitle);
+    if (p.url && /^\/[^/]/.test(p.url)) html += '<br><a href="' + encodeURI(p.url) + '">' + escapeText(p.link_text || "→") + "</a>";
+    return html;
+  }
+
+  function geoLayer(spec) {
+    return L.geoJSON(null, {
+      style: (f) => ({ color: (f.properties && f.properties.color) || spec.color || "#0b4f8a", weight: 3 }),
+      pointToLayer: (f, latlng) => {
+        const radius = f.properties && f.properties.radius;
+        const color = (f.properties && f.properties.color) || spec.color || "#0b4f8a";
+        if (radius) return L.circle(latlng, { radius: radius, color: color });
+        return L.circleMarker(latlng, { radius: 7, color: color, fillOpacity: 0.8 });
+      },
+      onEachFeature: (f, layer) => layer.bindPopup(popup(f)),
+    });
+  }
+
+  async function load(entry, spec, fit) {
+    try {
+      const response = await fetch(spec.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } });
+      if (!response.ok) return;
+      const data = await response.json();
+      entry.layers[spec.url].clearLayers();
+      entry.layers[spec.url].addData(data);
+      entry.element.dataset.loaded = String((Number(entry.element.dataset.loaded) || 0) + 1);
+      entry.element.dispatchEvent(new CustomEvent("scape:map-loaded", { detail: { url: spec.url, data: data } }));
+      if (fit) {
+        const bounds = entry.layers[spec.url].getBounds();
+        if (bounds.isValid()) entry.map.fitBounds(bounds, { maxZoom: 14, padding: [20, 20] });
+      }
+    } catch (error) {
+      // A failed refresh keeps what is shown; the next one tries again.
+    }
+  }
+
+  function setupDraw(entry, inputId) {
+    const input = document.getElementById(inputId);
+    if (!input || !L.Control.Draw) return;
+    const drawn = new L.FeatureGroup().addTo(entry.map);
+    const save = () => {
+      const features = [];
+      drawn.eachLayer((layer) => {
+        if (layer instanceof L.Circle) {
+          const c = layer.getLatLng();
+          features.push({ type: "Feature", properties: { radius: layer.getRadius() }, geometry: { type: "Point", coordinates: [c.lng, c.lat] } });
+        } else {
+          features.push(layer.toGeoJSON());
+        }
+      });
+      input.value = features.length ? JSON.stringify({ type: "FeatureCollection", features: features }) : "";
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+    if (input.value) {
+      try {
+        L.geoJSON(JSON.parse(input.value), {
+          pointToLayer: (f, latlng) => L.circle(latlng, { radius: (f.properties && f.properties.radius) || 100 }),
+        }).eachLayer((layer) => drawn.addLayer(layer));
+        if (drawn.getBounds().isValid()) entry.map.fitBounds(drawn.getBounds(), { maxZoom: 15 });
+      } catch (error) { /* a bad saved value is replaced by the next drawing */ }
+    }
+    entry.map.addControl(new L.Control.Draw({
+      edit: { featureGroup: drawn },
+      draw: { polyline: false, rectangle: false, marker: false, circlemarker: false, polygon: { allowIntersection: false }, circle: true },
+    }));
+    entry.map.on(L.Draw.Event.CREATED, (event) => { drawn.addLayer(event.layer); save(); });
+    entry.map.on(L.Draw.Event.EDITED, save);
+    entry.map.on(L.Draw.Event.DELETED, save);
+    entry.drawn = drawn;
+  }
+
+  function init(element) {
+    const center = (element.dataset.center || "56.0,21.1").split(",").map(Number);
+    const map = L.map(element).setView(center, Number(element.dataset.zoom || 9));
+    if (element.dataset.tiles) {
+      L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution || "" }).addTo(map);
+    }
+    const entry = { element: element, map: map, layers: {} };
+    maps[element.id || "map"] = entry;
+    const specs = JSON.parse(element.dataset.layers || "[]");
+    const overlays = {};
+    specs.forEach((spec) => {
+      entry.layers[spec.url] = geoLayer(spec).addTo(map);
+      overlays[escapeText(spec.name || spec.url)] = entry.layers[spec.url];
+    });
+    if (specs.length > 1) L.control.layers(null, overlays).addTo(map);
+    const fit = element.hasAttribute("data-fit");
+    specs.forEach((spec, i) => load(entry, spec, fit && i === 0));
+    const refresh = Number(element.dataset.refresh || 0);
+    if (refresh > 0) {
+      setInterval(() => specs.forEach((spec) => load(entry, spec, false)), refresh * 1000);
+    }
+    if (element.dataset.drawInput) setupDraw(entry, element.dataset.drawInput);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!window.L) return;
+    document.querySelectorAll("[data-map]").forEach(init);
+  });
+})();

@@ -1,0 +1,78 @@
+"""Delivery of notifications outside the app: e-mail and signed webhooks."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from django_tasks import task
+
+from scape.directory.models import Notification, Organization, WebhookDelivery
+from scape.directory.notify import sign, webhook_body
+
+
+@task()
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """E-mail each notification to its recipient, when the recipient has an address."""
+    sent = 0
+    for notification in Notification.objects.filter(pk__in=notification_ids).select_related(
+        "recipient__user"
+    ):
+        user = notification.recipient.user
+        address = getattr(user, "email", "") if user is not None else ""
+        if not address:
+            continue
+        link = ""
+        if notification.url:
+            link = settings.SCAPE_SITE_URL.rstrip("/") + notification.url
+        text = "\n\n".join(p for p in (notification.body, link) if p)
+        send_mail(
+            subject=f"SCAPE: {notification.title}",
+            message=text or notification.title,
+            from_email=None,
+            recipient_list=[address],
+            fail_silently=True,
+        )
+        sent += 1
+    return sent
+
+
+@task()
+def post_webhook(organization_id: int, event: str, payload: dict[str, Any]) -> int | None:
+    """Post the event to the organization's webhook, signed; record the outcome."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None or not organization.webhook_url:
+        return None
+    if not organization.webhook_url.lower().startswith(("https://", "http://")):
+        return None
+    body = webhook_body(payload)
+    delivery = WebhookDelivery.objects.create(
+        organization=organization, event=event, url=organization.webhook_url, payload=payload
+    )
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        organization.webhook_url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "SCAPE",
+            "X-Scape-Event": event,
+            "X-Scape-Signature": sign(organization.webhook_secret, body),
+        },
+    )
+    try:
+        # The URL is set by an organization administrator, not by the public.
+        with urllib.request.urlopen(request, timeout=settings.SCAPE_WEBHOOK_TIMEOUT) as response:  # noqa: S310
+            delivery.status_code = response.status
+            delivery.delivered_at = timezone.now()
+    except urllib.error.HTTPError as error:
+        delivery.status_code = error.code
+        delivery.error = str(error.reason)[:500]
+    except (urllib.error.URLError, OSError) as error:
+        delivery.error = str(error)[:500]
+    delivery.save(update_fields=["status_code", "error", "delivered_at"])
+    return delivery.status_code

@@ -1,0 +1,73 @@
+"""The person's notifications: a live badge in the top bar and a list page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from scape.directory.actions import do_mark_notifications_read
+from scape.directory.models import Notification, Person
+
+_TOAST_LIMIT = 3
+
+
+def _person(request: HttpRequest) -> Person:
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404
+    return person
+
+
+@require_GET
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """List the person's notifications, newest first."""
+    person = _person(request)
+    page = Paginator(Notification.objects.filter(recipient=person), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "directory/notifications.html", {"page": page})
+
+
+@require_GET
+@login_required
+def notifications_live(request: HttpRequest) -> HttpResponse:
+    """Return the badge and the newest unread notifications; the top bar polls this."""
+    person = getattr(request.user, "person", None)
+    unread = (
+        Notification.objects.filter(recipient=person, read_at__isnull=True)
+        if person
+        else Notification.objects.none()
+    )
+    response = render(
+        request,
+        "directory/notifications_live.html",
+        {"count": unread.count(), "latest": list(unread[:_TOAST_LIMIT])},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read and go to what it is about."""
+    person = _person(request)
+    notification = get_object_or_404(Notification, pk=pk, recipient=person)
+    do_mark_notifications_read(person, [notification.pk])
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("directory:notifications")
+
+
+@require_POST
+@login_required
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark all of the person's notifications read."""
+    do_mark_notifications_read(_person(request))
+    return redirect("directory:notifications")

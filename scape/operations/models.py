@@ -1,0 +1,1 @@
+"""Incidents, joint patrols and the shared map."""

@@ -1,0 +1,1 @@
+"""Programme indicators and dashboards, read-only over the other apps."""

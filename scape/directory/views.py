@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from scape.core import panels
 from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Action, Role
@@ -43,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
             pk__in=[person.organization_id] if person else []
         ),
         "can_read_audit": actor.has_any({Role.AUDITOR}),
+        "panels": panels.render_all(request) if person else [],
     }
     return render(request, "directory/home.html", context)
 

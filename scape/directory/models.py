@@ -45,6 +45,19 @@ class Organization(models.Model):
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    webhook_url = models.URLField(
+        _("webhook URL"),
+        blank=True,
+        help_text=_(
+            "Notifications for this organization are also posted here, signed with the secret."
+        ),
+    )
+    webhook_secret = models.CharField(
+        _("webhook secret"),
+        max_length=128,
+        blank=True,
+        help_text=_("Shared secret for the X-Scape-Signature header (HMAC-SHA256 of the body)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,0 +1,159 @@
+"""Notifications: in the app, by e-mail, and to an organization's signed webhook."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils.translation import gettext_lazy
+
+from scape.core.choices import Role
+from scape.directory.models import Notification, WebhookDelivery
+from scape.directory.notify import notify_organizations, notify_people
+
+pytestmark = pytest.mark.django_db
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[tuple[dict[str, str], bytes]] = []
+    status = 204
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), body))
+        self.send_response(type(self).status)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Any:
+    _Receiver.received = []
+    _Receiver.status = 204
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+def test_it_notifies_each_member_once_in_their_own_language(lt_org, lv_org, persona):
+    lithuanian = persona(lt_org, Role.OFFICER, ui_language="lt")
+    latvian = persona(lv_org, Role.OFFICER, Role.COORDINATOR, ui_language="lv")
+    persona(lv_org, Role.OFFICER, is_active=False)
+
+    notify_organizations(
+        [lt_org, lv_org, lv_org], kind="test", title=gettext_lazy("Notifications"), url="/x/"
+    )
+
+    assert Notification.objects.get(recipient=lithuanian).title == "Pranešimai"
+    assert Notification.objects.get(recipient=latvian).title == "Paziņojumi"
+    assert Notification.objects.count() == 2
+
+
+def test_it_limits_an_organization_notice_to_the_given_roles(lt_org, persona):
+    coordinator = persona(lt_org, Role.COORDINATOR)
+    persona(lt_org, Role.OFFICER)
+
+    notify_organizations([lt_org], kind="test", title="Due", roles=[Role.COORDINATOR])
+
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [coordinator.pk]
+
+
+def test_it_emails_only_after_the_action_commits(
+    lt_org, persona, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    person = persona(lt_org, Role.OFFICER, email="ona@example.lt")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notify_people(
+            [person], kind="test", title="Plate hit: %(plate)s", params={"plate": "ABC123"}
+        )
+        assert mail.outbox == []
+
+    assert len(callbacks) == 1
+    assert mail.outbox[0].to == ["ona@example.lt"]
+    assert "Plate hit: ABC123" in mail.outbox[0].subject
+
+
+def test_it_posts_a_signed_webhook_the_receiver_can_verify(
+    lt_org, persona, settings, receiver, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    lt_org.webhook_url = f"http://127.0.0.1:{receiver.server_port}/hook"
+    lt_org.webhook_secret = "s3cret"
+    lt_org.save()
+    persona(lt_org, Role.OFFICER)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_organizations([lt_org], kind="traffic-hit", title="Hit", payload={"plate": "ABC123"})
+
+    headers, body = _Receiver.received[0]
+    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert headers["X-Scape-Signature"] == f"sha256={expected}"
+    assert json.loads(body) == {"event": "traffic-hit", "plate": "ABC123"}
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status_code == 204 and delivery.delivered_at is not None
+
+
+def test_it_records_a_failed_webhook_without_failing_the_action(
+    lt_org, persona, settings, receiver, django_capture_on_commit_callbacks
+):
+    settings.TASKS = IMMEDIATE
+    _Receiver.status = 500
+    lt_org.webhook_url = f"http://127.0.0.1:{receiver.server_port}/hook"
+    lt_org.save()
+    persona(lt_org, Role.OFFICER)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_organizations([lt_org], kind="test", title="Hit")
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status_code == 500 and delivery.delivered_at is None
+    assert Notification.objects.count() == 1
+
+
+def test_it_shows_unread_notifications_live_and_marks_them_read_when_opened(
+    lt_org, persona, logged_in
+):
+    person = persona(lt_org, Role.OFFICER)
+    client = logged_in(person)
+    [notification] = notify_people([person], kind="test", title="Incident shared", url="/vault/")
+
+    live = client.get("/notifications/live/")
+    assert b"Incident shared" in live.content
+    assert b'data-testid="notif-count">1<' in live.content
+
+    opened = client.get(f"/notifications/{notification.pk}/")
+    assert opened.status_code == 302 and opened["Location"] == "/vault/"
+    assert b"notif-count" not in client.get("/notifications/live/").content
+
+
+def test_it_hides_other_peoples_notifications(lt_org, persona, logged_in):
+    owner = persona(lt_org, Role.OFFICER)
+    other = persona(lt_org, Role.OFFICER)
+    [notification] = notify_people([owner], kind="test", title="Private")
+
+    client = logged_in(other)
+    assert client.get(f"/notifications/{notification.pk}/").status_code == 404
+    assert b"Private" not in client.get("/notifications/").content
+
+
+def test_it_does_not_follow_a_link_off_the_site(lt_org, persona, logged_in):
+    person = persona(lt_org, Role.OFFICER)
+    [notification] = notify_people([person], kind="test", title="x", url="https://evil.example/")
+
+    response = logged_in(person).get(f"/notifications/{notification.pk}/")
+
+    assert response["Location"] == "/notifications/"

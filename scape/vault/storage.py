@@ -350,6 +350,18 @@ def open_stored(key: str, storage: Storage | None = None) -> Iterator[BinaryIO]:
         yield handle  # type: ignore[misc]
 
 
+def open_stream(key: str, storage: Storage | None = None) -> BinaryIO:
+    """Open a stored file for a response to read and close (raises FileNotFoundError).
+
+    Like `open_stored`, an object store's bytes stream as they are sent, so a
+    download or a seek in the player never waits for (or spools) the whole file.
+    """
+    storage = storage or evidence_storage()
+    if s3.is_s3(storage):
+        return s3.open_object(storage, key, buffer_size=CHUNK)  # type: ignore[return-value]
+    return storage.open(key, "rb")  # type: ignore[return-value]
+
+
 @contextlib.contextmanager
 def local_path(key: str, storage: Storage | None = None) -> Iterator[str]:
     """Yield a local file path holding the stored bytes (raises FileNotFoundError).

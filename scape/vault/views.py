@@ -277,7 +277,10 @@ def public_download(request: HttpRequest, token: str, item_pk: int) -> HttpRespo
         )
         if redacted is not None:
             key, name = redacted.storage_key, redacted.name
-    handle = storage.evidence_storage().open(key, "rb")
+    try:
+        handle = storage.open_stream(key)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
     return FileResponse(handle, as_attachment=True, filename=name, content_type=item.content_type)
 
 

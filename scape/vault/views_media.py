@@ -209,7 +209,7 @@ def item_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            handle = storage.evidence_storage().open(key, "rb")
+            handle = storage.open_stream(key)
         except FileNotFoundError as exc:
             raise Http404 from exc
         audit.record(
@@ -354,7 +354,7 @@ def ranged_response(
         response: HttpResponseBase = HttpResponse(status=status)
     else:
         try:
-            handle = storage.evidence_storage().open(key, "rb")
+            handle = storage.open_stream(key)
         except FileNotFoundError as exc:
             raise Http404 from exc
         response = StreamingHttpResponse(_Slice(handle, first, length), status=status)

@@ -6,3 +6,13 @@ class ActivitiesConfig(AppConfig):
     name = "scape.activities"
     label = "activities"
     verbose_name = _("Joint trainings and events")
+
+    def ready(self) -> None:
+        from scape.activities.demo import demo_loader
+        from scape.activities.panels import upcoming_panel
+        from scape.core import demo, panels
+
+        demo.register("activities", demo_loader, order=70)
+        panels.register(
+            "activities.upcoming", "activities/home_panel.html", upcoming_panel, order=40
+        )

@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from scape.activities.models import Competency, PersonCompetency
+from scape.activities.choices import ActivityKind, ActivityStatus, RegistrationStatus
+from scape.activities.models import (
+    RATING_FIELDS,
+    Activity,
+    Attendance,
+    Certificate,
+    Competency,
+    Feedback,
+    PersonCompetency,
+    Registration,
+    Session,
+)
+from scape.core.access import access_object, actor_of
+from scape.core.choices import Action, Role
+from scape.directory.models import Person, RoleAssignment
 
 
 def get_competency(code: str) -> Competency | None:
@@ -32,3 +50,304 @@ def holds_competency(
         if until is None or until >= on:
             return True
     return False
+
+
+# ---------------------------------------------------------------------------
+# Activities: access, organizers, hours, completion
+# ---------------------------------------------------------------------------
+
+# A participant completes an activity by attending at least this share of
+# its planned session hours (see docs/activities.md).
+COMPLETION_SHARE = Decimal("0.8")
+ORGANIZER_ROLES = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
+# Competencies expiring within this many days are highlighted in the matrix.
+EXPIRY_WARNING_DAYS = 30
+
+
+def access_activity(user: Any, pk: Any, action: str = Action.VIEW) -> Activity:
+    """Return the activity for `action`, or raise Http404/PermissionDenied."""
+    return access_object(Activity, user, pk, action)
+
+
+def access_registration(user: Any, pk: Any, action: str = Action.VIEW) -> Registration:
+    """Return the registration for `action`, or raise Http404/PermissionDenied."""
+    return access_object(Registration, user, pk, action)
+
+
+def access_session(user: Any, pk: Any, action: str = Action.VIEW) -> Session:
+    """Return the session for `action`, or raise Http404/PermissionDenied."""
+    return access_object(Session, user, pk, action)
+
+
+def access_certificate(user: Any, pk: Any, action: str = Action.VIEW) -> Certificate:
+    """Return the certificate for `action`, or raise Http404/PermissionDenied."""
+    return access_object(Certificate, user, pk, action)
+
+
+def get_activities(user: Any) -> QuerySet[Activity]:
+    """Return the activities the user may see (every partner sees the joint programme)."""
+    return (
+        Activity.objects.restrict(user, Action.VIEW)
+        .select_related("organization")
+        .prefetch_related("partners")
+        .distinct()
+    )
+
+
+def is_organizer(user: Any, activity: Activity) -> bool:
+    """Return whether the user coordinates the activity for one of its organizing organizations."""
+    actor = actor_of(user)
+    if Role.SYS_ADMIN in actor.roles:
+        return True
+    if actor.organization_id is None or not actor.has_any(ORGANIZER_ROLES):
+        return False
+    return (
+        actor.organization_id == activity.organization_id
+        or activity.partners.filter(pk=actor.organization_id).exists()
+    )
+
+
+def is_persons_coordinator(user: Any, person: Any) -> bool:
+    """Return whether the user coordinates the person's organization."""
+    actor = actor_of(user)
+    if Role.SYS_ADMIN in actor.roles:
+        return True
+    return actor.organization_id == person.organization_id and actor.has_any(ORGANIZER_ROLES)
+
+
+def coordinators_of(organization_ids: Any) -> QuerySet[Person]:
+    """Return the active coordinators of the organizations."""
+    return (
+        Person.objects.filter(
+            organization_id__in=organization_ids,
+            is_active=True,
+            role_assignments__role=Role.COORDINATOR,
+        )
+        .select_related("user")
+        .distinct()
+    )
+
+
+def organizer_people(activity: Activity) -> QuerySet[Person]:
+    """Return the coordinators of the activity's organizing organizations."""
+    ids = [activity.organization_id, *activity.partners.values_list("pk", flat=True)]
+    return coordinators_of(ids)
+
+
+def planned_hours(activity: Activity) -> Decimal:
+    """Return the total length of the activity's sessions in hours."""
+    return sum((s.hours for s in activity.sessions.all()), Decimal("0"))
+
+
+def attended_hours(activity: Activity, person: Any) -> Decimal:
+    """Return the hours the person was present at the activity's sessions."""
+    rows = Attendance.objects.filter(
+        session__activity=activity, person=person, present=True
+    ).select_related("session")
+    return sum((row.hours for row in rows), Decimal("0"))
+
+
+def hours_by_person(activity: Activity) -> dict[int, Decimal]:
+    """Return {person id: hours present} for the activity."""
+    hours: dict[int, Decimal] = {}
+    for row in Attendance.objects.filter(session__activity=activity, present=True).select_related(
+        "session"
+    ):
+        hours[row.person_id] = hours.get(row.person_id, Decimal("0")) + row.hours
+    return hours
+
+
+def upcoming_for(person: Any, *, limit: int = 5) -> list[Registration]:
+    """Return the person's active registrations for activities not yet over."""
+    return list(
+        Registration.objects.filter(
+            person=person,
+            status__in=[
+                RegistrationStatus.REQUESTED,
+                RegistrationStatus.APPROVED,
+                RegistrationStatus.WAITLISTED,
+            ],
+            activity__ends_at__gte=timezone.now(),
+        )
+        .select_related("activity")
+        .order_by("activity__starts_at")[:limit]
+    )
+
+
+def feedback_summary(activity: Activity) -> dict[str, Any]:
+    """Return the survey's count, average per question and comments, for the organizers."""
+    rows = list(Feedback.objects.filter(activity=activity))
+    averages = {
+        name: (round(sum(getattr(r, name) for r in rows) / len(rows), 1) if rows else None)
+        for name in RATING_FIELDS
+    }
+    labels = {
+        name: getattr(Feedback._meta.get_field(name), "verbose_name", name)
+        for name in RATING_FIELDS
+    }
+    return {
+        "count": len(rows),
+        "averages": [(labels[name], averages[name]) for name in RATING_FIELDS],
+        "comments": [r.comment for r in rows if r.comment],
+    }
+
+
+@dataclass
+class MatrixCell:
+    """One person-by-competency cell of the matrix."""
+
+    held: bool = False
+    until: datetime.date | None = None
+    expiring: bool = False
+    expired: bool = False
+
+
+@dataclass
+class MatrixRow:
+    person: Any
+    cells: list[MatrixCell] = field(default_factory=list)
+
+
+def competency_matrix(
+    people: Any, competencies: list[Competency], on: datetime.date | None = None
+) -> list[MatrixRow]:
+    """Return a row per person with a cell per competency: held, until when, expiring soon."""
+    on = on or timezone.localdate()
+    soon = on + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    people = list(people)
+    held: dict[tuple[int, int], MatrixCell] = {}
+    for holding in PersonCompetency.objects.filter(
+        person__in=people, revoked=False, valid_from__lte=on
+    ).select_related("competency"):
+        until = holding.expires_on()
+        key = (holding.person_id, holding.competency_id)
+        cell = held.get(key)
+        if until is not None and until < on:
+            if cell is None:
+                held[key] = MatrixCell(held=False, until=until, expired=True)
+            continue
+        if (
+            cell is not None
+            and cell.held
+            and (cell.until is None or (until and until <= cell.until))
+        ):
+            continue
+        held[key] = MatrixCell(held=True, until=until, expiring=until is not None and until <= soon)
+    return [
+        MatrixRow(person=p, cells=[held.get((p.pk, c.pk), MatrixCell()) for c in competencies])
+        for p in people
+    ]
+
+
+def _present_rows(start: datetime.date, end: datetime.date, organization: Any) -> Any:
+    activities = Activity.objects.filter(
+        starts_at__date__gte=start, starts_at__date__lte=end
+    ).exclude(status=ActivityStatus.DRAFT)
+    if organization is not None:
+        activities = activities.filter(
+            Q(organization=organization)
+            | Q(pk__in=Activity.objects.filter(partners=organization).values("pk"))
+        )
+    return activities
+
+
+def activity_figures(
+    start: datetime.date, end: datetime.date, organization: Any = None
+) -> dict[str, Any]:
+    """Return the programme's figures for activities starting between two days (inclusive).
+
+    Drafts are left out. With `organization`, only the activities it organizes
+    (as owner or co-organizer). A participant is a person marked present at
+    one session at least. The dict::
+
+        {
+          "start": date, "end": date,
+          "activities": int,                       # number of activities
+          "by_kind": {kind code: int},             # every ActivityKind, zeros included
+          "participants": int,                     # distinct people present
+          "participants_by_organization": {org code: int},
+          "participants_by_country": {"LT": int, "LV": int, ...},
+          "participants_by_role": {role code: int},  # a person counts under each role held
+          "participants_by_gender": {"female"|"male"|"unspecified": int},
+          "participant_hours": Decimal,            # hours present, summed over people
+          "activity_hours": Decimal,               # planned session hours, summed over activities
+          "institutions": int,                     # distinct organizations organizing or attending
+          "institution_codes": [org code, ...],    # sorted
+          "certificates": int,                     # certificates issued for these activities
+        }
+    """
+    activities = list(
+        _present_rows(start, end, organization).prefetch_related("partners", "sessions")
+    )
+    ids = [a.pk for a in activities]
+    by_kind = dict.fromkeys(ActivityKind.values, 0)
+    institutions: set[str] = set()
+    activity_hours = Decimal("0")
+    for activity in activities:
+        by_kind[activity.kind] += 1
+        institutions.add(activity.organization.code)
+        institutions.update(p.code for p in activity.partners.all())
+        activity_hours += planned_hours(activity)
+    rows = list(
+        Attendance.objects.filter(session__activity_id__in=ids, present=True).select_related(
+            "session", "person__organization"
+        )
+    )
+    people: dict[int, Person] = {}
+    participant_hours = Decimal("0")
+    for row in rows:
+        people[row.person_id] = row.person
+        participant_hours += row.hours
+    by_org: Counter[str] = Counter()
+    by_country: Counter[str] = Counter()
+    by_gender: Counter[str] = Counter()
+    by_role: Counter[str] = Counter()
+    roles: dict[int, set[str]] = {}
+    for person_id, role in RoleAssignment.objects.filter(person_id__in=list(people)).values_list(
+        "person_id", "role"
+    ):
+        roles.setdefault(person_id, set()).add(role)
+    for person in people.values():
+        by_org[person.organization.code] += 1
+        by_country[person.organization.country] += 1
+        by_gender[person.gender] += 1
+        for role in roles.get(person.pk, ()):
+            by_role[role] += 1
+        institutions.add(person.organization.code)
+    return {
+        "start": start,
+        "end": end,
+        "activities": len(activities),
+        "by_kind": by_kind,
+        "participants": len(people),
+        "participants_by_organization": dict(by_org),
+        "participants_by_country": dict(by_country),
+        "participants_by_role": dict(by_role),
+        "participants_by_gender": dict(by_gender),
+        "participant_hours": participant_hours,
+        "activity_hours": activity_hours,
+        "institutions": len(institutions),
+        "institution_codes": sorted(institutions),
+        "certificates": Certificate.objects.filter(activity_id__in=ids).count(),
+    }
+
+
+def verification_facts(certificate: Certificate) -> dict[str, Any]:
+    """Return what the public may know about a certificate, and nothing more personal."""
+    activity = certificate.activity
+    return {
+        "code": certificate.code,
+        "holder": certificate.person.full_name,
+        "activity": activity.title,
+        "kind": activity.get_kind_display(),
+        "starts_on": timezone.localdate(activity.starts_at),
+        "ends_on": timezone.localdate(activity.ends_at),
+        "issued_on": timezone.localdate(certificate.issued_at),
+        "issuers": [o.name for o in activity.organizers()],
+        "expires_on": certificate.expires_at,
+        "state": certificate.state(),
+        "state_label": certificate.state_label(),
+        "revoked_on": timezone.localdate(certificate.revoked_at)
+        if certificate.revoked_at
+        else None,
+    }

@@ -1,7 +1,12 @@
 """Public pages of activities (no login): certificate verification at /verify/<code>."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scape.activities import views
 
 app_name = "activities_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/<str:code>", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify),
+]

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from icalendar import Calendar
 
 from scape.activities.actions import do_get_calendar_feed, do_register, do_save_contact_card
@@ -14,6 +15,12 @@ from scape.activities.models import CalendarFeed
 from scape.core.choices import Role
 
 pytestmark = pytest.mark.django_db
+
+
+def _lv(text: str) -> str:
+    """Return the text as a Latvian user (the fixture's language) reads it."""
+    with translation.override("lv"):
+        return translation.gettext(text)
 
 
 def events(body: bytes) -> list:
@@ -128,6 +135,6 @@ def test_it_saves_my_card_from_the_page(santa, logged_in, client):
         {"role": "Beach volunteer", "topics": "Lost children", "talk_group": "", "visible": "on"},
         follow=True,
     )
-    assert "Your contact card is saved." in response.content.decode()
+    assert _lv("Your contact card is saved.") in response.content.decode()
     assert "Lost children" in response.content.decode()
     assert datetime.date.today()

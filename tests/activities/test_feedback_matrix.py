@@ -6,13 +6,20 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from scape.activities.actions import do_give_feedback
 from scape.activities.models import PersonCompetency
 from scape.activities.queries import competency_matrix, feedback_summary
 
 pytestmark = pytest.mark.django_db
+
+
+def _lv(text: str) -> str:
+    """Return the text as a Latvian user (the fixture's language) reads it."""
+    with translation.override("lv"):
+        return translation.gettext(text)
+
 
 RATINGS = {"overall": 5, "content": 4, "trainers": 5, "organization": 3, "usefulness": 4}
 
@@ -61,13 +68,13 @@ def test_it_shows_the_form_to_participants_and_the_summary_to_organizers(
 ):
     enrol(past_training, santa)
     logged_in(santa)
-    assert "How was it?" in client.get(past_training.get_absolute_url()).content.decode()
+    assert _lv("How was it?") in client.get(past_training.get_absolute_url()).content.decode()
     response = client.post(
         f"/activities/{past_training.pk}/feedback/",
         {**RATINGS, "comment": "Great beach drill"},
         follow=True,
     )
-    assert "Thank you for your feedback." in response.content.decode()
+    assert _lv("Thank you for your feedback.") in response.content.decode()
     logged_in(rasa)
     page = client.get(past_training.get_absolute_url()).content.decode()
     assert "Great beach drill" in page and "1 answer" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from scape.activities.actions import (
     do_approve_registration,
@@ -18,6 +19,12 @@ from scape.core.models import AuditEvent
 from scape.directory.models import Notification
 
 pytestmark = pytest.mark.django_db
+
+
+def _lv(text: str) -> str:
+    """Return the text as a Latvian user (the fixture's language) reads it."""
+    with translation.override("lv"):
+        return translation.gettext(text)
 
 
 def test_it_registers_a_person_themselves_and_tells_the_organizers(training, santa, rasa):
@@ -134,7 +141,10 @@ def test_it_shows_registrations_to_organizers_own_coordinator_and_self_only(
 def test_it_registers_and_approves_through_the_pages(training, santa, rasa, logged_in, client):
     logged_in(santa)
     response = client.post(f"/activities/{training.pk}/register/", follow=True)
-    assert "You are registered" in response.content.decode()
+    assert (
+        _lv("You are registered; the organizers will confirm your place.")
+        in response.content.decode()
+    )
     registration = Registration.objects.get(person=santa)
     logged_in(rasa)
     page = client.get(training.get_absolute_url()).content.decode()

@@ -1,0 +1,171 @@
+"""Serializers of the operations API: what is shown, and the input of each action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from scape.directory.models import Organization, Person
+from scape.operations.choices import LinkKind, MemberRole, PersonCategory, Severity, Transport
+from scape.operations.models import (
+    Incident,
+    IncidentLink,
+    IncidentPerson,
+    IncidentType,
+    LogEntry,
+    Patrol,
+    PatrolMember,
+)
+
+
+class LogEntrySerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    organization: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = LogEntry
+        fields = ["id", "incident", "time", "author", "organization", "text"]
+        read_only_fields = ["id", "incident", "time", "author", "organization"]
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IncidentLink
+        fields = ["id", "kind", "object_id", "label", "added_at"]
+        read_only_fields = fields
+
+
+class IncidentPersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IncidentPerson
+        fields = ["id", "category", "name", "details"]
+        read_only_fields = fields
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    organization: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    type: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    assigned_organization: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    involved_organizations: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, many=True
+    )
+    links = LinkSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id", "reference", "organization", "type", "title", "description", "occurred_at",
+            "latitude", "longitude", "address", "severity", "status", "outcome",
+            "involved_organizations", "assigned_organization", "assigned_person",
+            "is_exercise", "created_at", "closed_at", "links",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class IncidentInputSerializer(serializers.Serializer):
+    type = serializers.SlugRelatedField(
+        slug_field="code", queryset=IncidentType.objects.filter(is_active=True)
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
+    )
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MEDIUM)
+    is_exercise = serializers.BooleanField(default=False)
+    involved_organizations = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        required=False,
+        queryset=Organization.objects.filter(is_active=True),
+    )
+
+
+class StatusInputSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LogInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class PersonInputSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=PersonCategory.choices)
+    name = serializers.CharField(max_length=200)
+    details = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LinkInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LinkKind.choices)
+    object_id = serializers.IntegerField(min_value=1)
+
+
+class PatrolMemberSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.full_name", read_only=True)
+    organization = serializers.CharField(source="person.organization.code", read_only=True)
+
+    class Meta:
+        model = PatrolMember
+        fields = ["person", "name", "organization", "role", "transport", "km"]
+        read_only_fields = fields
+
+
+class PatrolSerializer(serializers.ModelSerializer):
+    organization: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    members = PatrolMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Patrol
+        fields = [
+            "id", "organization", "title", "starts_at", "ends_at", "area", "route",
+            "talk_group", "briefing", "status", "equipment", "report", "incidents", "members",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class MemberInputSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
+    role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
+    transport = serializers.ChoiceField(choices=Transport.choices, default=Transport.FOOT)
+
+
+class PatrolInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    area = serializers.JSONField(required=False, default=dict)
+    route = serializers.CharField(required=False, allow_blank=True, default="")
+    talk_group = serializers.CharField(required=False, allow_blank=True, default="")
+    briefing = serializers.CharField(required=False, allow_blank=True, default="")
+    members = MemberInputSerializer(many=True)
+
+    def validate_area(self, value: Any) -> Any:
+        from django import forms
+
+        from scape.operations.forms import parse_area
+
+        if not value:
+            return {}
+        try:
+            import json
+
+            return parse_area(json.dumps(value))
+        except forms.ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc

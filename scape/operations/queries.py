@@ -1,0 +1,425 @@
+"""Reads of joint operations through the access door, and the map's GeoJSON layers."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scape.core.access import access_object, actor_of
+from scape.core.choices import Action, Role
+from scape.core.models import Grant
+from scape.operations.choices import SEVERITY_COLORS, LinkKind, PatrolStatus
+from scape.operations.models import Incident, Patrol
+
+# Who sees the people involved in an incident (EU Directive 2016/680: the
+# categories of data subjects are shown only to those who work the case).
+PEOPLE_ROLES_OWNER = frozenset({Role.OFFICER, Role.SPECIALIST, Role.COORDINATOR})
+PEOPLE_ROLES_PARTNER = frozenset({Role.OFFICER, Role.COORDINATOR})
+# Who writes in an incident's log: the operational roles, owner or partner.
+LOG_ROLES = frozenset(
+    {Role.OFFICER, Role.SPECIALIST, Role.COORDINATOR, Role.ORG_ADMIN, Role.SYS_ADMIN}
+)
+
+# Headquarters of the four partners, for the "organization sites" layer
+# (organization addresses carry no coordinates). Keyed by organization code.
+PARTNER_SITES: dict[str, tuple[float, float]] = {
+    "palanga": (55.9175, 21.0686),
+    "klaipeda-police": (55.7096, 21.1360),
+    "vp-kurzeme": (56.5083, 21.0128),
+    "liepaja-mp": (56.5110, 21.0139),
+}
+
+
+def access_incident(user: Any, pk: Any, action: str = Action.VIEW) -> Incident:
+    """Return the incident for `action`, or raise Http404/PermissionDenied."""
+    return access_object(Incident, user, pk, action)
+
+
+def access_patrol(user: Any, pk: Any, action: str = Action.VIEW) -> Patrol:
+    """Return the patrol for `action`, or raise Http404/PermissionDenied."""
+    return access_object(Patrol, user, pk, action)
+
+
+def get_incidents(user: Any) -> QuerySet[Incident]:
+    """Return the incidents the user may see: their own organization's and shared ones."""
+    return Incident.objects.restrict(user, Action.VIEW).select_related(
+        "organization", "type", "type__parent", "assigned_organization"
+    )
+
+
+def get_patrols(user: Any) -> QuerySet[Patrol]:
+    """Return the patrols the user may see: own organization's and those with a colleague on."""
+    return Patrol.objects.restrict(user, Action.VIEW).select_related("organization")
+
+
+def active_grants(incident: Incident) -> QuerySet[Grant]:
+    """Return the active share grants of an incident."""
+    return (
+        Grant.objects.active(timezone.now())
+        .for_model(Incident)
+        .filter(object_id=incident.pk)
+        .select_related("grantee")
+    )
+
+
+def all_grants(incident: Incident) -> QuerySet[Grant]:
+    """Return every share grant of an incident, active or not."""
+    return Grant.objects.filter(
+        content_type=ContentType.objects.get_for_model(Incident), object_id=incident.pk
+    ).select_related("grantee")
+
+
+def may_see_people(user: Any, incident: Incident) -> bool:
+    """Return whether the user may see the people involved in the incident.
+
+    The owning organization's officers, specialists and coordinators; a partner's
+    officers and coordinators when an active grant includes the people (a grant
+    made "without people involved" is stored as redacted_only); volunteers never.
+    """
+    actor = actor_of(user)
+    if Role.SYS_ADMIN in actor.roles and not actor.organization_id:
+        return False
+    if actor.organization_id is None:
+        return False
+    if actor.organization_id == incident.organization_id:
+        return actor.has_any(PEOPLE_ROLES_OWNER)
+    if not actor.has_any(PEOPLE_ROLES_PARTNER):
+        return False
+    return (
+        active_grants(incident).filter(grantee=actor.organization_id, redacted_only=False).exists()
+    )
+
+
+def may_write_log(user: Any, incident: Incident) -> bool:
+    """Return whether the user may add to the incident's log (owner or partner it is shared with)."""
+    actor = actor_of(user)
+    if not actor.has_any(LOG_ROLES) or actor.organization_id is None:
+        return False
+    if actor.organization_id == incident.organization_id:
+        return True
+    return active_grants(incident).filter(grantee=actor.organization_id).exists()
+
+
+def may_work(user: Any, incident: Incident) -> bool:
+    """Return whether the user may change the incident (status, assignment, links)."""
+    return Incident.objects.restrict(user, Action.CHANGE).filter(pk=incident.pk).exists()
+
+
+# ---------------------------------------------------------------------------
+# Links to records of the other apps, checked through their own queries.
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    """Return a function of another app if it exists yet (apps land one by one)."""
+    try:
+        function: Callable[..., Any] = getattr(importlib.import_module(module), name)
+        return function
+    except (ImportError, AttributeError):
+        return None
+
+
+def _evidence_label(user: Any, pk: int) -> str:
+    from scape.vault.queries import access_item
+
+    return str(access_item(user, pk))
+
+
+def _asset_label(user: Any, pk: int) -> str:
+    from scape.equipment.queries import access_asset
+
+    return str(access_asset(user, pk))
+
+
+def _flight_label(user: Any, pk: int) -> str:
+    flight = visible_flights(user).filter(pk=pk).first()
+    if flight is None:
+        raise Http404
+    return f"{flight.asset.tag} {timezone.localtime(flight.started_at):%Y-%m-%d %H:%M} {flight.purpose}"[
+        :200
+    ]
+
+
+def _hit_label(user: Any, pk: int) -> str:
+    access_hit = _optional("scape.traffic.queries", "access_hit")
+    if access_hit is None:
+        raise Http404
+    return str(access_hit(user, pk))
+
+
+_LABELLERS: dict[str, Callable[[Any, int], str]] = {
+    LinkKind.EVIDENCE_ITEM: _evidence_label,
+    LinkKind.ASSET: _asset_label,
+    LinkKind.DRONE_FLIGHT: _flight_label,
+    LinkKind.PLATE_HIT: _hit_label,
+}
+
+
+def linkable_label(user: Any, kind: str, pk: int) -> str | None:
+    """Return the label of a record of another app the user may see, or None."""
+    labeller = _LABELLERS.get(kind)
+    if labeller is None:
+        return None
+    try:
+        return labeller(user, pk)
+    except (Http404, PermissionDenied, ObjectDoesNotExist, ValueError):
+        return None
+
+
+def visible_flights(user: Any) -> QuerySet[Any]:
+    """Return the drone flights of the assets the user may see."""
+    from scape.equipment.models import DroneFlight
+    from scape.equipment.queries import get_assets
+
+    return DroneFlight.objects.filter(asset__in=get_assets(user).values("pk")).select_related(
+        "asset", "pilot__user"
+    )
+
+
+def upcoming_patrols(user: Any) -> QuerySet[Patrol]:
+    """Return the user's own patrols not yet done, soonest first."""
+    return (
+        Patrol.objects.filter(members__person__user=user)
+        .exclude(status=PatrolStatus.DONE)
+        .filter(ends_at__gte=timezone.now())
+        .order_by("starts_at")
+    )
+
+
+# ---------------------------------------------------------------------------
+# The map: GeoJSON layers, each through the access door.
+
+
+def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _point(lon: Any, lat: Any, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+        "properties": properties,
+    }
+
+
+def incident_features(
+    user: Any,
+    *,
+    since: datetime.datetime | None = None,
+    type_id: int | None = None,
+    organization_id: int | None = None,
+    incident_id: int | None = None,
+) -> dict[str, Any]:
+    """Return the incidents the user may see that have a place, as GeoJSON."""
+    incidents = get_incidents(user).filter(latitude__isnull=False, longitude__isnull=False)
+    if incident_id:
+        incidents = incidents.filter(pk=incident_id)
+    if since is not None:
+        incidents = incidents.filter(occurred_at__gte=since)
+    if type_id:
+        incidents = incidents.filter(Q(type_id=type_id) | Q(type__parent_id=type_id))
+    if organization_id:
+        incidents = incidents.filter(organization_id=organization_id)
+    features = []
+    for incident in incidents[:1000]:
+        when = timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M")
+        features.append(
+            _point(
+                incident.longitude,
+                incident.latitude,
+                {
+                    "id": incident.pk,
+                    "title": f"{incident.reference} {incident.title}",
+                    "subtitle": f"{incident.type.name} · {incident.get_status_display()} · {when}",
+                    "url": incident.get_absolute_url(),
+                    "color": SEVERITY_COLORS.get(incident.severity, "#b3261e"),
+                    "severity": incident.severity,
+                    "status": incident.status,
+                    "organization": incident.organization.code,
+                    "exercise": incident.is_exercise,
+                },
+            )
+        )
+    return _collection(features)
+
+
+def patrol_features(
+    user: Any,
+    *,
+    since: datetime.datetime | None = None,
+    organization_id: int | None = None,
+    patrol_id: int | None = None,
+) -> dict[str, Any]:
+    """Return the areas of the patrols the user may see, as GeoJSON."""
+    patrols = get_patrols(user).exclude(area={})
+    if patrol_id:
+        patrols = patrols.filter(pk=patrol_id)
+    if since is not None:
+        patrols = patrols.filter(ends_at__gte=since)
+    if organization_id:
+        patrols = patrols.filter(organization_id=organization_id)
+    features = []
+    for patrol in patrols[:500]:
+        area = patrol.area or {}
+        for feature in area.get("features", []) if isinstance(area, dict) else []:
+            geometry = feature.get("geometry") if isinstance(feature, dict) else None
+            if not isinstance(geometry, dict):
+                continue
+            radius = (feature.get("properties") or {}).get("radius")
+            when = timezone.localtime(patrol.starts_at).strftime("%Y-%m-%d %H:%M")
+            properties: dict[str, Any] = {
+                "id": patrol.pk,
+                "title": patrol.title,
+                "subtitle": f"{patrol.get_status_display()} · {when}",
+                "url": patrol.get_absolute_url(),
+                "color": "#0b4f8a",
+            }
+            if radius:
+                properties["radius"] = radius
+            features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    return _collection(features)
+
+
+def flight_features(user: Any, *, since: datetime.datetime | None = None) -> dict[str, Any]:
+    """Return the drone flight tracks the user may see, as GeoJSON lines."""
+    flights = visible_flights(user)
+    if since is not None:
+        flights = flights.filter(ended_at__gte=since)
+    features = []
+    for flight in flights.order_by("-started_at")[:200]:
+        coordinates = []
+        for point in flight.track or []:
+            try:
+                coordinates.append([float(point["lon"]), float(point["lat"])])
+            except (KeyError, TypeError, ValueError):
+                continue
+        if len(coordinates) < 2:
+            continue
+        when = timezone.localtime(flight.started_at).strftime("%Y-%m-%d %H:%M")
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coordinates},
+                "properties": {
+                    "id": flight.pk,
+                    "title": f"{flight.asset.tag} · {flight.purpose}",
+                    "subtitle": when,
+                    "url": flight.asset.get_absolute_url(),
+                    "color": "#6a1b9a",
+                },
+            }
+        )
+    return _collection(features)
+
+
+def site_features(user: Any) -> dict[str, Any]:
+    """Return the partners' headquarters, for anyone with a role."""
+    from scape.directory.models import Organization
+
+    if not actor_of(user).roles:
+        return _collection([])
+    features = []
+    for org in Organization.objects.filter(code__in=list(PARTNER_SITES), is_active=True):
+        lat, lon = PARTNER_SITES[org.code]
+        features.append(
+            _point(
+                lon,
+                lat,
+                {
+                    "title": org.name,
+                    "subtitle": org.address,
+                    "url": org.get_absolute_url(),
+                    "color": "#37474f",
+                },
+            )
+        )
+    return _collection(features)
+
+
+def _as_collection(data: Any) -> dict[str, Any]:
+    """Accept a FeatureCollection or a plain list of features from another app."""
+    if isinstance(data, dict):
+        return data
+    return _collection(list(data or []))
+
+
+def camera_features(user: Any) -> dict[str, Any]:
+    """Return the traffic cameras from the traffic app, when it offers them."""
+    function = _optional("scape.traffic.queries", "camera_features")
+    return _as_collection(function(user)) if function is not None else _collection([])
+
+
+def hit_features(user: Any, *, since: datetime.datetime | None = None) -> dict[str, Any]:
+    """Return the plate hits from the traffic app, when it offers them."""
+    function = _optional("scape.traffic.queries", "hit_features")
+    if function is None:
+        return _collection([])
+    since = since or timezone.now() - datetime.timedelta(days=1)
+    return _as_collection(function(user, since))
+
+
+LAYERS = ("incidents", "patrols", "cameras", "hits", "flights", "sites")
+
+
+def layer_names() -> dict[str, str]:
+    """Return the map layers' names in the active language."""
+    return {
+        "incidents": _("Incidents"),
+        "patrols": _("Patrol areas"),
+        "cameras": _("Traffic cameras"),
+        "hits": _("Plate hits"),
+        "flights": _("Drone flights"),
+        "sites": _("Organization sites"),
+    }
+
+
+def layer(
+    user: Any,
+    name: str,
+    *,
+    since: datetime.datetime | None = None,
+    type_id: int | None = None,
+    organization_id: int | None = None,
+    patrol_id: int | None = None,
+    incident_id: int | None = None,
+) -> dict[str, Any]:
+    """Return one map layer for the user; raise Http404 for an unknown one."""
+    if name == "incidents":
+        return incident_features(
+            user,
+            since=since,
+            type_id=type_id,
+            organization_id=organization_id,
+            incident_id=incident_id,
+        )
+    if name == "patrols":
+        return patrol_features(
+            user, since=since, organization_id=organization_id, patrol_id=patrol_id
+        )
+    if name == "cameras":
+        return camera_features(user)
+    if name == "hits":
+        return hit_features(user, since=since)
+    if name == "flights":
+        return flight_features(user, since=since)
+    if name == "sites":
+        return site_features(user)
+    raise Http404
+
+
+def km_by_transport(patrol: Patrol) -> dict[str, Decimal]:
+    """Return the kilometres the team rode, by means of transport."""
+    totals: dict[str, Decimal] = {}
+    for member in patrol.members.all():
+        if member.km:
+            totals[member.transport] = totals.get(member.transport, Decimal(0)) + member.km
+    return totals

@@ -1,0 +1,72 @@
+"""A Liepāja officer reports an incident near the border and shares it with Palanga;
+a Palanga specialist, whose map is already open, sees it appear without reloading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from scape.core.choices import Role
+from scape.core.testing import login, make_org, make_person
+from scape.operations.models import Incident
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+INCIDENTS = "/operations/geo/incidents.geojson"
+COUNT = f"() => window.scapeMaps['ops-map'].layers['{INCIDENTS}'].getLayers().length"
+
+
+def _context(browser: Any, live_server: Any, settings: Any, user: Any) -> Any:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    cookie = login(Client(), user).cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    return context
+
+
+def test_it_shows_a_shared_border_incident_on_the_partners_open_map(
+    live_server: Any, browser: Any, settings: Any
+) -> None:
+    settings.SCAPE_LIVE_POLL_SECONDS = 1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    liepaja = make_org("liepaja-mp", country="LV", name_en="Liepāja Municipal Police")
+    palanga = make_org("palanga", country="LT", name_en="Palanga Municipality")
+    officer = make_person(liepaja, [Role.OFFICER], username="edgars")
+    specialist = make_person(palanga, [Role.SPECIALIST], username="tomas")
+
+    watcher_context = _context(browser, live_server, settings, specialist.user)
+    officer_context = _context(browser, live_server, settings, officer.user)
+    try:
+        watcher = watcher_context.new_page()
+        watcher.goto(live_server.url + "/operations/map/")
+        watcher.wait_for_function("() => document.getElementById('ops-map').dataset.loaded")
+        assert watcher.evaluate(COUNT) == 0
+
+        reporter = officer_context.new_page()
+        reporter.goto(live_server.url + "/operations/incidents/new/")
+        reporter.get_by_label("Type").select_option(label="Theft")
+        reporter.get_by_label("Title").fill("E-bike stolen at the border")
+        reporter.get_by_label("Latitude").fill("56.061")
+        reporter.get_by_label("Longitude").fill("21.072")
+        reporter.get_by_role("button", name="Report").click()
+        reporter.locator(".messages").get_by_text("The incident was reported.").wait_for()
+        reporter.get_by_role("link", name="Share with a partner").click()
+        reporter.get_by_label("Share with").select_option(label="Palanga Municipality")
+        reporter.get_by_label("Purpose").fill("Cross-border search")
+        reporter.get_by_role("button", name="Share", exact=True).click()
+        reporter.locator(".messages").get_by_text("The incident is now shared.").wait_for()
+
+        # The partner's map, never reloaded, picks the incident up on a refresh.
+        watcher.wait_for_function(f"() => ({COUNT})() === 1")
+        incident = Incident.objects.get()
+        watcher.locator(f"#map-list [data-incident='{incident.pk}']").wait_for()
+        assert incident.reference in watcher.locator("#map-list").inner_text()
+        # The top bar's live notification tells the partner too.
+        watcher.locator(".notif-toast a").first.wait_for()
+    finally:
+        watcher_context.close()
+        officer_context.close()

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0003_organization_webhook_secret_organization_webhook_url'),
-        ('equipment', '0004_alter_assetphoto_options_assetphoto_checkout_and_more'),
+        ('equipment', '0003_competencies_moved_to_activities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

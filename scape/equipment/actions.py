@@ -7,10 +7,13 @@ translated message; a refused action changes nothing.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+import io
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,16 +22,46 @@ from scape.activities.models import Competency
 from scape.activities.queries import holds_competency
 from scape.core import audit
 from scape.core.tracks import read_track
-from scape.equipment.choices import VEHICLES, AssetKind, AssetStatus, MaintenanceKind, MeterUnit
+from scape.equipment.choices import (
+    DETAIL_FIELDS,
+    VEHICLES,
+    AssetKind,
+    AssetStatus,
+    InformingType,
+    MaintenanceKind,
+    MeterUnit,
+)
 from scape.equipment.models import (
+    ATTACHMENT_EXTENSIONS,
     Asset,
+    AssetPhoto,
     Checkout,
     DroneFlight,
     KindRequirement,
     MaintenanceRecord,
+    MaintenanceSchedule,
     MeterReading,
     Trip,
 )
+
+# Largest photo accepted, in bytes; phones take 3-8 MB pictures.
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+_PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Statuses an asset may be given by hand; "checked out" comes from a check-out only.
+SETTABLE_STATUSES = (
+    AssetStatus.AVAILABLE,
+    AssetStatus.MAINTENANCE,
+    AssetStatus.LOST,
+    AssetStatus.RETIRED,
+)
+_TEXT_LIMITS = {
+    "serial": 80,
+    "make": 80,
+    "model": 80,
+    "location": 200,
+    "funding_source": 200,
+    "notes": 5000,
+}
 
 
 def _decimal(value: Any, field: str) -> Decimal:
@@ -58,21 +91,229 @@ def _check_competency(person: Any, kind: str) -> None:
         )
 
 
+def _clean_details(kind: str, details: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
+    """Return the details that belong to the kind, checked; unknown keys are dropped."""
+    given = details if isinstance(details, dict) else {}
+    cleaned: dict[str, Any] = {}
+    for name in DETAIL_FIELDS.get(kind, ()):
+        value = given.get(name)
+        if value in (None, ""):
+            continue
+        text = str(value).strip()
+        if name == "issi":
+            # A TETRA ISSI is a 24-bit number.
+            if not text.isdigit() or not 0 < int(text) < 2**24:
+                errors.setdefault(name, []).append(_("An ISSI is a number from 1 to 16777215."))
+                continue
+            cleaned[name] = str(int(text))
+        elif name == "battery_kwh":
+            try:
+                number = Decimal(text.replace(",", "."))
+            except InvalidOperation:
+                number = Decimal(-1)
+            if not number.is_finite() or not 0 < number < 1000:
+                errors.setdefault(name, []).append(_("Give the battery capacity in kWh."))
+                continue
+            cleaned[name] = str(number)
+        elif name == "seats":
+            if not text.isdigit() or not 0 < int(text) <= 60:
+                errors.setdefault(name, []).append(_("Give the number of seats (1 to 60)."))
+                continue
+            cleaned[name] = int(text)
+        elif name == "informing_type":
+            if text not in InformingType.values:
+                errors.setdefault(name, []).append(_("Choose a type of informing equipment."))
+                continue
+            cleaned[name] = text
+        else:  # call sign, drone registration, licence plate
+            if len(text) > 40:
+                errors.setdefault(name, []).append(_("At most 40 characters."))
+                continue
+            cleaned[name] = text.upper() if name == "plate" else text
+    return cleaned
+
+
+def clean_asset_fields(organization: Any, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Return an asset's fields checked and tidied, or raise ValidationError naming each problem."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name, limit in _TEXT_LIMITS.items():
+        if name in fields:
+            text = (fields[name] or "").strip()
+            if len(text) > limit:
+                errors.setdefault(name, []).append(
+                    _("At most %(limit)s characters.") % {"limit": limit}
+                )
+            cleaned[name] = text
+    if "purchase_date" in fields:
+        bought = fields["purchase_date"]
+        if bought is not None and not isinstance(bought, datetime.date):
+            errors.setdefault("purchase_date", []).append(_("Enter a valid date."))
+        elif bought is not None and bought > timezone.localdate():
+            errors.setdefault("purchase_date", []).append(
+                _("The purchase date cannot be in the future.")
+            )
+        cleaned["purchase_date"] = bought
+    if "price" in fields:
+        price = fields["price"]
+        if price in (None, ""):
+            cleaned["price"] = None
+        else:
+            try:
+                amount = _decimal(price, "price")
+            except ValidationError:
+                errors.setdefault("price", []).append(_("Enter a number."))
+            else:
+                if amount < 0 or amount >= Decimal("1e8"):
+                    errors.setdefault("price", []).append(
+                        _("The price must be between 0 and 99 999 999.99 EUR.")
+                    )
+                else:
+                    cleaned["price"] = amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if "status" in fields:
+        if fields["status"] not in SETTABLE_STATUSES:
+            errors.setdefault("status", []).append(
+                _("Choose available, in maintenance, lost or retired.")
+            )
+        cleaned["status"] = fields["status"]
+    if "unit" in fields:
+        unit = fields["unit"]
+        if unit is not None and unit.organization_id != organization.pk:
+            errors.setdefault("unit", []).append(_("Choose a unit of the asset's organization."))
+        cleaned["unit"] = unit
+    if "details" in fields:
+        cleaned["details"] = _clean_details(kind, fields["details"], errors)
+    unknown = set(fields) - set(cleaned) - set(errors)
+    if unknown:
+        raise TypeError(f"unknown asset fields: {sorted(unknown)}")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 @transaction.atomic
 def do_create_asset(organization: Any, *, kind: str, tag: str, actor: Any, **fields: Any) -> Asset:
     """Register a piece of equipment of an organization under a tag unique in it."""
     tag = (tag or "").strip()
     if not tag:
         raise ValidationError({"tag": _("Give the asset a tag.")})
+    if len(tag) > 40:
+        raise ValidationError({"tag": _("At most %(limit)s characters.") % {"limit": 40}})
     if kind not in AssetKind.values:
         raise ValidationError({"kind": _("Choose a kind of equipment.")})
     if Asset.objects.filter(organization=organization, tag=tag).exists():
         raise ValidationError(
             {"tag": _("The tag %(tag)s is already used in this organization.") % {"tag": tag}}
         )
-    asset = Asset.objects.create(organization=organization, kind=kind, tag=tag, **fields)
+    cleaned = clean_asset_fields(organization, kind, fields)
+    asset = Asset.objects.create(organization=organization, kind=kind, tag=tag, **cleaned)
     audit.record("equipment.asset_created", obj=asset, actor=actor, details={"kind": kind})
     return asset
+
+
+def do_update_asset(asset: Asset, *, actor: Any, **fields: Any) -> list[str]:
+    """Change an asset's description; return the names of the fields that changed.
+
+    The status may be set by hand except to or from "checked out", which only
+    check-out and check-in change.
+    """
+    with transaction.atomic():
+        locked = Asset.objects.select_for_update().get(pk=asset.pk)
+        kind = fields.pop("kind", locked.kind)
+        if kind not in AssetKind.values:
+            raise ValidationError({"kind": _("Choose a kind of equipment.")})
+        tag = (fields.pop("tag", locked.tag) or "").strip()
+        if not tag:
+            raise ValidationError({"tag": _("Give the asset a tag.")})
+        if (
+            Asset.objects.filter(organization=locked.organization_id, tag=tag)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"tag": _("The tag %(tag)s is already used in this organization.") % {"tag": tag}}
+            )
+        new_status = fields.get("status", locked.status)
+        if locked.status == AssetStatus.CHECKED_OUT and new_status != AssetStatus.CHECKED_OUT:
+            raise ValidationError({"status": _("Check the asset in before changing its status.")})
+        if locked.status == AssetStatus.CHECKED_OUT:
+            fields.pop("status", None)
+        cleaned = clean_asset_fields(locked.organization, kind, fields)
+        cleaned.update(kind=kind, tag=tag)
+        changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
+        if changed:
+            for name in changed:
+                setattr(locked, name, cleaned[name])
+            locked.save(update_fields=changed)
+            audit.record(
+                "equipment.asset_changed",
+                obj=locked,
+                actor=actor,
+                details={"fields": sorted(changed)},
+            )
+    for name in changed:
+        setattr(asset, name, getattr(locked, name))
+    return changed
+
+
+def read_photo(upload: Any) -> tuple[bytes, str]:
+    """Return a photo's bytes and extension, or raise ValidationError if it is not one.
+
+    Pillow must recognise it as a JPEG, PNG or WebP picture and decode it
+    whole: a renamed document or a truncated file is refused.
+    """
+    from PIL import Image
+
+    limit_mb = MAX_PHOTO_BYTES // (1024 * 1024)
+    too_big = ValidationError(
+        {"photo": _("The photo is too large: at most %(size)s MB.") % {"size": limit_mb}}
+    )
+    if (getattr(upload, "size", 0) or 0) > MAX_PHOTO_BYTES:
+        raise too_big
+    data = upload.read(MAX_PHOTO_BYTES + 1)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise too_big
+    not_a_photo = ValidationError(
+        {"photo": _("This file is not a photo that can be read (JPEG, PNG or WebP).")}
+    )
+    if not data:
+        raise not_a_photo
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format or ""
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except Exception as exc:
+        raise not_a_photo from exc
+    if image_format not in _PHOTO_FORMATS:
+        raise not_a_photo
+    return data, _PHOTO_FORMATS[image_format]
+
+
+def _save_photo(
+    asset: Asset, data: bytes, extension: str, *, caption: str, actor: Any, checkout: Any = None
+) -> AssetPhoto:
+    photo = AssetPhoto(asset=asset, caption=caption[:200], checkout=checkout, uploaded_by=actor)
+    # The name only carries the extension: photo_path() gives the file a random name.
+    photo.image.save(f"photo.{extension}", ContentFile(data), save=False)
+    photo.save()
+    return photo
+
+
+def do_add_asset_photo(asset: Asset, upload: Any, *, caption: str = "", actor: Any) -> AssetPhoto:
+    """Store a photo of an asset, checked to be a real picture first."""
+    data, extension = read_photo(upload)
+    caption = (caption or "").strip()
+    with transaction.atomic():
+        photo = _save_photo(asset, data, extension, caption=caption, actor=actor)
+        audit.record(
+            "equipment.photo_added",
+            obj=asset,
+            actor=actor,
+            details={"photo_id": photo.pk, "bytes": len(data)},
+        )
+    return photo
 
 
 def do_check_out(
@@ -135,8 +376,15 @@ def do_check_out(
     return checkout
 
 
-def do_check_in(asset: Asset, condition: str, *, actor: Any) -> Checkout:
-    """Take an asset back from the person who holds it, noting its condition."""
+def do_check_in(
+    asset: Asset, condition: str, *, actor: Any, photos: Iterable[Any] = ()
+) -> Checkout:
+    """Take an asset back from the person who holds it, noting its condition and photos.
+
+    Every photo is checked before anything is written: one bad file refuses
+    the whole check-in.
+    """
+    read = [read_photo(upload) for upload in photos]
     with transaction.atomic():
         locked = Asset.objects.select_for_update().get(pk=asset.pk)
         checkout = locked.checkouts.filter(checked_in_at__isnull=True).first()
@@ -148,6 +396,17 @@ def do_check_in(asset: Asset, condition: str, *, actor: Any) -> Checkout:
         checkout.save(update_fields=["checked_in_at", "checked_in_by", "condition"])
         locked.status = AssetStatus.AVAILABLE
         locked.save(update_fields=["status"])
+        photo_ids = [
+            _save_photo(
+                locked,
+                data,
+                extension,
+                caption=_("Condition on return"),
+                actor=actor,
+                checkout=checkout,
+            ).pk
+            for data, extension in read
+        ]
         audit.record(
             "equipment.asset_checked_in",
             obj=locked,
@@ -156,6 +415,7 @@ def do_check_in(asset: Asset, condition: str, *, actor: Any) -> Checkout:
                 "person_id": checkout.person_id,
                 "checkout_id": checkout.pk,
                 "condition": checkout.condition,
+                "photo_ids": photo_ids,
             },
         )
     asset.status = locked.status
@@ -265,6 +525,53 @@ def do_record_trip(
     return trip
 
 
+def do_record_shift_trips(rows: list[dict[str, Any]], *, actor: Any) -> list[Trip]:
+    """Record the trips of a shift, all or none.
+
+    Each row holds the arguments of do_record_trip and a "vehicle". A refused
+    row raises ValidationError with its index in `row`, and nothing is kept.
+    """
+    trips = []
+    with transaction.atomic():
+        for index, row in enumerate(rows):
+            data = dict(row)
+            vehicle = data.pop("vehicle")
+            driver = data.pop("driver")
+            try:
+                trips.append(do_record_trip(vehicle, driver, actor=actor, **data))
+            except ValidationError as exc:
+                exc.row = index  # type: ignore[attr-defined]
+                raise
+    return trips
+
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+def _read_attachment(upload: Any) -> tuple[bytes, str]:
+    """Return an attachment's bytes and extension, or raise ValidationError."""
+    name = getattr(upload, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            {
+                "attachment": _("Attach a PDF, a picture or an office document (%(types)s).")
+                % {"types": ", ".join(sorted(ATTACHMENT_EXTENSIONS))}
+            }
+        )
+    data = upload.read(MAX_ATTACHMENT_BYTES + 1)
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {
+                "attachment": _("The file is too large: at most %(size)s MB.")
+                % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+            }
+        )
+    if not data:
+        raise ValidationError({"attachment": _("The file is empty.")})
+    return data, extension
+
+
 def do_record_maintenance(
     asset: Asset,
     *,
@@ -273,9 +580,17 @@ def do_record_maintenance(
     description: str = "",
     cost: Any = None,
     meter_value: Any = None,
+    attachment: Any = None,
     actor: Any,
 ) -> MaintenanceRecord:
-    """Record work done on an asset (service, repair, inspection, calibration, battery)."""
+    """Record work done on an asset (service, repair, inspection, calibration, battery).
+
+    An attachment (invoice, report, picture) is stored under a random name
+    that keeps only a known extension.
+    """
+    document: tuple[bytes, str] | None = None
+    if attachment:
+        document = _read_attachment(attachment)
     if kind not in MaintenanceKind.values:
         raise ValidationError({"kind": _("Choose a kind of maintenance.")})
     done_on = done_on or timezone.localdate()
@@ -295,6 +610,8 @@ def do_record_maintenance(
             meter_value=meter,
             recorded_by=actor,
         )
+        if document is not None:
+            record.attachment.save(f"file.{document[1]}", ContentFile(document[0]), save=True)
         audit.record(
             "equipment.maintenance_recorded",
             obj=asset,
@@ -349,10 +666,99 @@ def do_record_flight(
             track_file=track_file_name if track else "",
             recorded_by=actor,
         )
+        reading = _add_flight_hours(drone, flight, actor=actor)
         audit.record(
             "equipment.flight_recorded",
             obj=drone,
             actor=actor,
-            details={"flight_id": flight.pk, "pilot_id": pilot.pk, "track_points": len(track)},
+            details={
+                "flight_id": flight.pk,
+                "pilot_id": pilot.pk,
+                "track_points": len(track),
+                "meter": str(reading.value) if reading else None,
+            },
         )
     return flight
+
+
+def _add_flight_hours(drone: Asset, flight: DroneFlight, *, actor: Any) -> MeterReading | None:
+    """Advance the drone's flight-hour meter by the flight, if the drone has one.
+
+    A drone whose hours were never read has no meter to advance; the flight
+    is still recorded. The meter is kept to tenths of an hour.
+    """
+    Asset.objects.select_for_update().filter(pk=drone.pk).first()
+    last = (
+        MeterReading.objects.filter(asset=drone, unit=MeterUnit.FLIGHT_HOURS)
+        .order_by("-read_at", "-id")
+        .first()
+    )
+    if last is None:
+        return None
+    hours = Decimal(str(flight.hours)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    if hours <= 0:
+        return None
+    return MeterReading.objects.create(
+        asset=drone,
+        unit=MeterUnit.FLIGHT_HOURS,
+        value=last.value + hours,
+        read_at=max(timezone.now(), last.read_at),
+        recorded_by=actor,
+    )
+
+
+def do_create_schedule(
+    asset: Asset,
+    *,
+    kind: str,
+    every_days: int | None = None,
+    every_meter: Any = None,
+    meter_unit: str = "",
+    warn_days: int = 14,
+    whole_kind: bool = False,
+    actor: Any,
+) -> MaintenanceSchedule:
+    """Plan recurring maintenance of an asset (or of every asset of its kind) by date and/or meter."""
+    if kind not in MaintenanceKind.values:
+        raise ValidationError({"kind": _("Choose a kind of maintenance.")})
+    meter = None if every_meter in (None, "") else _decimal(every_meter, "every_meter")
+    if every_days is None and meter is None:
+        raise ValidationError(_("Give an interval in days, on a meter, or both."))
+    if every_days is not None and every_days <= 0:
+        raise ValidationError({"every_days": _("The interval must be more than zero.")})
+    if meter is not None and meter <= 0:
+        raise ValidationError({"every_meter": _("The interval must be more than zero.")})
+    if meter is not None and meter_unit not in MeterUnit.values:
+        raise ValidationError({"meter_unit": _("Choose the meter of the interval.")})
+    if warn_days < 0:
+        raise ValidationError({"warn_days": _("The interval must be more than zero.")})
+    with transaction.atomic():
+        schedule = MaintenanceSchedule.objects.create(
+            organization=asset.organization,
+            asset=None if whole_kind else asset,
+            asset_kind=asset.kind if whole_kind else "",
+            kind=kind,
+            every_days=every_days,
+            every_meter=meter,
+            meter_unit=meter_unit if meter is not None else "",
+            warn_days=warn_days,
+        )
+        audit.record(
+            "equipment.schedule_created",
+            obj=asset,
+            actor=actor,
+            details={"schedule_id": schedule.pk, "whole_kind": whole_kind, "kind": kind},
+        )
+    return schedule
+
+
+def do_delete_schedule(schedule: MaintenanceSchedule, *, actor: Any) -> None:
+    """Stop a recurring maintenance schedule; the work already recorded stays."""
+    with transaction.atomic():
+        audit.record(
+            "equipment.schedule_deleted",
+            obj=schedule.asset or schedule.organization,
+            actor=actor,
+            details={"schedule_id": schedule.pk, "kind": schedule.kind},
+        )
+        schedule.delete()

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,14 @@ class EquipmentConfig(AppConfig):
     name = "scape.equipment"
     label = "equipment"
     verbose_name = _("Equipment and eco-fleet")
+
+    def ready(self) -> None:
+        from scape.core import demo, panels, schedule
+        from scape.equipment.demo import demo_loader
+        from scape.equipment.jobs import maintenance_panel, send_reminders
+
+        demo.register("equipment", demo_loader, order=30)
+        schedule.register("equipment.maintenance_reminders", timedelta(hours=1), send_reminders)
+        panels.register(
+            "equipment.maintenance", "equipment/home_panel.html", maintenance_panel, order=30
+        )

@@ -52,3 +52,30 @@ class MaintenanceKind(models.TextChoices):
     INSPECTION = "inspection", _("Inspection")
     CALIBRATION = "calibration", _("Calibration")
     BATTERY = "battery", _("Battery replacement")
+
+
+# Fields of `Asset.details` that belong to some kinds only, in the order forms show them.
+DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
+    AssetKind.RADIO: ("issi", "call_sign"),
+    AssetKind.DRONE: ("registration",),
+    AssetKind.E_BIKE: ("battery_kwh",),
+    AssetKind.ELECTRIC_CAR: ("plate", "battery_kwh"),
+    AssetKind.ELECTRIC_MINIBUS: ("plate", "battery_kwh", "seats"),
+    AssetKind.FUEL_VEHICLE: ("plate",),
+    AssetKind.INFORMING: ("informing_type",),
+}
+ALL_DETAIL_FIELDS = (
+    "issi",
+    "call_sign",
+    "registration",
+    "plate",
+    "battery_kwh",
+    "seats",
+    "informing_type",
+)
+
+
+class InformingType(models.TextChoices):
+    LOUDSPEAKER = "loudspeaker", _("Loudspeaker")
+    MESSAGE_BOARD = "message_board", _("Message board")
+    OTHER = "other", pgettext_lazy("informing equipment", "Other")

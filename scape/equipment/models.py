@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -100,20 +103,58 @@ class Asset(models.Model):
         return self.checkouts.filter(checked_in_at__isnull=True).first()
 
 
+def photo_path(instance: Any, filename: str) -> str:
+    """Return a storage name of our own: never the name the user's device gave the file."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    if extension not in {"jpg", "png", "webp"}:
+        extension = "jpg"
+    today = timezone.now()
+    return f"equipment/photos/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+# Attachments of maintenance records: documents and pictures, by extension.
+ATTACHMENT_EXTENSIONS = frozenset(
+    {"pdf", "jpg", "jpeg", "png", "webp", "txt", "csv", "xlsx", "docx", "odt", "ods"}
+)
+
+
+def attachment_path(instance: Any, filename: str) -> str:
+    """Return a random storage name that keeps only a known extension."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        extension = "bin"
+    return f"equipment/maintenance/{timezone.now():%Y}/{uuid.uuid4().hex}.{extension}"
+
+
 class AssetPhoto(models.Model):
     """A photo of an asset (its state, its label, damage on return)."""
 
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="equipment/photos/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to=photo_path)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     taken_at = models.DateTimeField(default=timezone.now)
+    checkout = models.ForeignKey(
+        "Checkout",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("taken at the check-in of"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
+        ordering = ["-taken_at", "-id"]
         verbose_name = _("asset photo")
         verbose_name_plural = _("asset photos")
 
     def __str__(self) -> str:
         return self.caption or self.image.name or ""
+
+    def get_absolute_url(self) -> str:
+        return reverse("equipment:photo", args=[self.asset_id, self.pk])
 
 
 class Checkout(models.Model):
@@ -167,7 +208,7 @@ class MaintenanceRecord(models.Model):
         _("meter at the time"), max_digits=12, decimal_places=1, null=True, blank=True
     )
     attachment = models.FileField(
-        _("attachment"), upload_to="equipment/maintenance/%Y/", blank=True
+        _("attachment"), upload_to=attachment_path, blank=True, max_length=200
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -180,6 +221,9 @@ class MaintenanceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset} {self.get_kind_display()} {self.done_on}"
+
+    def get_attachment_url(self) -> str:
+        return reverse("equipment:maintenance_attachment", args=[self.asset_id, self.pk])
 
 
 class MaintenanceSchedule(models.Model):
@@ -305,6 +349,9 @@ class DroneFlight(models.Model):
     def __str__(self) -> str:
         return f"{self.asset} {self.started_at:%Y-%m-%d %H:%M}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("equipment:flight_detail", args=[self.pk])
+
     @property
     def hours(self) -> float:
         return (self.ended_at - self.started_at).total_seconds() / 3600
@@ -330,3 +377,52 @@ class EmissionFactor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.country} {self.year}: {self.value}"
+
+
+class MaintenanceReminder(models.Model):
+    """A reminder sent for one occurrence of a schedule falling due, so it is sent once."""
+
+    schedule = models.ForeignKey(
+        MaintenanceSchedule, on_delete=models.CASCADE, related_name="reminders"
+    )
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="+")
+    # The occurrence: the due date and/or due meter value it was sent for.
+    occurrence = models.CharField(max_length=60)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("maintenance reminder")
+        verbose_name_plural = _("maintenance reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "asset", "occurrence"], name="one_reminder_per_occurrence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} {self.asset} {self.occurrence}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded inventory, read and checked, waiting for its uploader to confirm it.
+
+    Only the rows read from the file are kept (as JSON), never the file itself.
+    """
+
+    organization = models.ForeignKey("directory.Organization", on_delete=models.CASCADE)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    rows = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("equipment import")
+        verbose_name_plural = _("equipment imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

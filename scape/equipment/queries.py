@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scape.core.access import access_object
-from scape.core.choices import Action
+from scape.core.access import access_object, actor_of, can
+from scape.core.choices import Action, Role
 from scape.equipment.choices import VEHICLES, ZERO_EMISSION, AssetKind, AssetStatus
 from scape.equipment.models import (
     Asset,
     Checkout,
+    DroneFlight,
     EmissionFactor,
     MaintenanceRecord,
     MaintenanceSchedule,
@@ -32,6 +33,132 @@ METER_WARN_SHARE = Decimal("0.1")
 def access_asset(user: Any, pk: Any, action: str = Action.VIEW) -> Asset:
     """Return the asset for `action`, or raise Http404/PermissionDenied."""
     return access_object(Asset, user, pk, action)
+
+
+# People who may take equipment of their own organization for themselves.
+SELF_SERVICE_ROLES = frozenset({Role.OFFICER, Role.SPECIALIST})
+
+
+def may_check_out(user: Any, asset: Asset, person: Any = None) -> bool:
+    """Return whether the user may check the asset out (to `person`, if given).
+
+    The equipment desk (who may change the asset) hands it to anyone of its
+    organization; an officer or specialist of that organization only to
+    themselves.
+    """
+    if can(user, Action.CHANGE, asset):
+        return True
+    actor = actor_of(user)
+    if actor.organization_id != asset.organization_id or not actor.has_any(SELF_SERVICE_ROLES):
+        return False
+    return person is None or person.user_id == actor.user_id
+
+
+def may_check_in(user: Any, asset: Asset, checkout: Checkout | None = None) -> bool:
+    """Return whether the user may check the asset in: the equipment desk, or its holder."""
+    if can(user, Action.CHANGE, asset):
+        return True
+    checkout = checkout or asset.open_checkout
+    actor = actor_of(user)
+    return (
+        checkout is not None
+        and actor.user_id is not None
+        and checkout.person.user_id == actor.user_id
+        and actor.organization_id == asset.organization_id
+    )
+
+
+def access_flight(user: Any, pk: Any) -> DroneFlight:
+    """Return a flight whose drone the user may see, or raise Http404."""
+    from django.http import Http404
+
+    flight = DroneFlight.objects.select_related("asset", "pilot__user").filter(pk=pk).first()
+    if flight is None:
+        raise Http404
+    access_asset(user, flight.asset_id)
+    return flight
+
+
+def get_flights(user: Any) -> QuerySet[DroneFlight]:
+    """Return the flights of the drones the user may see."""
+    visible = Asset.objects.restrict(user, Action.VIEW).values("pk")
+    return DroneFlight.objects.filter(asset__in=visible).select_related("asset", "pilot__user")
+
+
+def track_feature(flight: DroneFlight) -> dict[str, Any] | None:
+    """Return a flight's track as a GeoJSON LineString Feature, or None without two points."""
+    coordinates = [
+        [point["lon"], point["lat"]]
+        for point in flight.track or []
+        if point.get("lat") is not None and point.get("lon") is not None
+    ]
+    if len(coordinates) < 2:
+        return None
+    started = timezone.localtime(flight.started_at)
+    return {
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": coordinates},
+        "properties": {
+            "title": _("Flight of %(drone)s") % {"drone": flight.asset.tag},
+            "subtitle": f"{started:%Y-%m-%d %H:%M} · {flight.pilot} · {flight.purpose}",
+            "url": flight.get_absolute_url(),
+            "time": flight.started_at.isoformat(),
+        },
+    }
+
+
+def flight_track_features(user: Any, since: datetime.datetime | None = None) -> list[dict]:
+    """Return GeoJSON Features of the tracks of the flights the user may see.
+
+    Each is a LineString of [lon, lat] with properties title, subtitle, url and
+    time (take-off, ISO 8601); `since` keeps flights that landed after it.
+    """
+    flights = get_flights(user).exclude(track=[])
+    if since is not None:
+        flights = flights.filter(ended_at__gte=since)
+    features = []
+    for flight in flights.order_by("-started_at")[:500]:
+        feature = track_feature(flight)
+        if feature is not None:
+            features.append(feature)
+    return features
+
+
+@dataclass
+class FlightTotal:
+    """Flight count and hours of one drone or one pilot."""
+
+    label: str
+    flights: int
+    hours: Decimal
+
+
+def flight_totals(user: Any) -> tuple[list[FlightTotal], list[FlightTotal]]:
+    """Return the flight hours of each drone and of each pilot, over the flights the user sees."""
+    from django.db.models import Count
+
+    duration = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+    flights = get_flights(user).order_by()
+
+    def totals(key: str, label_of: Any) -> list[FlightTotal]:
+        rows = flights.values(key).annotate(n=Count("id"), time=Sum(duration))
+        found = []
+        for row in rows:
+            seconds = row["time"].total_seconds() if row["time"] else 0
+            hours = (Decimal(seconds) / 3600).quantize(Decimal("0.1"))
+            found.append(FlightTotal(label_of(row[key]), row["n"], hours))
+        return sorted(found, key=lambda t: (-t.hours, t.label))
+
+    from scape.directory.models import Person
+
+    drones = {a.pk: a.tag for a in Asset.objects.filter(pk__in=flights.values("asset"))}
+    people = {
+        p.pk: str(p)
+        for p in Person.objects.filter(pk__in=flights.values("pilot")).select_related("user")
+    }
+    return totals("asset", lambda pk: drones.get(pk, str(pk))), totals(
+        "pilot", lambda pk: people.get(pk, str(pk))
+    )
 
 
 def get_assets(user: Any) -> QuerySet[Asset]:

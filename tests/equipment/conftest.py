@@ -50,6 +50,18 @@ def ebike_patrol(db: Any) -> Competency:
     return competency
 
 
+@pytest.fixture
+def drone(make_asset: Any) -> Any:
+    return make_asset(kind=AssetKind.DRONE, tag="DR-1")
+
+
+@pytest.fixture
+def pilot(officer: Any) -> Any:
+    """An officer holding the drone pilot competency."""
+    grant(officer, Competency.objects.get(code="drone-pilot"))
+    return officer
+
+
 def grant(person: Any, competency: Competency, **fields: Any) -> PersonCompetency:
     fields.setdefault("valid_from", timezone.localdate() - datetime.timedelta(days=30))
     return PersonCompetency.objects.create(person=person, competency=competency, **fields)

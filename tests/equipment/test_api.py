@@ -97,10 +97,16 @@ def test_it_checks_out_and_in_and_shows_the_history(make_asset, desk, officer):
     assert [(r["person_name"], r["condition"]) for r in rows] == [("Jonas Petraitis", "scratched")]
 
 
-def test_an_officer_may_not_check_out(make_asset, officer):
+def test_an_officer_checks_out_to_themselves_only(make_asset, officer, lt_org, persona):
     camera = make_asset(tag="BC-1")
-    response = _api(officer).post(f"{BASE}{camera.pk}/check-out/", {"person": officer.pk})
+    colleague = persona(lt_org, Role.OFFICER, username="ona")
+    api = _api(officer)
+    response = api.post(f"{BASE}{camera.pk}/check-out/", {"person": colleague.pk})
     assert response.status_code == 403 and not Checkout.objects.exists()
+    response = api.post(f"{BASE}{camera.pk}/check-out/", {"person": officer.pk})
+    assert response.status_code == 201 and Checkout.objects.get().person == officer
+    response = api.post(f"{BASE}{camera.pk}/check-in/", {"condition": "ok"})
+    assert response.status_code == 200
 
 
 def test_it_refuses_a_check_out_without_the_competency(make_asset, desk, officer, ebike_patrol):

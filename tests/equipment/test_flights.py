@@ -8,12 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from scape.activities.models import Competency
 from scape.core.tracks import TrackError
 from scape.equipment.actions import do_record_flight
-from scape.equipment.choices import AssetKind
 from scape.equipment.models import DroneFlight
-from tests.equipment.conftest import grant
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +32,6 @@ SRT = b"""1
 """
 
 CSV = b"time,latitude,longitude,altitude\n10:00:00,55.90,21.06,20\n10:00:01,55.91,21.07,25\n"
-
-
-@pytest.fixture
-def drone(make_asset):
-    return make_asset(kind=AssetKind.DRONE, tag="DR-1")
-
-
-@pytest.fixture
-def pilot(officer):
-    grant(officer, Competency.objects.get(code="drone-pilot"))
-    return officer
 
 
 def _fly(drone, pilot, desk, name="", data=None):

@@ -71,13 +71,19 @@ def test_it_shows_the_missing_competency_on_the_page(
     assert not Checkout.objects.exists()
 
 
-def test_it_lets_an_officer_see_but_not_check_out(make_asset, officer, logged_in):
+def test_it_lets_an_officer_see_but_not_check_out_to_someone_else(
+    make_asset, officer, lt_org, persona, logged_in
+):
     camera = make_asset(tag="BC-1")
+    colleague = persona(lt_org, Role.OFFICER, username="ona")
     client = logged_in(officer)
     page = client.get(camera.get_absolute_url())
-    assert page.status_code == 200 and "Check out" not in page.text
-    response = client.post(reverse("equipment:check_out", args=[camera.pk]), {"person": officer.pk})
-    assert response.status_code == 403
+    assert page.status_code == 200 and "Check out" in page.text
+    response = client.post(
+        reverse("equipment:check_out", args=[camera.pk]), {"person": colleague.pk}
+    )
+    assert response.status_code == 400
+    assert not Checkout.objects.exists()
 
 
 def test_it_hides_another_organizations_assets(make_asset, persona, lv_org, officer, logged_in):
@@ -142,3 +148,18 @@ def test_a_factor_source_typed_as_a_formula_is_exported_as_text(desk, logged_in)
     csv = client.get(reverse("equipment:co2_csv"), {"year": 2024, "month": 5}).content.decode()
     assert "'=HYPERLINK(" in csv
     assert ",=HYPERLINK(" not in csv
+
+
+def test_it_exports_the_co2_report_as_xlsx(desk, logged_in):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = logged_in(desk)
+    response = client.get(reverse("equipment:co2_xlsx"), {"year": 2024, "month": 5})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Vehicle kind", "Distance (km)")
+    assert any(row[0] == "Reference car factor" and row[1] == pytest.approx(108.1) for row in rows)
+    assert any(row[0] == "Grid factor" and "EEA" not in str(row[4]) for row in rows)

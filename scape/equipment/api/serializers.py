@@ -30,7 +30,8 @@ class AssetSerializer(serializers.ModelSerializer):
         model = Asset
         fields = [
             "id", "organization", "kind", "tag", "serial", "make", "model", "unit", "status",
-            "location", "purchase_date", "details", "notes", "created_at",
+            "location", "purchase_date", "price", "funding_source", "details", "notes",
+            "created_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -44,7 +44,7 @@ from scape.equipment.api.serializers import (
     TripSerializer,
 )
 from scape.equipment.models import Asset
-from scape.equipment.queries import history
+from scape.equipment.queries import history, may_check_in, may_check_out
 
 # Records of use (readings, trips, flights) are kept by the people of the
 # asset's organization who use it, not only by the equipment desk.
@@ -64,7 +64,9 @@ class AssetViewSet(
     filterset_fields = ["kind", "status", "serial"]
     search_fields = ["tag", "serial", "make", "model"]
     ordering_fields = ["tag", "kind", "status", "created_at"]
-    access_actions = {"check_out": Action.CHANGE, "check_in": Action.CHANGE}
+    # Custody is decided by may_check_out / may_check_in in the actions: the
+    # desk hands equipment to anyone, an officer takes it for themselves.
+    access_actions = {"check_out": Action.VIEW, "check_in": Action.VIEW}
 
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("organization").distinct()
@@ -104,6 +106,8 @@ class AssetViewSet(
         """Check the asset out to a person of its organization."""
         asset = self.get_object()
         data = self._input(CheckOutInputSerializer, request, asset)
+        if not may_check_out(request.user, asset, data["person"]):
+            raise PermissionDenied(_("You may check equipment out to yourself only."))
         checkout = do_check_out(asset, data["person"], data["expected_return"], actor=request.user)
         return Response(CheckoutSerializer(checkout).data, status=status.HTTP_201_CREATED)
 
@@ -112,6 +116,8 @@ class AssetViewSet(
     def check_in(self, request: Request, pk: Any = None) -> Response:
         """Check the asset back in, noting its condition."""
         asset = self.get_object()
+        if not may_check_in(request.user, asset):
+            raise PermissionDenied(_("Only the equipment desk or the holder checks this in."))
         data = self._input(CheckInInputSerializer, request, asset)
         checkout = do_check_in(asset, data["condition"], actor=request.user)
         return Response(CheckoutSerializer(checkout).data)

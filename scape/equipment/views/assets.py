@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import csv
 import datetime
+import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,34 +26,59 @@ from scape.core.choices import Action
 from scape.core.exports import spreadsheet_text
 from scape.core.forms import add_validation_errors
 from scape.core.tracks import MAX_BYTES, TrackError
-from scape.directory.models import Organization
+from scape.directory.models import Organization, Person
 from scape.equipment.actions import (
+    do_add_asset_photo,
     do_check_in,
     do_check_out,
+    do_create_asset,
+    do_create_schedule,
+    do_delete_schedule,
     do_record_flight,
     do_record_maintenance,
     do_record_reading,
     do_record_trip,
+    do_update_asset,
 )
-from scape.equipment.choices import VEHICLES, AssetKind, MeterUnit
+from scape.equipment.choices import (
+    DETAIL_FIELDS,
+    VEHICLES,
+    AssetKind,
+    AssetStatus,
+    InformingType,
+    MeterUnit,
+)
+from scape.equipment.exports import XLSX_TYPE, co2_rows, to_xlsx
 from scape.equipment.forms import (
     AssetFilterForm,
+    AssetForm,
     CheckInForm,
     CheckOutForm,
     FlightForm,
     MaintenanceForm,
     MonthForm,
+    PhotoForm,
     ReadingForm,
+    ScheduleForm,
     TripForm,
 )
 from scape.equipment.labels import label_sheet
-from scape.equipment.models import ASSET_POLICY, Asset
+from scape.equipment.models import (
+    ASSET_POLICY,
+    Asset,
+    AssetPhoto,
+    Checkout,
+    MaintenanceRecord,
+    MaintenanceSchedule,
+)
 from scape.equipment.queries import (
     access_asset,
     co2_report,
     due_maintenance,
     get_assets,
     history,
+    may_check_in,
+    may_check_out,
     overdue_checkouts,
 )
 
@@ -60,21 +87,40 @@ from scape.equipment.queries import (
 @login_required
 def asset_list(request: HttpRequest) -> HttpResponse:
     """List the equipment the user may see, filtered by kind and status."""
+    assets, form = filtered_assets(request)
+    page = Paginator(assets, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context: dict[str, Any] = {"page": page, "form": form, "query": query.urlencode()}
+    actor = actor_of(request.user)
+    if _manages_equipment(request):
+        context["can_manage"] = True
+        context["due"] = due_maintenance(actor.organization_id)
+        context["overdue"] = overdue_checkouts(actor.organization_id)
+    return render(request, "equipment/asset_list.html", context)
+
+
+def filtered_assets(request: HttpRequest) -> tuple[Any, AssetFilterForm]:
     assets = get_assets(request.user)
     form = AssetFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         for name in ("kind", "status"):
             if form.cleaned_data.get(name):
                 assets = assets.filter(**{name: form.cleaned_data[name]})
-    page = Paginator(assets, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context: dict[str, Any] = {"page": page, "form": form, "query": query.urlencode()}
+    return assets, form
+
+
+def _manages_equipment(request: HttpRequest) -> bool:
     actor = actor_of(request.user)
-    if actor.organization_id is not None and actor.has_any(ASSET_POLICY.own[Action.CHANGE]):
-        context["due"] = due_maintenance(actor.organization_id)
-        context["overdue"] = overdue_checkouts(actor.organization_id)
-    return render(request, "equipment/asset_list.html", context)
+    return actor.organization_id is not None and actor.has_any(ASSET_POLICY.own[Action.CHANGE])
+
+
+def managed_organization(request: HttpRequest) -> Organization:
+    """Return the organization whose equipment the user manages, or refuse."""
+    organization_id = actor_of(request.user).organization_id
+    if organization_id is None or not _manages_equipment(request):
+        raise PermissionDenied
+    return Organization.objects.get(pk=organization_id)
 
 
 def may_record_use(user: Any, asset: Asset) -> bool:
@@ -109,18 +155,27 @@ def _detail(
     me_id = me.pk if me is not None and me.organization_id == asset.organization_id else None
     recent = {"started_at": now - datetime.timedelta(hours=1), "ended_at": now}
     org = asset.organization_id
+    open_checkout = asset.open_checkout
+    self_service = not can_change and may_check_out(request.user, asset)
     context: dict[str, Any] = {
         "asset": asset,
-        "open_checkout": asset.open_checkout,
+        "open_checkout": open_checkout,
+        "details": _details_display(asset),
+        "photos": asset.photos.select_related("checkout")[:24],
+        "may_check_out": can_change or self_service,
+        "may_check_in": open_checkout is not None
+        and may_check_in(request.user, asset, open_checkout),
         "history": history(asset)[:50],
         "readings": asset.readings.order_by("-read_at", "-id")[:10],
         "maintenance": asset.maintenance.all()[:10],
         "trips": asset.trips.select_related("driver__user")[:10],
         "flights": asset.flights.select_related("pilot__user")[:10],
         "can_change": can_change,
+        "same_org": actor_of(request.user).organization_id == asset.organization_id,
         "check_out_form": bound.get("check_out_form")
         or CheckOutForm(
             organization=org,
+            only_user=request.user if self_service else None,
             initial={"expected_return": now + datetime.timedelta(hours=12)},
         ),
         "check_in_form": bound.get("check_in_form") or CheckInForm(),
@@ -141,7 +196,35 @@ def _detail(
         context["maintenance_form"] = bound.get("maintenance_form") or MaintenanceForm(
             initial={"done_on": timezone.localdate()}
         )
+        context["photo_form"] = bound.get("photo_form") or PhotoForm()
+        context["schedule_form"] = bound.get("schedule_form") or ScheduleForm()
+    context["schedules"] = MaintenanceSchedule.objects.filter(
+        Q(asset=asset) | Q(organization=asset.organization_id, asset_kind=asset.kind)
+    ).order_by("kind", "id")
+    if asset.kind == AssetKind.DRONE and any(f.track for f in context["flights"]):
+        context["map_layers"] = json.dumps(
+            [
+                {
+                    "name": _("Flight tracks"),
+                    "url": reverse("equipment:asset_tracks", args=[asset.pk]),
+                    "color": "#1f5fa8",
+                }
+            ]
+        )
     return render(request, "equipment/asset_detail.html", context, status=status)
+
+
+def _details_display(asset: Asset) -> list[tuple[str, Any]]:
+    details = asset.details or {}
+    shown = []
+    for name in DETAIL_FIELDS.get(asset.kind, ()):
+        if details.get(name) in (None, ""):
+            continue
+        value = details[name]
+        if name == "informing_type" and value in InformingType.values:
+            value = InformingType(value).label
+        shown.append((str(AssetForm.base_fields[name].label), value))
+    return shown
 
 
 @require_GET
@@ -155,8 +238,15 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def asset_check_out(request: HttpRequest, pk: int) -> HttpResponse:
     """Check an asset out to a person of its organization."""
-    asset = access_asset(request.user, pk, Action.CHANGE)
-    form = CheckOutForm(request.POST, organization=asset.organization_id)
+    asset = access_asset(request.user, pk)
+    if not may_check_out(request.user, asset):
+        raise PermissionDenied
+    self_service = not can(request.user, Action.CHANGE, asset)
+    form = CheckOutForm(
+        request.POST,
+        organization=asset.organization_id,
+        only_user=request.user if self_service else None,
+    )
     if form.is_valid():
         try:
             do_check_out(
@@ -167,6 +257,10 @@ def asset_check_out(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
+            if asset.status != AssetStatus.AVAILABLE:
+                # The page shows no check-out form for this asset: say why here.
+                for message in exc.messages:
+                    messages.error(request, message)
         else:
             messages.success(
                 request,
@@ -180,11 +274,18 @@ def asset_check_out(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def asset_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     """Check an asset back in, noting its condition."""
-    asset = access_asset(request.user, pk, Action.CHANGE)
-    form = CheckInForm(request.POST)
+    asset = access_asset(request.user, pk)
+    if not may_check_in(request.user, asset):
+        raise PermissionDenied
+    form = CheckInForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            do_check_in(asset, form.cleaned_data["condition"], actor=request.user)
+            do_check_in(
+                asset,
+                form.cleaned_data["condition"],
+                photos=form.cleaned_data["photos"],
+                actor=request.user,
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
@@ -255,7 +356,7 @@ def asset_trip(request: HttpRequest, pk: int) -> HttpResponse:
 def asset_maintenance(request: HttpRequest, pk: int) -> HttpResponse:
     """Record work done on an asset (equipment managers)."""
     asset = access_asset(request.user, pk, Action.CHANGE)
-    form = MaintenanceForm(request.POST)
+    form = MaintenanceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             record = do_record_maintenance(asset, actor=request.user, **form.cleaned_data)
@@ -360,11 +461,17 @@ def co2_report_page(request: HttpRequest) -> HttpResponse:
     organization = _own_organization(request)
     form, year, month = _month(request)
     report = co2_report(organization, year, month)
-    csv_url = reverse("equipment:co2_csv") + f"?year={year}&month={month}"
+    query = f"?year={year}&month={month}"
     return render(
         request,
         "equipment/co2_report.html",
-        {"report": report, "form": form, "organization": organization, "csv_url": csv_url},
+        {
+            "report": report,
+            "form": form,
+            "organization": organization,
+            "csv_url": reverse("equipment:co2_csv") + query,
+            "xlsx_url": reverse("equipment:co2_xlsx") + query,
+        },
     )
 
 
@@ -411,3 +518,195 @@ def co2_report_csv(request: HttpRequest) -> HttpResponse:
     for message in report.missing:
         writer.writerow([message])
     return response
+
+
+def _asset_form_page(
+    request: HttpRequest, form: AssetForm, asset: Asset | None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "equipment/asset_form.html", {"form": form, "asset": asset}, status=status
+    )
+
+
+@login_required
+def asset_create(request: HttpRequest) -> HttpResponse:
+    """Register a piece of equipment of the user's organization (equipment managers)."""
+    organization = managed_organization(request)
+    if request.method != "POST":
+        return _asset_form_page(request, AssetForm(organization=organization), None)
+    form = AssetForm(request.POST, organization=organization)
+    if form.is_valid():
+        data = form.action_fields()
+        try:
+            asset = do_create_asset(
+                organization,
+                kind=data.pop("kind"),
+                tag=data.pop("tag"),
+                actor=request.user,
+                **data,
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Equipment %(tag)s registered.") % {"tag": asset.tag})
+            return redirect(asset)
+    messages.error(request, _("Nothing was saved: correct the form below."))
+    return _asset_form_page(request, form, None, status=400)
+
+
+@login_required
+def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the description of a piece of equipment (equipment managers)."""
+    asset = access_asset(request.user, pk, Action.CHANGE)
+    organization = asset.organization
+    held = asset.status == AssetStatus.CHECKED_OUT
+    if request.method != "POST":
+        form = AssetForm(
+            organization=organization, checked_out=held, initial=AssetForm.initial_for(asset)
+        )
+        return _asset_form_page(request, form, asset)
+    form = AssetForm(request.POST, organization=organization, checked_out=held)
+    if form.is_valid():
+        try:
+            changed = do_update_asset(asset, actor=request.user, **form.action_fields())
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            if changed:
+                messages.success(request, _("Changes saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect(asset)
+    messages.error(request, _("Nothing was saved: correct the form below."))
+    return _asset_form_page(request, form, asset, status=400)
+
+
+@require_POST
+@login_required
+def asset_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a photo of an asset, checked to be a real picture."""
+    asset = access_asset(request.user, pk, Action.CHANGE)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            do_add_asset_photo(
+                asset,
+                form.cleaned_data["photo"],
+                caption=form.cleaned_data["caption"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Photo added."))
+            return redirect(asset)
+    return _refused(request, asset, "photo_form", form)
+
+
+@require_GET
+@login_required
+def asset_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+    """Return a photo of an asset the user may see."""
+    asset = access_asset(request.user, pk)
+    photo = get_object_or_404(AssetPhoto, pk=photo_pk, asset=asset)
+    extension = (photo.image.name or "").rsplit(".", 1)[-1].lower()
+    content_type = {"png": "image/png", "webp": "image/webp"}.get(extension, "image/jpeg")
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+@login_required
+def co2_report_xlsx(request: HttpRequest) -> HttpResponse:
+    """Return the monthly CO₂ report as XLSX, factors and their sources included."""
+    organization = _own_organization(request)
+    _form, year, month = _month(request)
+    report = co2_report(organization, year, month)
+    response = HttpResponse(
+        to_xlsx(co2_rows(report), title=f"CO2 {year}-{month:02d}"), content_type=XLSX_TYPE
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="co2-{organization.code}-{year}-{month:02d}.xlsx"'
+    )
+    return response
+
+
+@require_GET
+@login_required
+def maintenance_attachment(request: HttpRequest, pk: int, record_pk: int) -> FileResponse:
+    """Return the attachment of a maintenance record of an asset the user may see."""
+    asset = access_asset(request.user, pk)
+    record = get_object_or_404(MaintenanceRecord, pk=record_pk, asset=asset)
+    if not record.attachment:
+        raise Http404
+    try:
+        handle = record.attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = (record.attachment.name or "").rsplit("/", 1)[-1]
+    # Always a download: a document must not run as a page of this site.
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type="application/octet-stream"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@login_required
+def person_custody(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the equipment a person of the user's organization has held, newest first."""
+    actor = actor_of(request.user)
+    if actor.organization_id is None or not actor.has_any(ASSET_POLICY.own[Action.VIEW]):
+        raise Http404
+    person = get_object_or_404(
+        Person.objects.select_related("user"), pk=pk, organization=actor.organization_id
+    )
+    checkouts = (
+        Checkout.objects.filter(person=person, asset__organization=actor.organization_id)
+        .select_related("asset")
+        .order_by("-checked_out_at")
+    )
+    page = Paginator(checkouts, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "equipment/person_custody.html", {"person": person, "page": page, "query": ""}
+    )
+
+
+@require_POST
+@login_required
+def schedule_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Plan recurring maintenance of an asset or of its kind (equipment managers)."""
+    asset = access_asset(request.user, pk, Action.CHANGE)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            do_create_schedule(asset, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Maintenance schedule added."))
+            return redirect(asset)
+    return _refused(request, asset, "schedule_form", form)
+
+
+@require_POST
+@login_required
+def schedule_delete(request: HttpRequest, pk: int, schedule_pk: int) -> HttpResponse:
+    """Stop a maintenance schedule that applies to the asset (equipment managers)."""
+    asset = access_asset(request.user, pk, Action.CHANGE)
+    schedule = get_object_or_404(
+        MaintenanceSchedule.objects.filter(
+            Q(asset=asset) | Q(organization=asset.organization_id, asset_kind=asset.kind)
+        ),
+        pk=schedule_pk,
+    )
+    do_delete_schedule(schedule, actor=request.user)
+    messages.success(request, _("Maintenance schedule removed."))
+    return redirect(asset)

@@ -1,0 +1,118 @@
+"""Spreadsheets of equipment: the asset list and the monthly CO₂ report, as CSV and XLSX.
+
+Text that people typed goes through spreadsheet_text, so that no cell runs as
+a formula when the file is opened.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from scape.core.exports import spreadsheet_text
+from scape.equipment.imports import COLUMNS
+from scape.equipment.models import Asset
+from scape.equipment.queries import Co2Report
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def asset_rows(assets: Iterable[Asset]) -> list[list[Any]]:
+    """Return the header and one row per asset, in the columns the import reads."""
+    rows: list[list[Any]] = [list(COLUMNS)]
+    for asset in assets:
+        details = asset.details or {}
+        values: dict[str, Any] = {
+            "organization": asset.organization.code,
+            "tag": asset.tag,
+            "kind": asset.kind,
+            "status": asset.status,
+            "serial": asset.serial,
+            "make": asset.make,
+            "model": asset.model,
+            "unit": asset.unit.name if asset.unit else "",
+            "location": asset.location,
+            "purchase_date": asset.purchase_date.isoformat() if asset.purchase_date else "",
+            "price": asset.price if asset.price is not None else "",
+            "funding_source": asset.funding_source,
+            "notes": asset.notes,
+        }
+        for name in COLUMNS:
+            if name not in values:
+                values[name] = details.get(name, "")
+        rows.append(
+            [
+                values[name] if name == "price" else spreadsheet_text(values[name])
+                for name in COLUMNS
+            ]
+        )
+    return rows
+
+
+def co2_rows(report: Co2Report) -> list[list[Any]]:
+    """Return the CO₂ report as rows: kinds, then the factors and their sources."""
+    rows: list[list[Any]] = [
+        [
+            _("Vehicle kind"),
+            _("Distance (km)"),
+            _("Energy (kWh)"),
+            _("Fuel (litres)"),
+            _("CO₂ avoided (kg)"),
+        ]
+    ]
+    for row in report.rows:
+        rows.append(
+            [
+                row.label,
+                row.km,
+                row.kwh,
+                row.fuel_l,
+                "" if row.avoided_kg is None else row.avoided_kg,
+            ]
+        )
+    if report.rows and report.total_avoided_kg is not None:
+        rows.append([_("Total CO₂ avoided (kg)"), "", "", "", report.total_avoided_kg])
+    rows.append([])
+    for label, f in (
+        (_("Reference car factor"), report.vehicle_factor),
+        (_("Grid factor"), report.grid_factor),
+    ):
+        if f is None:
+            continue
+        # The source is text an administrator typed: keep it from running as a formula.
+        rows.append([label, f.value, f.get_kind_display(), f.year, spreadsheet_text(f.source)])
+    for message in report.missing:
+        rows.append([message])
+    return rows
+
+
+def to_csv(rows: Sequence[Sequence[Any]]) -> bytes:
+    """Return rows as UTF-8 CSV (with a BOM, so spreadsheet programs read the letters right)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def to_xlsx(rows: Sequence[Sequence[Any]], *, title: str) -> bytes:
+    """Return rows as an XLSX workbook of one sheet; text cells are never formulas."""
+    from decimal import Decimal
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    for row in rows:
+        cells = []
+        for value in row:
+            if isinstance(value, Decimal):
+                value = float(value)
+            cells.append(value)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Equipment pages, by subject: assets and custody, inventory files, flights and shifts."""

@@ -245,6 +245,10 @@ TASKS = {
 }
 SCAPE_WORKER_HEARTBEAT_SECONDS = 10
 
+# Traffic cameras: reads that hit nothing are deleted after this many days.
+SCAPE_TRAFFIC_READ_DAYS = int(os.environ.get("SCAPE_TRAFFIC_READ_DAYS", 30))
+SCAPE_TRAFFIC_MAX_IMAGE_BYTES = int(os.environ.get("SCAPE_TRAFFIC_MAX_IMAGE_BYTES", 256 * 1024))
+
 # Evidence vault
 SCAPE_MAX_EVIDENCE_BYTES = int(os.environ.get("SCAPE_MAX_EVIDENCE_BYTES", 64 * 1024**3))
 SCAPE_RECOVERY_DAYS = int(os.environ.get("SCAPE_RECOVERY_DAYS", 7))

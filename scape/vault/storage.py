@@ -358,7 +358,7 @@ def open_stream(key: str, storage: Storage | None = None) -> BinaryIO:
     """
     storage = storage or evidence_storage()
     if s3.is_s3(storage):
-        return s3.open_object(storage, key, buffer_size=CHUNK)  # type: ignore[return-value]
+        return s3.open_object(storage, key, buffer_size=CHUNK)
     return storage.open(key, "rb")  # type: ignore[return-value]
 
 

@@ -1,3 +1,19 @@
-"""Traffic cameras and plate reading API routes, included by scape/api/urls.py under v1/traffic/."""
+"""Traffic API routes, included by scape/api/urls.py under v1/traffic/."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from scape.traffic.api import views
+from scape.traffic.api.ingest import ingest_read
+
+router = SimpleRouter()
+router.register("cameras", views.CameraViewSet, basename="traffic-camera")
+router.register("reads", views.ReadViewSet, basename="traffic-read")
+router.register("hotlist", views.EntryViewSet, basename="traffic-entry")
+router.register("hits", views.HitViewSet, basename="traffic-hit")
+
+urlpatterns = [
+    # Before the router: "reads/ingest/" must not be taken for a read's id.
+    path("reads/ingest/", ingest_read, name="traffic-ingest"),
+    *router.urls,
+]

@@ -1,0 +1,525 @@
+"""Every write to traffic: atomic, validated and audited.
+
+A refused action raises ValidationError with a translated message and changes
+nothing. Recording a read also matches it against the hot-list and alerts the
+organizations concerned in the same transaction (e-mail and webhooks go out on
+commit).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+import zoneinfo
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from scape.core import audit
+from scape.core.actions import do_share_record
+from scape.core.models import Grant
+from scape.directory.notify import notify_organizations
+from scape.traffic.choices import Country, HotlistReason, ReadSource
+from scape.traffic.matching import confusable_match, countries_agree, normalise, variants
+from scape.traffic.models import (
+    HIT_POLICY,
+    Hit,
+    HotlistEntry,
+    PlateRead,
+    SpeedSection,
+    TrafficCamera,
+)
+from scape.vision.plates.grammar import parse_plate
+
+HIT_KIND = "traffic-hit"
+MAX_PLATE_CHARS = 12
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a camera token (a SHA-256; tokens are random, no salt needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token(camera: TrafficCamera) -> str:
+    token = secrets.token_urlsafe(32)
+    camera.token_hash = hash_token(token)
+    camera.token_set_at = timezone.now()
+    return token
+
+
+def _check_position(latitude: Any, longitude: Any) -> tuple[float, float]:
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"latitude": _("Enter the position as numbers.")}) from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValidationError({"latitude": _("The position is not on the map.")})
+    return lat, lon
+
+
+def _check_zone(zone: Any) -> list[list[int]]:
+    if not zone:
+        return []
+    try:
+        points = [[int(x), int(y)] for x, y in zone]
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"zone": _("The zone is a list of [x, y] points.")}) from exc
+    if len(points) < 3:
+        raise ValidationError({"zone": _("A zone needs at least three points.")})
+    return points
+
+
+@transaction.atomic
+def do_create_camera(
+    organization: Any,
+    *,
+    name: str,
+    latitude: Any,
+    longitude: Any,
+    actor: Any,
+    road: str = "",
+    direction: str = "both",
+    zone: Any = None,
+    asset: Any = None,
+) -> tuple[TrafficCamera, str]:
+    """Register a traffic camera; return it and its token, which is shown only now."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the camera a name.")})
+    if TrafficCamera.objects.filter(organization=organization, name=name).exists():
+        raise ValidationError(
+            {"name": _("The name %(name)s is already used in this organization.") % {"name": name}}
+        )
+    if asset is not None and asset.organization_id != organization.pk:
+        raise ValidationError({"asset": _("Choose equipment of the camera's organization.")})
+    lat, lon = _check_position(latitude, longitude)
+    camera = TrafficCamera(
+        organization=organization,
+        name=name,
+        road=(road or "").strip(),
+        direction=direction,
+        latitude=lat,
+        longitude=lon,
+        zone=_check_zone(zone),
+        asset=asset,
+    )
+    token = _new_token(camera)
+    camera.save()
+    audit.record("traffic.camera_created", obj=camera, actor=actor, details={"road": camera.road})
+    return camera, token
+
+
+@transaction.atomic
+def do_rotate_camera_token(camera: TrafficCamera, *, actor: Any) -> str:
+    """Give the camera a new token at once; the old one stops working. Return the new token."""
+    token = _new_token(camera)
+    camera.save(update_fields=["token_hash", "token_set_at"])
+    audit.record("traffic.camera_token_rotated", obj=camera, actor=actor)
+    return token
+
+
+@transaction.atomic
+def do_set_camera_active(camera: TrafficCamera, active: bool, *, actor: Any) -> None:
+    """Switch a camera on or off: an inactive camera's reads are refused."""
+    camera.active = active
+    camera.save(update_fields=["active"])
+    audit.record("traffic.camera_active", obj=camera, actor=actor, details={"active": active})
+
+
+def plate_fields(raw: str, hint: str | None = None) -> tuple[str, str, str | None]:
+    """Return (plate, display text, country) for raw plate text, with the national grammars.
+
+    A plate that fits no grammar is kept as read (A-Z and 0-9) with no country.
+    """
+    # A plate that already fits a format as sent is kept as it is: a camera's
+    # country hint must not "correct" a Latvian car seen in Lithuania.
+    parsed = parse_plate(raw or "")
+    if parsed is None or parsed.corrections or parsed.country is None:
+        parsed = parse_plate(raw or "", hint=hint) or parsed
+    if parsed is not None:
+        return parsed.plate, parsed.text, parsed.country
+    plate = normalise(raw)
+    return plate, plate, None
+
+
+def _find_duplicate(
+    camera: TrafficCamera | None, organization: Any, time: datetime.datetime, plate: str,
+    source: str, vault_item_id: int | None,
+) -> PlateRead | None:  # fmt: skip
+    return PlateRead.objects.filter(
+        organization=organization,
+        camera=camera,
+        time=time,
+        plate=plate,
+        source=source,
+        vault_item_id=vault_item_id,
+    ).first()
+
+
+def do_record_read(
+    *,
+    organization: Any,
+    camera: TrafficCamera | None,
+    time: datetime.datetime,
+    plate: str,
+    confidence: float,
+    source: str,
+    text: str = "",
+    country: str | None = None,
+    image: bytes | None = None,
+    image_ext: str = "jpg",
+    vault_item_id: int | None = None,
+    actor: Any = None,
+) -> PlateRead:
+    """Store one plate read, match it against the hot-list and raise any hit at once.
+
+    Sending the same read again (same camera, time and plate) stores nothing new
+    and returns the read already stored: cameras retry when an answer is lost.
+    """
+    if timezone.is_naive(time):
+        raise ValidationError({"time": _("Give the time with its time zone.")})
+    if not plate or len(plate) > MAX_PLATE_CHARS or normalise(plate) != plate:
+        raise ValidationError({"plate": _("The plate must be 1 to 12 letters A-Z and digits.")})
+    if not 0.0 <= confidence <= 1.0:
+        raise ValidationError({"confidence": _("The confidence is a number from 0 to 1.")})
+    if country not in (None, "", *Country.values):
+        raise ValidationError({"country": _("The country is LT, LV or empty.")})
+    if not text:
+        # Only the display form and the country are taken from the grammar: the
+        # plate itself is stored as given.
+        found, shown, found_country = plate_fields(plate, getattr(organization, "country", None))
+        if found == plate:
+            text = shown
+            country = found_country if country is None else country
+    existing = _find_duplicate(camera, organization, time, plate, source, vault_item_id)
+    if existing is not None:
+        return existing
+    stored_name = ""
+    if image:
+        name = f"traffic/crops/{time:%Y/%m}/{plate}-{secrets.token_hex(6)}.{image_ext}"
+        stored_name = default_storage.save(name, ContentFile(image))
+    try:
+        with transaction.atomic():
+            read = PlateRead.objects.create(
+                organization=organization,
+                camera=camera,
+                time=time,
+                plate=plate,
+                text=(text or plate)[:24],
+                country=country or "",
+                confidence=confidence,
+                crop=stored_name,
+                source=source,
+                vault_item_id=vault_item_id,
+            )
+            if source != ReadSource.CAMERA:
+                # Camera reads come by the thousand: the read itself is the record,
+                # only reads made by a person's request are audited one by one.
+                audit.record(
+                    "traffic.read_recorded", obj=read, actor=actor, details={"source": source}
+                )
+            match_read(read)
+    except Exception:
+        if stored_name:
+            default_storage.delete(stored_name)
+        raise
+    return read
+
+
+def matching_entries(
+    read: PlateRead, at: datetime.datetime | None = None
+) -> list[tuple[HotlistEntry, bool]]:
+    """Return the hot-list entries valid now that the read matches, with whether exactly."""
+    at = at or timezone.now()
+    candidates = HotlistEntry.objects.filter(
+        plate__in=variants(read.plate), withdrawn_at__isnull=True, valid_until__gt=at
+    ).select_related("organization")
+    return [
+        (entry, entry.plate == read.plate)
+        for entry in candidates
+        if countries_agree(read.country, entry.country)
+        and confusable_match(read.plate, entry.plate)
+    ]
+
+
+def entry_grants(entry: HotlistEntry, at: datetime.datetime | None = None) -> Any:
+    """Return the entry's active share grants."""
+    return (
+        Grant.objects.active(at or timezone.now())
+        .for_model(HotlistEntry)
+        .filter(object_id=entry.pk)
+        .select_related("grantee")
+    )
+
+
+def entry_partners(entry: HotlistEntry, at: datetime.datetime | None = None) -> list[Any]:
+    """Return the organizations the entry is shared with now."""
+    return [g.grantee for g in entry_grants(entry, at)]
+
+
+def match_read(read: PlateRead) -> list[Hit]:
+    """Match a stored read against the hot-list; record and announce each hit."""
+    hits = []
+    for entry, exact in matching_entries(read):
+        hit, created = Hit.objects.get_or_create(read=read, entry=entry, defaults={"exact": exact})
+        if not created:
+            continue
+        hits.append(hit)
+        _announce(hit)
+    if hits and not read.hit:
+        read.hit = True
+        read.save(update_fields=["hit"])
+    return hits
+
+
+def _announce(hit: Hit) -> None:
+    read, entry = hit.read, hit.entry
+    camera = read.camera.name if read.camera else _("evidence footage")
+    organizations = [entry.organization, *entry_partners(entry)]
+    audit.record(
+        "traffic.hit",
+        obj=hit,
+        object_repr=f"{read.text} {entry.get_reason_display()}",
+        details={
+            "plate": read.plate,
+            "entry": entry.pk,
+            "read": read.pk,
+            "camera": read.camera_id,
+            "notified": [o.code for o in organizations],
+        },
+    )
+    time = read.time.isoformat()
+    zone = zoneinfo.ZoneInfo(read.organization.display_time_zone)
+    shown_time = timezone.localtime(read.time, zone).strftime("%Y-%m-%d %H:%M:%S")
+    notify_organizations(
+        organizations,
+        kind=HIT_KIND,
+        title=gettext_lazy("Plate hit: %(plate)s"),
+        body=gettext_lazy("%(reason)s — seen by %(camera)s at %(time)s"),
+        params={
+            "plate": read.text,
+            "reason": entry.get_reason_display(),
+            "camera": camera,
+            "time": shown_time,
+        },
+        url=hit.get_absolute_url(),
+        roles=sorted(HIT_POLICY.own["view"]),
+        payload={
+            "hit": hit.pk,
+            "plate": read.plate,
+            "text": read.text,
+            "country": read.country or None,
+            "camera": camera,
+            "camera_organization": read.organization.code,
+            "time": time,
+            "reason": entry.reason,
+            "owner": entry.organization.code,
+            "url": hit.get_absolute_url(),
+        },
+    )
+
+
+@transaction.atomic
+def do_acknowledge_hit(hit: Hit, *, actor: Any) -> Hit:
+    """Mark a hit as seen and taken in hand."""
+    if hit.acknowledged_at is None:
+        hit.acknowledged_at = timezone.now()
+        hit.acknowledged_by = actor
+        hit.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit.record("traffic.hit_acknowledged", obj=hit, actor=actor)
+    return hit
+
+
+@transaction.atomic
+def do_create_entry(
+    organization: Any,
+    *,
+    plate: str,
+    reason: str,
+    valid_until: datetime.datetime,
+    actor: Any,
+    country: str | None = None,
+    note: str = "",
+    share_with: Any = (),
+) -> HotlistEntry:
+    """Put a plate on the organization's hot-list until `valid_until`, shared with partners."""
+    errors: dict[str, str] = {}
+    cleaned = normalise(plate)
+    if not cleaned or len(cleaned) > MAX_PLATE_CHARS:
+        errors["plate"] = _("The plate must be 1 to 12 letters A-Z and digits.")
+    if reason not in HotlistReason.values:
+        errors["reason"] = _("Choose a reason.")
+    country = country or None
+    if country not in (None, "", *Country.values):
+        errors["country"] = _("The country is LT, LV or empty.")
+    if valid_until is None or valid_until <= timezone.now():
+        errors["valid_until"] = _("The entry must be valid until a time in the future.")
+    if errors:
+        raise ValidationError(errors)
+    # The listed plate is never "corrected": only its display form comes from the grammar.
+    parsed = parse_plate(plate, hint=country)
+    text = parsed.text if parsed is not None and parsed.plate == cleaned else cleaned
+    entry = HotlistEntry.objects.create(
+        organization=organization,
+        plate=cleaned,
+        text=text,
+        country=country or "",
+        reason=reason,
+        note=(note or "").strip(),
+        valid_until=valid_until,
+        created_by=actor,
+    )
+    audit.record(
+        "traffic.entry_created",
+        obj=entry,
+        actor=actor,
+        details={"plate": cleaned, "reason": reason, "valid_until": valid_until.isoformat()},
+    )
+    for partner in share_with:
+        do_share_entry(entry, grantee=partner, actor=actor)
+    return entry
+
+
+@transaction.atomic
+def do_withdraw_entry(entry: HotlistEntry, *, actor: Any) -> HotlistEntry:
+    """Stop looking for the plate; the entry and its hits are kept."""
+    if entry.withdrawn_at is None:
+        entry.withdrawn_at = timezone.now()
+        entry.save(update_fields=["withdrawn_at"])
+        audit.record("traffic.entry_withdrawn", obj=entry, actor=actor)
+    return entry
+
+
+def do_share_entry(
+    entry: HotlistEntry,
+    *,
+    grantee: Any,
+    actor: Any,
+    purpose: str = "",
+    expires_at: datetime.datetime | None = None,
+) -> Grant:
+    """Share a hot-list entry with a partner: they see it and are alerted on its hits."""
+    purpose = purpose or _("Cross-border hot-list: %(reason)s") % {
+        "reason": entry.get_reason_display()
+    }
+    return do_share_record(
+        entry,
+        grantee=grantee,
+        purpose=purpose,
+        expires_at=expires_at or entry.valid_until,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def do_create_section(
+    organization: Any,
+    *,
+    name: str,
+    camera_a: TrafficCamera,
+    camera_b: TrafficCamera,
+    distance_m: int,
+    limit_kmh: int,
+    actor: Any,
+    max_minutes: int = 60,
+) -> SpeedSection:
+    """Define a section-speed stretch between two cameras of the organization."""
+    errors: dict[str, str] = {}
+    if not (name or "").strip():
+        errors["name"] = _("Give the section a name.")
+    if camera_a.pk == camera_b.pk:
+        errors["camera_b"] = _("Choose two different cameras.")
+    if organization.pk not in (camera_a.organization_id, camera_b.organization_id):
+        errors["camera_a"] = _("At least one camera must be your organization's.")
+    if not distance_m or distance_m <= 0:
+        errors["distance_m"] = _("The distance must be more than 0 m.")
+    if not limit_kmh or limit_kmh <= 0:
+        errors["limit_kmh"] = _("The speed limit must be more than 0 km/h.")
+    if not max_minutes or max_minutes <= 0:
+        errors["max_minutes"] = _("The time window must be at least one minute.")
+    if errors:
+        raise ValidationError(errors)
+    section = SpeedSection.objects.create(
+        organization=organization,
+        name=name.strip(),
+        camera_a=camera_a,
+        camera_b=camera_b,
+        distance_m=distance_m,
+        limit_kmh=limit_kmh,
+        max_minutes=max_minutes,
+    )
+    audit.record("traffic.section_created", obj=section, actor=actor)
+    return section
+
+
+def read_days() -> int:
+    """Return how many days reads that hit nothing are kept (settings, read now)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "SCAPE_TRAFFIC_READ_DAYS", 30))
+
+
+def expire_reads(now: datetime.datetime | None = None, batch: int = 1000) -> int:
+    """Delete reads older than the retention period that hit nothing, with their images.
+
+    Reads with a hit are kept with their case. The images are removed after the
+    rows are gone, so a failure never leaves a row pointing at a missing file.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=read_days())
+    deleted = 0
+    while True:
+        rows = list(
+            PlateRead.objects.filter(time__lt=cutoff, hit=False, hits__isnull=True).values_list(
+                "pk", "crop"
+            )[:batch]
+        )
+        if not rows:
+            break
+        with transaction.atomic():
+            PlateRead.objects.filter(pk__in=[pk for pk, _crop in rows]).delete()
+            audit.record(
+                "traffic.reads_expired",
+                object_type="traffic.plateread",
+                details={"count": len(rows), "before": cutoff.isoformat()},
+            )
+        for _pk, crop in rows:
+            if crop:
+                default_storage.delete(crop)
+        deleted += len(rows)
+    return deleted
+
+
+@transaction.atomic
+def do_read_evidence(user: Any, item_pk: Any, camera: TrafficCamera | None) -> Any:
+    """Queue plate reading over an evidence item the user may see; return its Job.
+
+    The reads belong to the camera's organization (the user's own), or to the
+    item's organization when no camera is named.
+    """
+    from scape.core.access import actor_of
+    from scape.traffic.tasks import schedule_evidence_reads
+    from scape.vault.queries import access_item
+
+    item = access_item(user, item_pk)
+    actor = actor_of(user)
+    if camera is not None and camera.organization_id != actor.organization_id:
+        raise ValidationError({"camera": _("Choose a camera of your organization.")})
+    if camera is None and item.organization_id != actor.organization_id:
+        raise ValidationError(
+            {"camera": _("Choose the camera the footage comes from: the item is a partner's.")}
+        )
+    job = schedule_evidence_reads(item, camera, actor=user)
+    audit.record(
+        "traffic.evidence_read_requested",
+        obj=item,
+        actor=user,
+        details={"job": job.pk, "camera": camera.pk if camera else None},
+    )
+    return job

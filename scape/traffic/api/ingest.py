@@ -1,0 +1,182 @@
+"""The endpoint traffic cameras post their plate reads to.
+
+``POST /api/v1/traffic/reads/ingest/`` with ``Authorization: Camera <token>``
+and a JSON body ``{"camera", "time", "plate", "confidence", "image"?}``. A
+camera has no user session: the per-camera token is its credential, so the
+view is not behind the user API's authentication nor CSRF.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import io
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from scape.traffic.actions import do_record_read, plate_fields
+from scape.traffic.choices import ReadSource
+from scape.traffic.models import TrafficCamera
+from scape.traffic.queries import camera_for_token
+
+# A read stamped this far in the future comes from a camera with a wrong clock.
+FUTURE_SLACK = datetime.timedelta(minutes=5)
+
+
+def max_image_bytes() -> int:
+    """Return the largest plate image a camera may send, in bytes (settings, read now)."""
+    return int(getattr(settings, "SCAPE_TRAFFIC_MAX_IMAGE_BYTES", 256 * 1024))
+
+
+def _error(message: str, status: int = 400, errors: dict[str, str] | None = None) -> JsonResponse:
+    body: dict[str, Any] = {"detail": message}
+    if errors:
+        body["errors"] = errors
+    response = JsonResponse(body, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = "Camera"
+    return response
+
+
+def _token(request: HttpRequest) -> str:
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "camera" else ""
+
+
+def _image(value: Any) -> tuple[bytes, str]:
+    """Decode and check the optional plate image; return (bytes, extension)."""
+    if not isinstance(value, str):
+        raise ValidationError(_("The image must be a base64 text."))
+    if "," in value[:64] and value.startswith("data:"):
+        value = value.split(",", 1)[1]
+    limit = max_image_bytes()
+    if len(value) > limit * 4 // 3 + 8:
+        raise ValidationError(_("The image is larger than %(kib)d KiB.") % {"kib": limit // 1024})
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError(_("The image is not valid base64.")) from exc
+    if len(data) > limit:
+        raise ValidationError(_("The image is larger than %(kib)d KiB.") % {"kib": limit // 1024})
+    if data.startswith(b"\xff\xd8\xff"):
+        ext = "jpg"
+    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
+        ext = "png"
+    else:
+        raise ValidationError(_("The image must be a JPEG or PNG."))
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("The image could not be decoded.")) from exc
+    return data, ext
+
+
+def _camera_matches(camera: TrafficCamera, value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value == camera.pk
+    if isinstance(value, str):
+        value = value.strip()
+        return value == str(camera.pk) or value == camera.name
+    return False
+
+
+def _fields(camera: TrafficCamera, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    raw_time = body.get("time")
+    time = parse_datetime(raw_time) if isinstance(raw_time, str) else None
+    if time is None:
+        errors["time"] = _("Give the time as ISO 8601, e.g. 2026-05-04T10:15:00+03:00.")
+    elif timezone.is_naive(time):
+        errors["time"] = _("Give the time with its time zone.")
+    elif time > timezone.now() + FUTURE_SLACK:
+        errors["time"] = _("The time is in the future: check the camera's clock.")
+    else:
+        data["time"] = time
+    raw_plate = body.get("plate")
+    plate = ""
+    if isinstance(raw_plate, str) and len(raw_plate) <= 32:
+        plate, text, country = plate_fields(raw_plate, hint=camera.organization.country)
+        data.update(plate=plate, text=text, country=country)
+    if not plate or len(plate) > 12:
+        errors["plate"] = _("The plate must be 1 to 12 letters A-Z and digits.")
+    confidence = body.get("confidence")
+    if (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, int | float)
+        or not 0 <= confidence <= 1
+    ):
+        errors["confidence"] = _("The confidence is a number from 0 to 1.")
+    else:
+        data["confidence"] = float(confidence)
+    if body.get("image") not in (None, ""):
+        try:
+            data["image"], data["image_ext"] = _image(body["image"])
+        except ValidationError as exc:
+            errors["image"] = exc.messages[0]
+    return data, errors
+
+
+@csrf_exempt
+@require_POST
+def ingest_read(request: HttpRequest) -> JsonResponse:
+    """Store one plate read posted by a camera; 201 when stored, 200 when already stored."""
+    camera = camera_for_token(_token(request))
+    if camera is None:
+        return _error(_("Unknown or missing camera token."), status=401)
+    try:
+        body = json.loads(request.body or b"")
+    except RequestDataTooBig:
+        return _error(_("The request is too large."), status=413)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _error(_("The body is not valid JSON."))
+    if not isinstance(body, dict):
+        return _error(_("The body must be a JSON object."))
+    if "camera" not in body or not _camera_matches(camera, body["camera"]):
+        return _error(
+            _("Unknown camera: the camera field does not name the camera this token belongs to."),
+            errors={"camera": _("Unknown camera.")},
+        )
+    data, errors = _fields(camera, body)
+    if errors:
+        return _error(_("Some fields are wrong; nothing was stored."), errors=errors)
+    started = timezone.now()
+    try:
+        read = do_record_read(
+            organization=camera.organization,
+            camera=camera,
+            source=ReadSource.CAMERA,
+            **data,
+        )
+    except ValidationError as exc:
+        fields = (
+            {k: v[0] for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
+        )
+        return _error(_("Some fields are wrong; nothing was stored."), errors=fields)
+    # A read stored before this request is a camera's retry of one already stored.
+    created = read.created_at >= started
+    return JsonResponse(
+        {
+            "id": read.pk,
+            "plate": read.plate,
+            "text": read.text,
+            "country": read.country or None,
+            "hits": read.hits.count(),
+        },
+        status=201 if created else 200,
+    )

@@ -1,0 +1,204 @@
+"""Traffic through the API: cameras, reads (restricted; a plate search needs a
+reason), the hot-list and hits. Every write calls an action of
+scape.traffic.actions; a refused action becomes a 400 answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from scape.core.access import actor_of
+from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
+from scape.core.choices import Action
+from scape.directory.models import Organization
+from scape.traffic.actions import (
+    do_acknowledge_hit,
+    do_create_camera,
+    do_create_entry,
+    do_rotate_camera_token,
+    do_share_entry,
+    do_withdraw_entry,
+)
+from scape.traffic.api.serializers import (
+    CameraCreatedSerializer,
+    CameraInputSerializer,
+    CameraSerializer,
+    EntryInputSerializer,
+    EntrySerializer,
+    HitSerializer,
+    ReadSerializer,
+)
+from scape.traffic.models import (
+    CAMERA_POLICY,
+    HOTLIST_POLICY,
+    Hit,
+    HotlistEntry,
+    PlateRead,
+    TrafficCamera,
+)
+from scape.traffic.queries import search_reads
+
+
+def _own_org(request: Request, policy: Any) -> Organization:
+    actor = actor_of(request.user)
+    if actor.organization_id is None or not actor.has_any(policy.own[Action.CHANGE]):
+        raise PermissionDenied(_("Your role may not do this."))
+    return Organization.objects.get(pk=actor.organization_id)
+
+
+class CameraViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Traffic cameras the caller may see; creating one returns its token once."""
+
+    model = TrafficCamera
+    serializer_class = CameraSerializer
+    filterset_fields = ["road", "active"]
+    access_actions = {"rotate_token": Action.CHANGE}
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("organization")
+
+    @extend_schema(request=CameraInputSerializer, responses={201: CameraCreatedSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        organization = _own_org(request, CAMERA_POLICY)
+        data = CameraInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        camera, token = do_create_camera(organization, actor=request.user, **data.validated_data)
+        body = CameraSerializer(camera).data
+        return Response({**body, "token": token}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: CameraCreatedSerializer})
+    @action(detail=True, methods=["post"], url_path="rotate-token")
+    def rotate_token(self, request: Request, pk: Any = None) -> Response:
+        """Issue a new token for the camera; the old one stops working at once."""
+        camera = self.get_object()
+        token = do_rotate_camera_token(camera, actor=request.user)
+        return Response({**CameraSerializer(camera).data, "token": token})
+
+
+class ReadViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Plate reads the caller may see. ``?plate=`` searches a plate and needs ``?reason=``."""
+
+    model = PlateRead
+    serializer_class = ReadSerializer
+    filterset_fields = ["camera", "hit", "source", "country"]
+    search_fields: list[str] = []
+    ordering_fields = ["time"]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("plate", str, description="plate to search (needs reason)"),
+            OpenApiParameter("reason", str, description="why the plate is searched (audited)"),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        plate = self.request.query_params.get("plate", "")
+        if self.action == "list" and plate:
+            reason = self.request.query_params.get("reason", "")
+            if not reason.strip():
+                raise ValidationError({"reason": [_("Say why you search for this plate.")]})
+            return search_reads(self.request.user, plate, reason=reason)
+        return super().get_queryset().select_related("organization", "camera")
+
+
+class EntryViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
+    """The hot-list entries the caller may see; delete withdraws an entry (hits are kept)."""
+
+    model = HotlistEntry
+    serializer_class = EntrySerializer
+    filterset_fields = ["reason", "country", "plate"]
+    access_actions = {"share": Action.SHARE}
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("organization")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        organization = _own_org(request, HOTLIST_POLICY)
+        partners = Organization.objects.filter(is_active=True).exclude(pk=organization.pk)
+        data = EntryInputSerializer(data=request.data, context={"partners": partners})
+        data.is_valid(raise_exception=True)
+        entry = do_create_entry(organization, actor=request.user, **data.validated_data)
+        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        do_withdraw_entry(self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ShareSerializer, responses={201: GrantSerializer})
+    @action(detail=True, methods=["post"])
+    def share(self, request: Request, pk: Any = None) -> Response:
+        """Share the entry with a partner organization: they see it and are alerted on hits."""
+        entry = self.get_object()
+        given = request.data if isinstance(request.data, dict) else {}
+        partners = Organization.objects.filter(is_active=True).exclude(pk=entry.organization_id)
+        data = ShareSerializer(
+            data={
+                "expires_at": entry.valid_until.isoformat(),
+                "purpose": "-",
+                **dict(given.items()),
+            },
+            context={"organizations": partners},
+        )
+        data.is_valid(raise_exception=True)
+        grant = do_share_entry(
+            entry,
+            grantee=data.validated_data["grantee"],
+            purpose=given.get("purpose", ""),
+            expires_at=data.validated_data["expires_at"],
+            actor=request.user,
+        )
+        return Response(GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
+
+
+class HitViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Hits the caller may see: the hot-list owner's and every partner it is shared with."""
+
+    model = Hit
+    serializer_class = HitSerializer
+    filterset_fields = ["entry", "exact"]
+    access_actions = {"acknowledge": Action.CHANGE}
+
+    def get_queryset(self) -> Any:
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "read__camera__organization",
+                "read__organization",
+                "entry__organization",
+                "acknowledged_by",
+            )
+        )
+
+    @extend_schema(request=None, responses={200: HitSerializer})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: Any = None) -> Response:
+        """Mark the hit as taken in hand."""
+        hit = do_acknowledge_hit(self.get_object(), actor=request.user)
+        return Response(HitSerializer(hit).data)

@@ -1,0 +1,306 @@
+"""Reads of traffic through the access door: cameras, reads, hot-list, hits,
+counts per hour and day, section speed, and map features."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, QuerySet
+from django.db.models.functions import TruncDay, TruncHour
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scape.core import audit
+from scape.core.access import access_object, actor_of
+from scape.core.choices import Action
+from scape.traffic.actions import hash_token
+from scape.traffic.matching import normalise, variants
+from scape.traffic.models import Hit, HotlistEntry, PlateRead, SpeedSection, TrafficCamera
+
+
+def access_camera(user: Any, pk: Any, action: str = Action.VIEW) -> TrafficCamera:
+    """Return the camera for `action`, or raise Http404/PermissionDenied."""
+    return access_object(TrafficCamera, user, pk, action)
+
+
+def access_read(user: Any, pk: Any, action: str = Action.VIEW) -> PlateRead:
+    """Return the read for `action`, or raise Http404/PermissionDenied."""
+    return access_object(PlateRead, user, pk, action)
+
+
+def access_entry(user: Any, pk: Any, action: str = Action.VIEW) -> HotlistEntry:
+    """Return the hot-list entry for `action`, or raise Http404/PermissionDenied."""
+    return access_object(HotlistEntry, user, pk, action)
+
+
+def access_hit(user: Any, pk: Any, action: str = Action.VIEW) -> Hit:
+    """Return the hit for `action`, or raise Http404/PermissionDenied."""
+    return access_object(Hit, user, pk, action)
+
+
+def access_section(user: Any, pk: Any, action: str = Action.VIEW) -> SpeedSection:
+    """Return the speed section for `action`, or raise Http404/PermissionDenied."""
+    return access_object(SpeedSection, user, pk, action)
+
+
+def get_cameras(user: Any) -> QuerySet[TrafficCamera]:
+    """Return the cameras the user may see."""
+    return TrafficCamera.objects.restrict(user, Action.VIEW).select_related("organization")
+
+
+def get_reads(user: Any) -> QuerySet[PlateRead]:
+    """Return the reads the user may see: their cameras' reads and reads that hit their entries."""
+    return PlateRead.objects.restrict(user, Action.VIEW).select_related("camera", "organization")
+
+
+def get_entries(user: Any) -> QuerySet[HotlistEntry]:
+    """Return the hot-list entries the user may see (their own and shared with them)."""
+    return HotlistEntry.objects.restrict(user, Action.VIEW).select_related("organization")
+
+
+def get_hits(user: Any) -> QuerySet[Hit]:
+    """Return the hits the user may see, newest first."""
+    return Hit.objects.restrict(user, Action.VIEW).select_related(
+        "read__camera", "read__organization", "entry__organization"
+    )
+
+
+def camera_assets(user: Any) -> Any:
+    """Return the user's organization's traffic-camera equipment records (to link a camera to)."""
+    from scape.equipment.choices import AssetKind
+    from scape.equipment.queries import get_assets
+
+    return get_assets(user).filter(
+        organization=actor_of(user).organization_id, kind=AssetKind.TRAFFIC_CAMERA
+    )
+
+
+def evidence_jobs(user: Any) -> Any:
+    """Return the plate-reading jobs over vault items of the user's organization, newest first."""
+    from scape.core.models import Job
+
+    return Job.objects.filter(
+        organization=actor_of(user).organization_id, kind__startswith="traffic.evidence_reads:"
+    ).order_by("-created_at", "-pk")
+
+
+def camera_for_token(token: str) -> TrafficCamera | None:
+    """Return the active camera whose token this is, or None."""
+    if not token:
+        return None
+    return (
+        TrafficCamera.objects.filter(token_hash=hash_token(token), active=True)
+        .select_related("organization")
+        .first()
+    )
+
+
+def search_reads(user: Any, plate: str, *, reason: str) -> QuerySet[PlateRead]:
+    """Return the reads of a plate (and its one-look-alike variants) the user may see.
+
+    Looking a plate up is consultation of personal data: it needs a reason and
+    is written to the audit log with it.
+    """
+    reason = (reason or "").strip()
+    wanted = normalise(plate)
+    if not reason:
+        raise ValidationError({"reason": _("Say why you search for this plate.")})
+    if not wanted:
+        raise ValidationError({"plate": _("Enter a plate.")})
+    reads = get_reads(user).filter(plate__in=variants(wanted))
+    audit.record(
+        "traffic.reads_searched",
+        object_type="traffic.plateread",
+        object_repr=wanted,
+        actor=user,
+        reason=reason,
+        details={"plate": wanted, "found": reads.count()},
+    )
+    return reads
+
+
+# Counts ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """Reads counted in one hour or one day (local time of the camera)."""
+
+    start: datetime.datetime
+    count: int
+
+    @property
+    def day(self) -> datetime.date:
+        """Return the bucket's local day (templates would show `start` in the server's zone)."""
+        return self.start.date()
+
+
+def _zone(camera: TrafficCamera) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(camera.organization.display_time_zone)
+
+
+def hourly_counts(camera: TrafficCamera, day: datetime.date) -> list[Bucket]:
+    """Return the camera's reads in each of the 24 local hours of `day`."""
+    tz = _zone(camera)
+    start = datetime.datetime.combine(day, datetime.time(), tzinfo=tz)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+    rows = (
+        PlateRead.objects.filter(camera=camera, time__gte=start, time__lt=end)
+        .annotate(bucket=TruncHour("time", tzinfo=tz))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+    )
+    found = {timezone.localtime(r["bucket"], tz).hour: r["n"] for r in rows}
+    return [
+        Bucket(datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz), found.get(hour, 0))
+        for hour in range(24)
+    ]
+
+
+def daily_counts(camera: TrafficCamera, first: datetime.date, last: datetime.date) -> list[Bucket]:
+    """Return the camera's reads on each local day from `first` to `last`, inclusive."""
+    tz = _zone(camera)
+    start = datetime.datetime.combine(first, datetime.time(), tzinfo=tz)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+    rows = (
+        PlateRead.objects.filter(camera=camera, time__gte=start, time__lt=end)
+        .annotate(bucket=TruncDay("time", tzinfo=tz))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+    )
+    found = {timezone.localtime(r["bucket"], tz).date(): r["n"] for r in rows}
+    days = (last - first).days + 1
+    out = []
+    for i in range(max(days, 0)):
+        day = first + datetime.timedelta(days=i)
+        out.append(
+            Bucket(datetime.datetime.combine(day, datetime.time(), tzinfo=tz), found.get(day, 0))
+        )
+    return out
+
+
+# Section speed ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One vehicle seen at the entry camera and then at the exit camera."""
+
+    plate: str
+    text: str
+    entered: datetime.datetime
+    left: datetime.datetime
+    seconds: float
+    speed_kmh: float
+    over_limit: bool
+
+
+def section_passages(
+    user: Any, section: SpeedSection, start: datetime.datetime, end: datetime.datetime
+) -> list[Passage]:
+    """Return the average speed of each vehicle that drove through the section.
+
+    A vehicle is paired from its last read at the entry camera to its next read
+    at the exit camera, if that comes within the section's time window; a read
+    at the exit with no entry read before it is no passage.
+    """
+    window = datetime.timedelta(minutes=section.max_minutes)
+    reads = (
+        get_reads(user)
+        .filter(camera__in=[section.camera_a_id, section.camera_b_id])
+        .filter(time__gte=start - window, time__lt=end)
+        .order_by("time", "pk")
+        .values_list("plate", "text", "camera_id", "time")
+    )
+    entered: dict[str, tuple[datetime.datetime, str]] = {}
+    out: list[Passage] = []
+    for plate, text, camera_id, time in reads:
+        if camera_id == section.camera_a_id:
+            entered[plate] = (time, text)
+            continue
+        start_read = entered.pop(plate, None)
+        if start_read is None:
+            continue
+        t_in, text_in = start_read
+        seconds = (time - t_in).total_seconds()
+        if seconds <= 0 or time - t_in > window or time < start:
+            continue
+        speed = section.distance_m / seconds * 3.6
+        out.append(
+            Passage(plate, text_in, t_in, time, seconds, round(speed, 1), speed > section.limit_kmh)
+        )
+    return out
+
+
+def speeding(passages: list[Passage]) -> list[Passage]:
+    """Return the passages over the limit, fastest first."""
+    return sorted((p for p in passages if p.over_limit), key=lambda p: -p.speed_kmh)
+
+
+# Map features ----------------------------------------------------------------
+
+
+def _point(lon: float, lat: float, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": properties,
+    }
+
+
+def camera_features(user: Any) -> list[dict[str, Any]]:
+    """Return the cameras the user may see as GeoJSON Point features."""
+    cameras = get_cameras(user).filter(active=True).annotate(last_read=Max("reads__time"))
+    out = []
+    for camera in cameras:
+        subtitle = " · ".join(p for p in (camera.road, camera.get_direction_display()) if p)
+        last = camera.last_read or camera.created_at
+        out.append(
+            _point(
+                camera.longitude,
+                camera.latitude,
+                {
+                    "title": camera.name,
+                    "subtitle": subtitle,
+                    "url": camera.get_absolute_url(),
+                    "time": last.isoformat(),
+                    "color": "#1f5fa8",
+                },
+            )
+        )
+    return out
+
+
+def hit_features(user: Any, since: datetime.datetime | None = None) -> list[dict[str, Any]]:
+    """Return the hits the user may see (since `since`) as GeoJSON Point features at their camera."""
+    hits = get_hits(user).filter(read__camera__isnull=False)
+    if since is not None:
+        hits = hits.filter(read__time__gte=since)
+    out = []
+    for hit in hits[:500]:
+        camera = hit.read.camera
+        assert camera is not None
+        out.append(
+            _point(
+                camera.longitude,
+                camera.latitude,
+                {
+                    "title": _("Plate hit: %(plate)s") % {"plate": hit.read.text},
+                    "subtitle": f"{hit.entry.get_reason_display()} · {camera.name}",
+                    "url": hit.get_absolute_url(),
+                    "time": hit.read.time.isoformat(),
+                    "color": "#b3261e",
+                },
+            )
+        )
+    return out
+
+
+def recent_hit_counts(user: Any) -> dict[str, int]:
+    """Return how many hits the user sees, in total and not yet acknowledged."""
+    hits = get_hits(user)
+    return {"all": hits.count(), "open": hits.filter(acknowledged_at__isnull=True).count()}

@@ -1,0 +1,128 @@
+"""Background work of traffic: reading plates in vault footage and stills.
+
+The action creates a Job (what pages show) and queues the task on commit. The
+task is idempotent: run again, it finds the reads it stored before (same item,
+camera, time and plate) and stores no duplicate.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from scape.core.choices import JobStatus
+from scape.core.models import Job
+
+EVIDENCE_JOB = "traffic.evidence_reads"
+PROGRESS_EVERY_S = 1.0
+
+
+def schedule_evidence_reads(item: Any, camera: Any, *, actor: Any) -> Job:
+    """Create the Job that reads the plates in an evidence item and queue its task."""
+    job = Job.objects.create(
+        kind=f"{EVIDENCE_JOB}:{item.pk}",
+        title=_("Plate reading in %(name)s") % {"name": item.original_name},
+        organization_id=actor.person.organization_id,
+        created_by=actor,
+    )
+    camera_id = camera.pk if camera is not None else None
+
+    def enqueue() -> None:
+        result = read_evidence_plates.enqueue(job.pk, item.pk, camera_id)
+        Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+@task()
+def read_evidence_plates(job_id: int, item_id: int, camera_id: int | None) -> dict[str, Any]:
+    """Read the plates in an evidence item, store them, and report progress to the Job."""
+    job = Job.objects.filter(pk=job_id).select_related("created_by__person").first()
+    person = getattr(getattr(job, "created_by", None), "person", None)
+    with translation.override(getattr(person, "ui_language", "") or None):
+        return _read(job, item_id, camera_id)
+
+
+def _update(job: Job | None, **fields: Any) -> None:
+    if job is not None:
+        Job.objects.filter(pk=job.pk).update(updated_at=timezone.now(), **fields)
+
+
+def _finish(job: Job | None, status: str, message: str, **result: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {"status": status, "message": message}
+    if status == JobStatus.SUCCEEDED:
+        fields["progress"] = 1.0
+    _update(job, **fields)
+    return {"status": status, "message": message, **result}
+
+
+def _read(job: Job | None, item_id: int, camera_id: int | None) -> dict[str, Any]:
+    from pathlib import Path
+
+    from scape.traffic.choices import ReadSource
+    from scape.traffic.models import TrafficCamera
+    from scape.traffic.reading import UnreadableFile, read_file, reader_for, store_reads
+    from scape.vault import storage
+    from scape.vault.choices import ItemStatus, MediaKind
+    from scape.vault.models import EvidenceItem
+
+    item = EvidenceItem.objects.filter(pk=item_id).select_related("blob", "organization").first()
+    if item is None or item.blob is None or item.status != ItemStatus.AVAILABLE:
+        return _finish(job, JobStatus.FAILED, _("The evidence item is not available."))
+    if item.media_kind not in (MediaKind.VIDEO, MediaKind.IMAGE):
+        return _finish(job, JobStatus.FAILED, _("Only videos and images have plates to read."))
+    camera = (
+        TrafficCamera.objects.select_related("organization").filter(pk=camera_id).first()
+        if camera_id
+        else None
+    )
+    _update(job, status=JobStatus.RUNNING, progress=0.0, message="")
+    last = 0.0
+
+    def report(fraction: float) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= PROGRESS_EVERY_S:
+            last = now
+            _update(job, progress=round(fraction, 3))
+
+    try:
+        with storage.local_path(item.blob.storage_key) as path:
+            reads = list(
+                read_file(
+                    reader_for(camera),
+                    Path(path),
+                    image=item.media_kind == MediaKind.IMAGE,
+                    progress=report,
+                )
+            )
+    except FileNotFoundError:
+        return _finish(job, JobStatus.FAILED, _("The original file is missing from storage."))
+    except UnreadableFile as exc:
+        return _finish(job, JobStatus.FAILED, str(exc))
+    start = (item.recorded_at or item.ingested_at).replace(microsecond=0)
+    organization = camera.organization if camera is not None else item.organization
+    actor = job.created_by if job is not None else None
+    stored = store_reads(
+        reads,
+        organization=organization,
+        camera=camera,
+        start=start,
+        source=ReadSource.VAULT,
+        vault_item_id=item.pk,
+        actor=actor,
+    )
+    hits = sum(1 for r in stored if r.hit)
+    return _finish(
+        job,
+        JobStatus.SUCCEEDED,
+        _("Plates read: %(reads)d; hot-list hits: %(hits)d.")
+        % {"reads": len(stored), "hits": hits},
+        reads=[r.pk for r in stored],
+    )

@@ -1,0 +1,507 @@
+"""Traffic pages: the index (recent hits, cameras), camera pages with their counts,
+the hot-list, hits, the plate search and section speed."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+import zoneinfo
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from scape.core import audit
+from scape.core.access import actor_of, can
+from scape.core.actions import do_revoke_grant
+from scape.core.choices import Action
+from scape.core.forms import add_validation_errors
+from scape.directory.models import Organization
+from scape.traffic.actions import (
+    do_acknowledge_hit,
+    do_create_camera,
+    do_create_entry,
+    do_create_section,
+    do_read_evidence,
+    do_rotate_camera_token,
+    do_set_camera_active,
+    do_share_entry,
+    do_withdraw_entry,
+    entry_grants,
+    entry_partners,
+)
+from scape.traffic.charts import bar_chart
+from scape.traffic.forms import (
+    CameraForm,
+    DayForm,
+    EntryForm,
+    EvidenceReadForm,
+    PeriodForm,
+    SearchForm,
+    SectionForm,
+    ShareEntryForm,
+)
+from scape.traffic.models import CAMERA_POLICY, HOTLIST_POLICY, TrafficCamera
+from scape.traffic.queries import (
+    access_camera,
+    access_entry,
+    access_hit,
+    access_read,
+    access_section,
+    camera_assets,
+    camera_features,
+    daily_counts,
+    evidence_jobs,
+    get_cameras,
+    get_entries,
+    get_hits,
+    get_reads,
+    hit_features,
+    hourly_counts,
+    search_reads,
+    section_passages,
+    speeding,
+)
+
+
+def local_time(view: Any) -> Any:
+    """Run the view in the user's organization's time zone: times shown and typed are local."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        person = getattr(request.user, "person", None)
+        zone = person.organization.display_time_zone if person is not None else "Europe/Vilnius"
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _may(user: Any, policy: Any, action: str) -> bool:
+    actor = actor_of(user)
+    return actor.organization_id is not None and actor.has_any(policy.own.get(action, ()))
+
+
+def _own_cameras(user: Any) -> Any:
+    return get_cameras(user).filter(organization=actor_of(user).organization_id, active=True)
+
+
+def _my_org(user: Any) -> Organization:
+    org_id = actor_of(user).organization_id
+    if org_id is None:
+        raise PermissionDenied
+    return Organization.objects.get(pk=org_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@local_time
+def index(request: HttpRequest) -> HttpResponse:
+    """Recent hits, the cameras, and reading plates in vault footage."""
+    if not actor_of(request.user).has_any(CAMERA_POLICY.own[Action.VIEW]):
+        raise PermissionDenied
+    form = EvidenceReadForm(request.POST or None, cameras=_own_cameras(request.user))
+    may_read = _may(request.user, CAMERA_POLICY, Action.CHANGE)
+    if request.method == "POST":
+        if not may_read:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                job = do_read_evidence(
+                    request.user, form.cleaned_data["item"], form.cleaned_data["camera"]
+                )
+            except Http404:
+                form.add_error("item", _("No evidence item with this number is visible to you."))
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Plate reading started (job %(job)s); hits will be announced.")
+                    % {"job": job.pk},
+                )
+                return redirect("traffic:index")
+    layers = [
+        {"name": _("Cameras"), "url": reverse("traffic:cameras_geojson"), "color": "#1f5fa8"},
+        {"name": _("Hits"), "url": reverse("traffic:hits_geojson"), "color": "#b3261e"},
+    ]
+    context = {
+        "hits": get_hits(request.user)[:10],
+        "cameras": get_cameras(request.user),
+        "form": form if may_read else None,
+        "may_add_camera": may_read,
+        "jobs": evidence_jobs(request.user)[:5] if may_read else [],
+        "map_layers": json.dumps(layers),
+    }
+    return render(request, "traffic/index.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+@login_required
+@local_time
+def cameras_geojson(request: HttpRequest) -> JsonResponse:
+    """The cameras the user may see, for the map."""
+    features = camera_features(request.user)
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@require_GET
+@login_required
+@local_time
+def hits_geojson(request: HttpRequest) -> JsonResponse:
+    """The hits of the last 7 days the user may see, for the map."""
+    since = timezone.now() - datetime.timedelta(days=7)
+    features = hit_features(request.user, since)
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@local_time
+def camera_new(request: HttpRequest) -> HttpResponse:
+    """Register a traffic camera of the user's organization; show its token once."""
+    if not _may(request.user, CAMERA_POLICY, Action.CHANGE):
+        raise PermissionDenied
+    form = CameraForm(request.POST or None, assets=camera_assets(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            camera, token = do_create_camera(
+                _my_org(request.user), actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            return _camera_page(request, camera, token=token)
+    return render(
+        request, "traffic/camera_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _camera_page(request: HttpRequest, camera: TrafficCamera, *, token: str = "") -> HttpResponse:
+    context = {
+        "camera": camera,
+        "token": token,
+        "reads": get_reads(request.user).filter(camera=camera)[:30],
+        "can_change": can(request.user, Action.CHANGE, camera),
+        "endpoint": request.build_absolute_uri("/api/v1/traffic/reads/ingest/"),
+    }
+    return render(request, "traffic/camera_detail.html", context)
+
+
+@require_GET
+@login_required
+@local_time
+def camera_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A camera, its latest reads and links to its counts."""
+    return _camera_page(request, access_camera(request.user, pk))
+
+
+@require_POST
+@login_required
+@local_time
+def camera_token(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a new token for the camera; the old one stops working."""
+    camera = access_camera(request.user, pk, Action.CHANGE)
+    token = do_rotate_camera_token(camera, actor=request.user)
+    return _camera_page(request, camera, token=token)
+
+
+@require_POST
+@login_required
+@local_time
+def camera_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Switch the camera off (its token is refused) or on again."""
+    camera = access_camera(request.user, pk, Action.CHANGE)
+    active = request.POST.get("active") == "1"
+    do_set_camera_active(camera, active, actor=request.user)
+    if active:
+        messages.success(request, _("The camera is switched on."))
+    else:
+        messages.success(request, _("The camera is switched off: its reads are refused."))
+    return redirect(camera.get_absolute_url())
+
+
+@require_GET
+@login_required
+@local_time
+def camera_counts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reads per hour of a day and per day of the last two weeks, as bar charts."""
+    camera = access_camera(request.user, pk)
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(camera.organization.display_time_zone))
+    form = DayForm(request.GET or None, initial={"day": today})
+    day = form.cleaned_data["day"] if form.is_bound and form.is_valid() else today
+    hours = hourly_counts(camera, day)
+    days = daily_counts(camera, day - datetime.timedelta(days=13), day)
+    context = {
+        "camera": camera,
+        "form": form,
+        "day": day,
+        "hours": hours,
+        "days": days,
+        "hour_chart": bar_chart([(f"{b.start:%H}", b.count) for b in hours]),
+        "day_chart": bar_chart([(f"{b.start:%d.%m}", b.count) for b in days]),
+    }
+    return render(request, "traffic/counts.html", context)
+
+
+@require_GET
+@login_required
+@local_time
+def reads(request: HttpRequest) -> HttpResponse:
+    """The reads the user may see; searching by plate needs a reason and is audited."""
+    form = SearchForm(request.GET or None)
+    found = None
+    plate = ""
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("plate"):
+        plate = form.cleaned_data["plate"]
+        try:
+            found = search_reads(request.user, plate, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+    listing = found if found is not None else get_reads(request.user)
+    if form.errors:
+        listing = listing.none()
+    page = Paginator(listing, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "plate": plate}
+    return render(request, "traffic/reads.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+@login_required
+@local_time
+def read_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One read with its plate image."""
+    read = access_read(request.user, pk)
+    hits = get_hits(request.user).filter(read=read)
+    return render(request, "traffic/read_detail.html", {"read": read, "hits": hits})
+
+
+@require_GET
+@login_required
+@local_time
+def read_crop(request: HttpRequest, pk: int) -> FileResponse:
+    """The plate image of a read, for those who may see the read."""
+    read = access_read(request.user, pk)
+    name = read.crop.name or ""
+    if not name:
+        raise Http404
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    audit.record("traffic.crop_viewed", obj=read, actor=request.user)
+    content_type = "image/png" if name.endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@local_time
+def hotlist(request: HttpRequest) -> HttpResponse:
+    """The hot-list entries the user may see, and adding one to their organization's list."""
+    if not actor_of(request.user).has_any(HOTLIST_POLICY.own[Action.VIEW]):
+        raise PermissionDenied
+    may_add = _may(request.user, HOTLIST_POLICY, Action.CHANGE)
+    initial = {"valid_until": timezone.localtime() + datetime.timedelta(days=90)}
+    partners = Organization.objects.filter(is_active=True).exclude(
+        pk=actor_of(request.user).organization_id or 0
+    )
+    form = EntryForm(request.POST or None, initial=initial, partners=partners)
+    if request.method == "POST":
+        if not may_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                entry = do_create_entry(
+                    _my_org(request.user), actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("%(plate)s is on the hot-list.") % {"plate": entry.text}
+                )
+                return redirect(entry.get_absolute_url())
+    now = timezone.now()
+    entries = get_entries(request.user).filter(withdrawn_at__isnull=True, valid_until__gt=now)
+    context = {"entries": entries, "form": form if may_add else None}
+    return render(request, "traffic/hotlist.html", context, status=400 if form.errors else 200)
+
+
+def _entry_page(
+    request: HttpRequest, entry: Any, share_form: Any = None, status: int = 200
+) -> HttpResponse:
+    can_share = can(request.user, Action.SHARE, entry)
+    partners = Organization.objects.filter(is_active=True).exclude(pk=entry.organization_id)
+    context = {
+        "entry": entry,
+        "hits": get_hits(request.user).filter(entry=entry)[:50],
+        "partners": entry_partners(entry),
+        "grants": entry_grants(entry) if can_share else [],
+        "can_share": can_share,
+        "can_change": can(request.user, Action.CHANGE, entry),
+        "share_form": share_form or ShareEntryForm(organizations=partners),
+    }
+    return render(request, "traffic/entry_detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+@local_time
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A hot-list entry, its hits and the partners it is shared with."""
+    return _entry_page(request, access_entry(request.user, pk))
+
+
+@require_POST
+@login_required
+@local_time
+def entry_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share the entry with a partner organization: they see it and are alerted on hits."""
+    entry = access_entry(request.user, pk, Action.SHARE)
+    partners = Organization.objects.filter(is_active=True).exclude(pk=entry.organization_id)
+    form = ShareEntryForm(request.POST, organizations=partners)
+    if form.is_valid():
+        try:
+            do_share_entry(
+                entry,
+                grantee=form.cleaned_data["grantee"],
+                purpose=form.cleaned_data["purpose"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Shared with %(org)s.") % {"org": form.cleaned_data["grantee"]},
+            )
+            return redirect(entry.get_absolute_url())
+    return _entry_page(request, entry, form, status=400)
+
+
+@require_POST
+@login_required
+@local_time
+def entry_unshare(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    """Stop sharing the entry with one partner, at once."""
+    entry = access_entry(request.user, pk, Action.SHARE)
+    grant = entry_grants(entry).filter(pk=grant_pk).first()
+    if grant is None:
+        raise Http404
+    do_revoke_grant(grant, actor=request.user)
+    messages.success(request, _("No longer shared with %(org)s.") % {"org": grant.grantee})
+    return redirect(entry.get_absolute_url())
+
+
+@require_POST
+@login_required
+@local_time
+def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the plate off the hot-list; its hits are kept."""
+    entry = access_entry(request.user, pk, Action.CHANGE)
+    do_withdraw_entry(entry, actor=request.user)
+    messages.success(request, _("The entry is withdrawn from the hot-list."))
+    return redirect("traffic:hotlist")
+
+
+@require_GET
+@login_required
+@local_time
+def hits(request: HttpRequest) -> HttpResponse:
+    """Every hit the user may see, newest first."""
+    page = Paginator(get_hits(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "traffic/hits.html", {"page": page})
+
+
+@require_GET
+@login_required
+@local_time
+def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A hit: the plate image, camera and time, the entry, and who is alerted."""
+    hit = access_hit(request.user, pk)
+    audit.record("traffic.hit_viewed", obj=hit, actor=request.user)
+    context = {
+        "hit": hit,
+        "read": hit.read,
+        "entry": hit.entry,
+        "partners": entry_partners(hit.entry),
+        "can_acknowledge": can(request.user, Action.CHANGE, hit) and hit.acknowledged_at is None,
+    }
+    return render(request, "traffic/hit_detail.html", context)
+
+
+@require_POST
+@login_required
+@local_time
+def hit_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the hit as taken in hand."""
+    hit = access_hit(request.user, pk, Action.CHANGE)
+    do_acknowledge_hit(hit, actor=request.user)
+    messages.success(request, _("Hit acknowledged."))
+    return redirect(hit.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@local_time
+def sections(request: HttpRequest) -> HttpResponse:
+    """Speed sections the user may see, and defining a new one."""
+    from scape.traffic.models import SpeedSection
+
+    may_add = _may(request.user, CAMERA_POLICY, Action.CHANGE)
+    form = SectionForm(request.POST or None, cameras=get_cameras(request.user))
+    if request.method == "POST":
+        if not may_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                section = do_create_section(
+                    _my_org(request.user), actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                return redirect(section.get_absolute_url())
+    listing = SpeedSection.objects.restrict(request.user, Action.VIEW).select_related(
+        "camera_a", "camera_b"
+    )
+    context = {"sections": listing, "form": form if may_add else None}
+    return render(request, "traffic/sections.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+@login_required
+@local_time
+def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Average speed of each vehicle through the section in a period, and those over the limit."""
+    section = access_section(request.user, pk)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = PeriodForm(
+        request.GET or None, initial={"start": now - datetime.timedelta(days=1), "end": now}
+    )
+    start, end = now - datetime.timedelta(days=1), now
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    passages = section_passages(request.user, section, start, end)
+    context = {
+        "section": section,
+        "form": form,
+        "passages": passages,
+        "speeding": speeding(passages),
+    }
+    return render(request, "traffic/section_detail.html", context)

@@ -1,0 +1,131 @@
+"""The traffic API: cameras, reads (a plate search needs a reason), hot-list, hits."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from scape.core.models import AuditEvent, Grant
+from scape.traffic.actions import do_record_read, hash_token
+from scape.traffic.models import HotlistEntry, TrafficCamera
+
+
+@pytest.fixture
+def api(logged_in):
+    return logged_in
+
+
+def read(camera, plate):
+    return do_record_read(
+        organization=camera.organization, camera=camera, plate=plate, confidence=0.9,
+        time=timezone.now() - datetime.timedelta(minutes=1), source="camera",
+    )  # fmt: skip
+
+
+def test_it_lists_only_visible_cameras(camera, pal_officer, lie_officer, api):
+    body = api(pal_officer).get("/api/v1/traffic/cameras/").json()
+    assert [c["name"] for c in body["results"]] == [camera.name]
+    assert "token_hash" not in body["results"][0]
+    from django.test import Client
+
+    from scape.core.testing import login
+
+    other = login(Client(), lie_officer.user)
+    assert other.get("/api/v1/traffic/cameras/").json()["results"] == []
+    assert other.get(f"/api/v1/traffic/cameras/{camera.pk}/").status_code == 404
+
+
+def test_a_coordinator_creates_a_camera_and_gets_its_token(pal_coord, pal_officer, api):
+    response = api(pal_coord).post(
+        "/api/v1/traffic/cameras/",
+        {"name": "A11 border", "latitude": 56.1, "longitude": 21.1, "road": "A13"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    camera = TrafficCamera.objects.get()
+    assert camera.token_hash == hash_token(response.json()["token"])
+    assert api(pal_officer).post(
+        "/api/v1/traffic/cameras/", {"name": "B", "latitude": 1, "longitude": 1},
+        content_type="application/json",
+    ).status_code == 403  # fmt: skip
+
+
+def test_searching_reads_by_plate_needs_a_reason(camera, pal_officer, api):
+    read(camera, "GUF465")
+    read(camera, "ABC123")
+    client = api(pal_officer)
+    assert len(client.get("/api/v1/traffic/reads/").json()["results"]) == 2
+    refused = client.get("/api/v1/traffic/reads/", {"plate": "GUF465"})
+    assert refused.status_code == 400
+    assert refused.json() == {"reason": ["Say why you search for this plate."]}
+    found = client.get("/api/v1/traffic/reads/", {"plate": "GUF465", "reason": "theft 2026/7"})
+    assert [r["plate"] for r in found.json()["results"]] == ["GUF465"]
+    assert AuditEvent.objects.get(action="traffic.reads_searched").reason == "theft 2026/7"
+
+
+def test_hot_list_crud_and_sharing(lie_officer, palanga, pal_officer, api):
+    client = api(lie_officer)
+    until = (timezone.now() + datetime.timedelta(days=5)).isoformat()
+    created = client.post(
+        "/api/v1/traffic/hotlist/",
+        {"plate": "KR-1234", "country": "LV", "reason": "wanted_person", "valid_until": until},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    entry = HotlistEntry.objects.get()
+    assert created.json()["text"] == "KR-1234"
+    bad = client.post(
+        "/api/v1/traffic/hotlist/", {"plate": "", "reason": "x", "valid_until": until},
+        content_type="application/json",
+    )  # fmt: skip
+    assert bad.status_code == 400
+    shared = client.post(
+        f"/api/v1/traffic/hotlist/{entry.pk}/share/", {"grantee": "palanga"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert shared.status_code == 201, shared.content
+    assert Grant.objects.get().grantee == palanga
+    at_once = client.post(
+        "/api/v1/traffic/hotlist/",
+        {"plate": "HN-770", "reason": "other", "valid_until": until, "share_with": ["palanga"]},
+        content_type="application/json",
+    )
+    assert at_once.status_code == 201, at_once.content
+    assert Grant.objects.filter(object_id=at_once.json()["id"], grantee=palanga).exists()
+    unknown = client.post(
+        "/api/v1/traffic/hotlist/",
+        {"plate": "HN-771", "reason": "other", "valid_until": until, "share_with": ["nobody"]},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and HotlistEntry.objects.count() == 2
+    from django.test import Client
+
+    from scape.core.testing import login
+
+    partner = login(Client(), pal_officer.user)
+    listed = partner.get("/api/v1/traffic/hotlist/").json()["results"]
+    assert sorted(e["plate"] for e in listed) == ["HN770", "KR1234"]
+    assert partner.delete(f"/api/v1/traffic/hotlist/{entry.pk}/").status_code == 403
+    assert client.delete(f"/api/v1/traffic/hotlist/{entry.pk}/").status_code == 204
+    entry.refresh_from_db()
+    assert entry.withdrawn_at is not None
+
+
+def test_hits_are_listed_for_both_sides_and_acknowledged(
+    camera, make_entry, palanga, pal_officer, lie_officer, kla_officer, api
+):
+    make_entry("GUF465", share_with=(palanga,))
+    read(camera, "GUF465")
+    from django.test import Client
+
+    from scape.core.testing import login
+
+    for person in (pal_officer, lie_officer):
+        [hit] = login(Client(), person.user).get("/api/v1/traffic/hits/").json()["results"]
+        assert hit["read"]["plate"] == "GUF465" and hit["camera"]["name"] == camera.name
+        assert hit["entry"]["organization"] == "liepaja-mp"
+    assert login(Client(), kla_officer.user).get("/api/v1/traffic/hits/").json()["results"] == []
+    ack = login(Client(), lie_officer.user).post(f"/api/v1/traffic/hits/{hit['id']}/acknowledge/")
+    assert ack.status_code == 200 and ack.json()["acknowledged_by"] == lie_officer.user.username

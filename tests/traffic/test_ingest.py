@@ -1,0 +1,178 @@
+"""POST /api/v1/traffic/reads/ingest/: cameras that read plates themselves."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+
+import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from scape.traffic.actions import do_rotate_camera_token, do_set_camera_active
+from scape.traffic.models import PlateRead
+from tests.traffic.conftest import jpeg_bytes
+
+URL = "/api/v1/traffic/reads/ingest/"
+
+
+def post(client, body, token, **headers):
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    auth = {"HTTP_AUTHORIZATION": f"Camera {token}"} if token is not None else {}
+    return client.post(URL, data=data, content_type="application/json", **auth, **headers)
+
+
+def good(cam, **over):
+    body = {
+        "camera": cam.pk,
+        "time": (timezone.now() - datetime.timedelta(seconds=5)).isoformat(),
+        "plate": "LT GUF 465",
+        "confidence": 0.93,
+    }
+    body.update(over)
+    return body
+
+
+def test_it_stores_a_read_with_its_country_and_display(client, camera, token):
+    response = post(client, good(camera), token)
+    assert response.status_code == 201, response.content
+    read = PlateRead.objects.get()
+    assert (read.plate, read.text, read.country) == ("GUF465", "GUF 465", "LT")
+    assert read.camera == camera and read.organization == camera.organization
+    assert read.source == "camera" and read.confidence == pytest.approx(0.93)
+    assert response.json() == {
+        "id": read.pk, "plate": "GUF465", "text": "GUF 465", "country": "LT", "hits": 0,
+    }  # fmt: skip
+
+
+def test_it_reads_latvian_plates_and_accepts_the_camera_name(client, camera, token):
+    response = post(client, good(camera, camera=camera.name, plate="LV KR-1234"), token)
+    assert response.status_code == 201
+    read = PlateRead.objects.get()
+    assert (read.plate, read.text, read.country) == ("KR1234", "KR-1234", "LV")
+
+
+def test_it_keeps_a_foreign_plate_without_country(client, camera, token):
+    assert post(client, good(camera, plate="PO 12345X"), token).status_code == 201
+    read = PlateRead.objects.get()
+    assert read.plate == "PO12345X" and read.country == ""
+
+
+def test_it_stores_the_image_under_traffic_crops(client, camera, token, jpeg_b64):
+    response = post(client, good(camera, image=jpeg_b64), token)
+    assert response.status_code == 201
+    read = PlateRead.objects.get()
+    assert read.crop.name.startswith("traffic/crops/")
+    with default_storage.open(read.crop.name, "rb") as fh:
+        assert fh.read() == jpeg_bytes()
+
+
+def test_it_stores_a_retried_read_once(client, camera, token):
+    body = good(camera)
+    first = post(client, body, token)
+    second = post(client, body, token)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert PlateRead.objects.count() == 1
+
+
+@pytest.mark.parametrize("auth", [None, "wrong-token", ""])
+def test_it_refuses_a_bad_token_with_401(client, camera, auth):
+    response = post(client, good(camera), auth)
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Unknown or missing camera token."
+    assert response["WWW-Authenticate"] == "Camera"
+    assert not PlateRead.objects.exists()
+
+
+def test_it_refuses_a_rotated_token_and_an_inactive_camera(client, camera, token, pal_coord):
+    new = do_rotate_camera_token(camera, actor=pal_coord.user)
+    assert post(client, good(camera), token).status_code == 401
+    assert post(client, good(camera), new).status_code == 201
+    do_set_camera_active(camera, False, actor=pal_coord.user)
+    assert post(client, good(camera, plate="ABC123"), new).status_code == 401
+    assert PlateRead.objects.count() == 1
+
+
+def test_it_refuses_the_token_given_as_a_user_token(client, camera, token):
+    response = client.post(
+        URL, json.dumps(good(camera)), content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )  # fmt: skip
+    assert response.status_code == 401
+    assert not PlateRead.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{not json", "The body is not valid JSON."),
+        ("[1, 2]", "The body must be a JSON object."),
+        (b"\xff\xfe", "The body is not valid JSON."),
+    ],
+)
+def test_it_refuses_malformed_json_with_400(client, camera, token, body, message):
+    response = post(client, body, token)
+    assert response.status_code == 400
+    assert response.json()["detail"] == message
+    assert not PlateRead.objects.exists()
+
+
+@pytest.mark.parametrize("value", [999999, "no-such-camera", None, True])
+def test_it_refuses_an_unknown_camera_with_400(client, camera, token, value):
+    body = good(camera, camera=value)
+    response = post(client, body, token)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"camera": "Unknown camera."}
+    assert not PlateRead.objects.exists()
+
+
+def test_it_refuses_another_cameras_id(client, camera, token, palanga, pal_coord):
+    from scape.traffic.actions import do_create_camera
+
+    other, _ = do_create_camera(
+        palanga, name="A13 south", latitude=55.9, longitude=21.06, actor=pal_coord.user
+    )
+    response = post(client, good(camera, camera=other.pk), token)
+    assert response.status_code == 400
+    assert not PlateRead.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("over", "field", "message"),
+    [
+        ({"time": "yesterday"}, "time", "Give the time as ISO 8601, e.g. 2026-05-04T10:15:00+03:00."),
+        ({"time": "2026-05-04T10:15:00"}, "time", "Give the time with its time zone."),
+        ({"time": "2999-01-01T00:00:00+00:00"}, "time", "The time is in the future: check the camera's clock."),
+        ({"plate": "--"}, "plate", "The plate must be 1 to 12 letters A-Z and digits."),
+        ({"plate": 1234}, "plate", "The plate must be 1 to 12 letters A-Z and digits."),
+        ({"confidence": 1.5}, "confidence", "The confidence is a number from 0 to 1."),
+        ({"confidence": "high"}, "confidence", "The confidence is a number from 0 to 1."),
+        ({"image": "%%%not-base64"}, "image", "The image is not valid base64."),
+        ({"image": base64.b64encode(b"GIF89a....").decode()}, "image", "The image must be a JPEG or PNG."),
+        ({"image": base64.b64encode(b"\xff\xd8\xff\xe0broken").decode()}, "image", "The image could not be decoded."),
+    ],
+)  # fmt: skip
+def test_it_refuses_bad_fields_with_400_and_stores_nothing(
+    client, camera, token, over, field, message
+):
+    response = post(client, good(camera, **over), token)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "Some fields are wrong; nothing was stored."
+    assert body["errors"][field] == message
+    assert not PlateRead.objects.exists()
+
+
+def test_it_refuses_an_image_over_the_limit(client, camera, token, settings):
+    settings.SCAPE_TRAFFIC_MAX_IMAGE_BYTES = 100
+    response = post(client, good(camera, image=base64.b64encode(jpeg_bytes()).decode()), token)
+    assert response.status_code == 400
+    assert response.json()["errors"]["image"] == "The image is larger than 0 KiB."
+    assert not PlateRead.objects.exists()
+
+
+def test_it_takes_only_post(client, camera, token):
+    response = client.get(URL, HTTP_AUTHORIZATION=f"Camera {token}")
+    assert response.status_code == 405

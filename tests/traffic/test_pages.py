@@ -6,11 +6,17 @@ import datetime
 import json
 import zoneinfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from scape.core.models import AuditEvent, Grant
 from scape.traffic.actions import do_record_read, hash_token
 from scape.traffic.models import HotlistEntry, SpeedSection, TrafficCamera
+
+
+def _lv(text: str) -> str:
+    """Return the text as the Latvian users of these tests read it."""
+    with translation.override("lv"):
+        return translation.gettext(text)
 
 
 def read(camera, plate, when=None):
@@ -96,7 +102,7 @@ def test_a_past_validity_is_refused(lie_officer, logged_in):
         "/traffic/hotlist/", {"plate": "KR1234", "reason": "other", "valid_until": past}
     )
     assert response.status_code == 400
-    assert "The entry must be valid until a time in the future." in response.content.decode()
+    assert _lv("The entry must be valid until a time in the future.") in response.content.decode()
     assert not HotlistEntry.objects.exists()
 
 
@@ -247,7 +253,7 @@ def test_the_owner_stops_sharing_an_entry(make_entry, palanga, lie_officer, pal_
     entry = make_entry("KR1234", share_with=(palanga,))
     grant = Grant.objects.get()
     client = logged_in(lie_officer)
-    assert "Stop sharing" in client.get(entry.get_absolute_url()).content.decode()
+    assert _lv("Stop sharing") in client.get(entry.get_absolute_url()).content.decode()
     response = client.post(f"/traffic/hotlist/{entry.pk}/grants/{grant.pk}/revoke/")
     assert response.status_code == 302
     grant.refresh_from_db()

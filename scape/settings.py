@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "scape.core.middleware.UserLanguageMiddleware",
+    "scape.core.middleware.UserTimeZoneMiddleware",
     "scape.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -195,6 +196,9 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 SCAPE_DISPLAY_TIME_ZONES = {"LT": "Europe/Vilnius", "LV": "Europe/Riga"}
+SCAPE_DEFAULT_DISPLAY_TIME_ZONE = os.environ.get(
+    "SCAPE_DEFAULT_DISPLAY_TIME_ZONE", "Europe/Vilnius"
+)
 LANGUAGE_COOKIE_NAME = "scape_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -325,6 +329,58 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set, so the OpenAPI schema is stable and readable.
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "scape.activities.choices.ActivityKind",
+        "ActivityStatusEnum": "scape.activities.choices.ActivityStatus",
+        "AudienceEnum": "scape.activities.choices.Audience",
+        "RegistrationStatusEnum": "scape.activities.choices.RegistrationStatus",
+        "CertificateStateEnum": "scape.activities.choices.CertificateState",
+        "StatusEnum": "scape.alerts.choices.Status",
+        "MsgTypeEnum": "scape.alerts.choices.MsgType",
+        "ScopeEnum": "scape.alerts.choices.Scope",
+        "CategoryEnum": "scape.alerts.choices.Category",
+        "ResponseTypeEnum": "scape.alerts.choices.ResponseType",
+        "UrgencyEnum": "scape.alerts.choices.Urgency",
+        "AlertsSeverityEnum": "scape.alerts.choices.Severity",
+        "CertaintyEnum": "scape.alerts.choices.Certainty",
+        "StateEnum": "scape.alerts.choices.State",
+        "LanguageEnum": "scape.alerts.choices.Language",
+        "RoleEnum": "scape.core.choices.Role",
+        "ActionEnum": "scape.core.choices.Action",
+        "OutcomeEnum": "scape.core.choices.Outcome",
+        "JobStatusEnum": "scape.core.choices.JobStatus",
+        "DirectoryCountryEnum": "scape.directory.choices.Country",
+        "OrganizationKindEnum": "scape.directory.choices.OrganizationKind",
+        "GenderEnum": "scape.directory.choices.Gender",
+        "SpokenLanguageEnum": "scape.directory.choices.SpokenLanguage",
+        "AssetKindEnum": "scape.equipment.choices.AssetKind",
+        "AssetStatusEnum": "scape.equipment.choices.AssetStatus",
+        "MeterUnitEnum": "scape.equipment.choices.MeterUnit",
+        "MaintenanceKindEnum": "scape.equipment.choices.MaintenanceKind",
+        "InformingTypeEnum": "scape.equipment.choices.InformingType",
+        "OperationsSeverityEnum": "scape.operations.choices.Severity",
+        "IncidentStatusEnum": "scape.operations.choices.IncidentStatus",
+        "PersonCategoryEnum": "scape.operations.choices.PersonCategory",
+        "LinkKindEnum": "scape.operations.choices.LinkKind",
+        "PatrolStatusEnum": "scape.operations.choices.PatrolStatus",
+        "MemberRoleEnum": "scape.operations.choices.MemberRole",
+        "TransportEnum": "scape.operations.choices.Transport",
+        "IndicatorGroupEnum": "scape.reports.choices.IndicatorGroup",
+        "IndicatorUnitEnum": "scape.reports.choices.IndicatorUnit",
+        "PeriodKindEnum": "scape.reports.choices.PeriodKind",
+        "TrafficCountryEnum": "scape.traffic.choices.Country",
+        "ReadSourceEnum": "scape.traffic.choices.ReadSource",
+        "HotlistReasonEnum": "scape.traffic.choices.HotlistReason",
+        "DirectionEnum": "scape.traffic.choices.Direction",
+        "SourceTypeEnum": "scape.vault.choices.SourceType",
+        "MediaKindEnum": "scape.vault.choices.MediaKind",
+        "ItemStatusEnum": "scape.vault.choices.ItemStatus",
+        "IntegrityEnum": "scape.vault.choices.Integrity",
+        "DerivativeKindEnum": "scape.vault.choices.DerivativeKind",
+        "CaseStatusEnum": "scape.vault.choices.CaseStatus",
+        "DeletionStatusEnum": "scape.vault.choices.DeletionStatus",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from scape.core import context
@@ -104,3 +105,29 @@ class TwoFactorRequiredMiddleware:
     def _exempt(path: str) -> bool:
         exempt = ("/login/", "/logout/", "/static/", "/i18n/", "/healthz", "/verify/")
         return path.startswith(exempt)
+
+
+class UserTimeZoneMiddleware:
+    """Show and read times in the user's organization's zone (Vilnius or Riga); store UTC.
+
+    Visitors without an organization (the public pages) get
+    SCAPE_DEFAULT_DISPLAY_TIME_ZONE.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        person = getattr(getattr(request, "user", None), "person", None)
+        organization = getattr(person, "organization", None)
+        name = getattr(organization, "display_time_zone", "") or getattr(
+            settings, "SCAPE_DEFAULT_DISPLAY_TIME_ZONE", "Europe/Vilnius"
+        )
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(name))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import json
@@ -157,3 +158,15 @@ def test_it_does_not_follow_a_link_off_the_site(lt_org, persona, logged_in):
     response = logged_in(person).get(f"/notifications/{notification.pk}/")
 
     assert response["Location"] == "/notifications/"
+
+
+def test_it_shows_times_in_the_organizations_zone_not_utc(lt_org, persona, logged_in):
+    person = persona(lt_org, Role.OFFICER)
+    [notification] = notify_people([person], kind="test", title="Summer")
+    notification.created_at = datetime.datetime(2026, 7, 1, 10, 0, tzinfo=datetime.UTC)
+    notification.save()
+
+    page = logged_in(person).get("/notifications/").content.decode()
+
+    # Vilnius is UTC+3 in summer; the row is stored in UTC.
+    assert "2026-07-01 13:00" in page and "2026-07-01 10:00" not in page

@@ -369,8 +369,14 @@ def add_session(request: HttpRequest, pk: int) -> HttpResponse:
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk, Action.CHANGE)
     form = StatusForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return redirect(activity)
+    try:
         do_update_activity(activity, actor=request.user, status=form.cleaned_data["status"])
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
         messages.success(request, _("Status changed."))
     return redirect(activity)
 
@@ -515,6 +521,9 @@ def _month(value: str | None) -> datetime.date:
     today = timezone.localdate()
     try:
         year, month = (int(p) for p in (value or "").split("-"))
+        # The page links the months either side: year 1 and 9999 have none.
+        if not 1900 <= year <= 2999:
+            raise ValueError(year)
         return datetime.date(year, month, 1)
     except (ValueError, TypeError):
         return today.replace(day=1)

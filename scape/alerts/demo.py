@@ -7,7 +7,9 @@ run creates nothing.
 from __future__ import annotations
 
 import datetime
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -53,6 +55,8 @@ def demo_loader() -> tuple[int, list[str]]:
         return 0, []
     if Notice.objects.filter(organization=organization, event=EVENT).exists():
         return 0, []
+    # The migration seeds the shared areas; a flushed test database has lost them.
+    import_module("scape.alerts.migrations.0002_seed_saved_areas").seed(apps, None)
     beach = SavedArea.objects.filter(name="Palanga beach").first()
     if beach is None:
         return 0, []

@@ -32,9 +32,12 @@ AUTHORS = frozenset({Role.OFFICER, Role.SPECIALIST, Role.COORDINATOR, Role.ORG_A
 # People who approve and publish notices of their own organization.
 APPROVERS = frozenset({Role.COORDINATOR})
 
+# People who read their organization's notices in every state (volunteers do not).
+READERS = frozenset(Role.values) - {Role.VOLUNTEER}
+
 NOTICE_POLICY = Policy(
     own={
-        Action.VIEW: frozenset(Role.values) - {Role.VOLUNTEER},
+        Action.VIEW: READERS,
         Action.CHANGE: AUTHORS,
     },
     everywhere={Action.VIEW: frozenset({Role.SYS_ADMIN})},

@@ -34,7 +34,7 @@ from scape.alerts.cap import (
 )
 from scape.alerts.choices import MsgType, State
 from scape.alerts.forms import NoticeForm, ReturnForm
-from scape.alerts.models import APPROVERS, AUTHORS, Notice
+from scape.alerts.models import APPROVERS, AUTHORS, READERS, Notice
 from scape.alerts.queries import (
     access_notice,
     current_notices,
@@ -69,7 +69,8 @@ def index(request: HttpRequest) -> HttpResponse:
     language = _language()
     notices = list(current_notices(request.user)[:FEED_LIMIT])
     rows = [(notice, notice.info_for(language)) for notice in notices]
-    return render(request, "alerts/index.html", {"rows": rows, "map_layers": _map_layers()})
+    context = {"rows": rows, "map_layers": _map_layers(), "may_manage": _may_manage(request)}
+    return render(request, "alerts/index.html", context)
 
 
 @require_GET
@@ -143,11 +144,17 @@ def feed(request: HttpRequest) -> HttpResponse:
 # Staff pages ---------------------------------------------------------------
 
 
-def _require_member(request: HttpRequest) -> Any:
+def _may_manage(request: HttpRequest) -> bool:
+    """Return whether the user reads their organization's notices in every state."""
     actor = actor_of(request.user)
-    if not actor.roles or actor.organization_id is None:
+    return actor.organization_id is not None and actor.has_any(READERS)
+
+
+def _require_member(request: HttpRequest) -> Any:
+    # Volunteers would find an empty list here: their organization's drafts are not theirs to read.
+    if not _may_manage(request):
         raise PermissionDenied
-    return actor
+    return actor_of(request.user)
 
 
 @require_GET

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from importlib import import_module
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -68,6 +70,8 @@ def demo_loader() -> tuple[int, list[str]]:
     if Incident.objects.filter(organization=palanga, title="Vaikas pasiklydo prie tilto").exists():
         return 0, []
     now = timezone.now()
+    # The migration seeds the incident types; a flushed test database has lost them.
+    import_module("scape.operations.migrations.0002_incident_types").seed(apps, None)
     types = {t.code: t for t in IncidentType.objects.all()}
     lost = do_create_incident(
         type=types["missing-person"],

@@ -37,7 +37,7 @@ def _people() -> Any:
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} ({obj.organization.code})"
+        return f"{obj.full_name} ({obj.organization.short_name or obj.organization.name})"
 
 
 class IncidentForm(forms.Form):

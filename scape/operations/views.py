@@ -110,7 +110,10 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The incident was reported."))
             return redirect(incident)
-    return render(request, "operations/incident_form.html", {"form": form, **_map_context()})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "operations/incident_form.html", {"form": form, **_map_context()}, status=status
+    )
 
 
 def _incident_context(request: HttpRequest, incident: Incident, **bound: Any) -> dict[str, Any]:
@@ -316,13 +319,27 @@ def patrol_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The patrol was planned; the team was told."))
             return redirect(patrol)
+    status = 400 if request.method == "POST" else 200
     return render(
-        request, "operations/patrol_form.html", {"form": form, "team": team, **_map_context()}
+        request,
+        "operations/patrol_form.html",
+        {"form": form, "team": team, **_map_context()},
+        status=status,
     )
 
 
 def _patrol_context(request: HttpRequest, patrol: Patrol, **bound: Any) -> dict[str, Any]:
+    from scape.equipment.queries import get_assets
+
     members = patrol.members.select_related("person__user", "person__organization")
+    equipment = list(patrol.equipment.all())
+    # A partner's team member sees the patrol but not the owner's equipment pages:
+    # link only what opens for this user, name the rest.
+    openable = set(
+        get_assets(request.user)
+        .filter(pk__in=[a.pk for a in equipment])
+        .values_list("pk", flat=True)
+    )
     may_change = actions.may_change_patrol(request.user, patrol)
     area_json = json.dumps(patrol.area) if patrol.area else ""
     area_layers = json.dumps(
@@ -336,7 +353,7 @@ def _patrol_context(request: HttpRequest, patrol: Patrol, **bound: Any) -> dict[
     context: dict[str, Any] = {
         "patrol": patrol,
         "members": members,
-        "equipment": patrol.equipment.all(),
+        "equipment": [(asset, asset.pk in openable) for asset in equipment],
         "incidents": patrol.incidents.filter(pk__in=get_incidents(request.user).values("pk")),
         "may_change": may_change,
         "km": km_by_transport(patrol),

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from scape.activities.actions import do_get_calendar_feed, do_register, do_save_contact_card
@@ -138,3 +138,13 @@ def test_it_saves_my_card_from_the_page(santa, logged_in, client):
     assert _lv("Your contact card is saved.") in response.content.decode()
     assert "Lost children" in response.content.decode()
     assert datetime.date.today()
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "2026-13", "x", "2026-1-1"])
+def test_it_shows_the_current_month_for_a_month_it_cannot_show(month, santa, logged_in, client):
+    """The first and last months Python knows have no neighbours to link: a server error."""
+    logged_in(santa)
+    response = client.get(f"/activities/calendar/?month={month}")
+    assert response.status_code == 200
+    before = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    assert f"?month={before.strftime('%Y-%m')}" in response.content.decode()

@@ -56,3 +56,16 @@ def test_it_adds_a_session_and_refuses_one_that_ends_first(training, rasa, logge
     )
     assert "Session added." in good.content.decode()
     assert training.sessions.get().hours == 2.5
+
+
+def test_it_says_why_a_status_change_was_not_made(training, rasa, logged_in, client):
+    """A status the form does not know was dropped without a word; the organizer is told now."""
+    logged_in(rasa)
+    url = f"/activities/{training.pk}/status/"
+    page = client.post(url, {"status": "finished-maybe"}, follow=True).content.decode()
+    assert "Choose a status." in page and "Status changed." not in page
+    training.refresh_from_db()
+    assert training.status != "finished-maybe"
+    page = client.post(url, {"status": "completed"}, follow=True).content.decode()
+    assert "Status changed." in page
+    assert '<label for="id_status">' in page

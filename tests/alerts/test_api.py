@@ -105,3 +105,18 @@ def test_another_organization_cannot_move_a_notice(
     notice = make_notice("submitted")
     client = _client(persona(liepaja, Role.COORDINATOR))
     assert client.post(f"{URL}{notice.pk}/approve/").status_code == 404
+
+
+def test_it_keeps_drafts_from_the_organizations_volunteers(
+    make_notice: Any, palanga: Any, persona: Any
+) -> None:
+    """The pages hid drafts from volunteers but the API listed them."""
+    draft = make_notice("draft")
+    published = make_notice("published")
+    volunteer = persona(palanga, Role.VOLUNTEER)
+    ids = [row["identifier"] for row in _client(volunteer).get(URL).json()["results"]]
+    assert ids == [published.identifier]
+    assert _client(volunteer).get(f"{URL}{draft.pk}/").status_code == 404
+    officer = persona(palanga, Role.OFFICER)
+    ids = [row["identifier"] for row in _client(officer).get(URL).json()["results"]]
+    assert draft.identifier in ids

@@ -171,6 +171,20 @@ def test_a_volunteer_cannot_compose(palanga: Any, persona: Any, logged_in: Any) 
     assert client.get("/alerts/manage/new/").status_code == 403
 
 
+def test_it_offers_managing_notices_only_to_who_can_read_them(
+    palanga: Any, persona: Any, make_notice: Any, logged_in: Any
+) -> None:
+    """A volunteer was led to an empty "Manage notices" list: their drafts are not theirs."""
+    make_notice("draft")
+    client = logged_in(persona(palanga, Role.VOLUNTEER))
+    assert "/alerts/manage/" not in client.get("/alerts/").content.decode()
+    assert client.get("/alerts/manage/").status_code == 403
+
+    client = logged_in(persona(palanga, Role.OFFICER))
+    assert "/alerts/manage/" in client.get("/alerts/").content.decode()
+    assert "Beach closed" in client.get("/alerts/manage/").content.decode()
+
+
 def test_an_update_keeps_its_texts_and_areas_through_the_edit_form(
     make_notice: Any, specialist: Any, logged_in: Any
 ) -> None:

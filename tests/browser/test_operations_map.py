@@ -3,9 +3,11 @@ a Palanga specialist, whose map is already open, sees it appear without reloadin
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from scape.core.choices import Role
@@ -33,6 +35,8 @@ def test_it_shows_a_shared_border_incident_on_the_partners_open_map(
 ) -> None:
     settings.SCAPE_LIVE_POLL_SECONDS = 1
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Incident types come from a migration; an earlier transactional test flushed them.
+    import_module("scape.operations.migrations.0002_incident_types").seed(apps, None)
     liepaja = make_org("liepaja-mp", country="LV", name_en="Liepāja Municipal Police")
     palanga = make_org("palanga", country="LT", name_en="Palanga Municipality")
     officer = make_person(liepaja, [Role.OFFICER], username="edgars")

@@ -165,3 +165,14 @@ def test_it_works_an_incident_from_its_page(
     assert "Anna K" in page and "Ilze" in page and "BC-3" in page
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.ASSIGNED and incident.assigned_person == colleague
+
+
+def test_it_names_organizations_as_people_know_them(
+    make_incident: Any, lv_org: Any, lv_officer: Any, logged_in: Any
+) -> None:
+    """The list showed the internal code ("lv-police") where a reader expects a name."""
+    lv_org.short_name = "VP Kurzeme"
+    lv_org.save(update_fields=["short_name"])
+    make_incident()
+    listing = logged_in(lv_officer).get("/operations/").content.decode()
+    assert "<td>VP Kurzeme</td>" in listing and "<td>lv-police</td>" not in listing

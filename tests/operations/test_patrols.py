@@ -137,6 +137,54 @@ def test_it_plans_a_patrol_from_the_page(
     assert "Beach patrol" in client.get("/operations/patrols/").content.decode()
 
 
+@pytest.mark.parametrize(
+    ("area", "message"),
+    [
+        ("", "Draw the area on the map or describe the route."),
+        ("{not json", "The drawn area could not be read; draw it again."),
+    ],
+)
+def test_it_tells_the_planner_what_is_wrong_with_the_area(
+    lt_coordinator: Any, lt_specialist: Any, logged_in: Any, area: str, message: str
+) -> None:
+    """The area's input is hidden (the map fills it), so its errors were never shown."""
+    data = {
+        "title": "Beach patrol",
+        "starts_at": "2026-07-01T10:00",
+        "ends_at": "2026-07-01T16:00",
+        "area": area,
+        "team-TOTAL_FORMS": "1",
+        "team-INITIAL_FORMS": "0",
+        "team-0-person": lt_specialist.pk,
+        "team-0-role": "leader",
+        "team-0-transport": "e_bike",
+    }
+    response = logged_in(lt_coordinator).post("/operations/patrols/new/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Patrol.objects.exists()
+
+
+def test_it_links_only_the_equipment_the_viewer_may_open(
+    lt_coordinator: Any, team: list[Any], lt_org: Any, lv_officer: Any, logged_in: Any
+) -> None:
+    """A Latvian team member was shown links to Palanga's equipment pages that answered 404."""
+    camera = do_create_asset(
+        lt_org, kind=AssetKind.BODY_CAMERA, tag="BC-9", actor=lt_coordinator.user
+    )
+    start = timezone.now() + datetime.timedelta(hours=1)
+    patrol = do_plan_patrol(
+        title="Dunes", starts_at=start, ends_at=start + datetime.timedelta(hours=3),
+        route="Dunes", members=team, equipment=[camera], actor=lt_coordinator.user,
+    )  # fmt: skip
+    link = f'href="{camera.get_absolute_url()}"'
+    page = logged_in(lv_officer).get(patrol.get_absolute_url()).content.decode()
+    assert "BC-9" in page and link not in page
+    assert logged_in(lv_officer).get(camera.get_absolute_url()).status_code == 404
+    page = logged_in(lt_coordinator).get(patrol.get_absolute_url()).content.decode()
+    assert link in page
+
+
 def test_it_checks_the_equipment_out_when_the_patrol_starts(
     lt_coordinator: Any, team: list[Any], lt_org: Any
 ) -> None:

@@ -27,6 +27,7 @@ from scape.alerts.models import Notice
 from scape.alerts.queries import SENT_STATES, access_notice
 from scape.core.access import actor_of
 from scape.core.api import IsMember
+from scape.core.choices import Action
 
 _STEPS = {
     "submit": do_submit_notice,
@@ -53,8 +54,10 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         visible = Q(state__in=SENT_STATES, scope=Scope.PUBLIC)
         if actor.roles:
             visible |= Q(state__in=SENT_STATES)
-            if actor.organization_id is not None:
-                visible |= Q(organization_id=actor.organization_id)
+            # Unpublished notices as the policy lets this user read them (not volunteers).
+            visible |= Q(
+                pk__in=Notice.objects.restrict(self.request.user, Action.VIEW).values("pk")
+            )
         return (
             Notice.objects.filter(visible)
             .select_related("organization")

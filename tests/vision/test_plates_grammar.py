@@ -126,3 +126,76 @@ def test_it_trims_a_stray_border_character():
     assert parsed is not None
     assert parsed.plate == "ABC123"
     assert parse_plate("IABC 123").plate == "ABC123"
+
+
+def test_it_trims_an_unsure_stray_character_left_of_the_plate():
+    # The band's stars read as a faint "E" or "0" before a Latvian trailer plate.
+    parsed = parse_plate("EE-696", confidences=[0.17, 0.97, 1.0, 1.0, 1.0, 1.0])
+    assert parsed is not None
+    assert (parsed.plate, parsed.kind) == ("E696", "trailer")
+    parsed = parse_plate("0T-3877", confidences=[0.23, 1.0, 0.96, 1.0, 1.0, 1.0, 1.0])
+    assert parsed is not None
+    assert (parsed.plate, parsed.country, parsed.kind) == ("T3877", "LV", "trailer")
+    # Read with confidence, the first letter is part of the plate.
+    assert parse_plate("EE-696", confidences=[0.98, 0.97, 1.0, 1.0, 1.0, 1.0]).plate == "EE696"
+
+
+def test_it_corrects_an_unsure_character_more_readily_than_a_sure_one():
+    sure = parse_plate("LA-B604", confidences=[1.0] * 7)
+    unsure = parse_plate("LA-B604", confidences=[1.0, 0.86, 0.95, 0.55, 1.0, 1.0, 1.0])
+    assert unsure is not None and sure is not None
+    # The hyphen is never printed on a Lithuanian plate: a Latvian army plate
+    # with an unsure B read for 8 beats a Lithuanian car read with a hyphen.
+    assert (unsure.plate, unsure.country, unsure.kind) == ("LA8604", "LV", "army")
+    assert unsure.cost < sure.cost
+
+
+def test_it_counts_a_symbol_between_characters_against_the_read():
+    junk = parse_plate("K{Z 114")
+    clean_read = parse_plate("KJZ 114")
+    assert junk is not None and clean_read is not None
+    assert junk.plate == "KZ114"
+    assert clean_read.plate == "KJZ114"
+    assert junk.cost > clean_read.cost
+
+
+def test_it_counts_a_gap_where_the_format_has_none():
+    assert parse_plate("AB C123").cost > parse_plate("ABC 123").cost
+    assert parse_plate("ABC 123").cost == 0.0
+
+
+def test_it_ignores_confidences_that_do_not_match_the_text():
+    parsed = parse_plate("ABC 123", confidences=[0.1])
+    assert parsed is not None
+    assert (parsed.plate, parsed.cost) == ("ABC123", 0.0)
+
+
+@pytest.mark.parametrize(
+    ("raw", "plate", "kind"),
+    [
+        ("12 3 456", "123456", "diplomatic"),  # mission code, status digit, serial
+        ("H 12345", "H12345", "historic"),
+        ("R 1234", "R1234", "trade"),
+    ],
+)
+def test_it_reads_lithuanian_special_plates_without_the_band(raw, plate, kind):
+    parsed = parse_plate(raw)
+    assert parsed is not None
+    assert (parsed.plate, parsed.country, parsed.kind) == (plate, "LT", kind)
+
+
+@pytest.mark.parametrize(
+    ("raw", "plate", "kind"),
+    [
+        ("CD-1234", "CD1234", "diplomatic"),
+        ("LA-1234", "LA1234", "army"),
+        ("TX-12", "TX12", "taxi"),
+        ("EX-1", "EX1", "electric"),
+        ("AB-1", "AB1", "car"),
+        ("Z-50", "Z50", "trailer"),
+    ],
+)
+def test_it_reads_every_latvian_format_and_length(raw, plate, kind):
+    parsed = parse_plate(raw)
+    assert parsed is not None
+    assert (parsed.plate, parsed.country, parsed.kind) == (plate, "LV", kind)

@@ -9,12 +9,16 @@ import numpy as np
 import pytest
 
 from scape.vision.plates import (
+    DetectConfig,
     PlateRead,
     PlateReader,
     ReaderConfig,
     detect_plate_boxes,
     vote,
 )
+from scape.vision.plates import reader as reader_module
+from scape.vision.plates.detect import find_candidates, rectify
+from scape.vision.plates.ocr import TextRead
 
 _spec = importlib.util.spec_from_file_location(
     "anpr_plates", Path(__file__).resolve().parents[2] / "benchmarks" / "_plates.py"
@@ -115,3 +119,55 @@ def test_it_groups_a_moving_plate_into_one_read(reader):
     assert [r.plate for r in out] == ["LMA325"]
     assert out[0].votes >= 2
     assert out[0].crop is not None
+
+
+def plain_scene(text: str, country: str, kind: str, height: int = 40):
+    """A plate alone on plain asphalt: its own text is the only text in the frame."""
+    spec = plates.PlateSpec(text.replace(" ", "").replace("-", ""), text, country, kind)
+    frame = np.full((540, 960, 3), 90, np.uint8)
+    box = plates.paste_plate(
+        frame, plates.render_plate(spec), height, (480, 300), np.random.default_rng(3), tilt=0.2
+    )
+    return frame, box
+
+
+def test_it_gives_the_recogniser_the_plate_without_its_band():
+    frame, _ = plain_scene("KM-4711", "LV", "car", height=60)
+    cands = find_candidates(frame, DetectConfig())
+    rect = next(r for r in (rectify(frame, c.box) for c in cands) if r.has_band)
+    hsv = cv2.cvtColor(rect.image, cv2.COLOR_BGR2HSV)
+    text_hsv = cv2.cvtColor(rect.text_image, cv2.COLOR_BGR2HSV)
+
+    def blue_share(img):
+        strip = img[:, : max(2, img.shape[1] // 20)]
+        return float(np.count_nonzero(cv2.inRange(strip, (95, 70, 30), (135, 255, 255)))) / (
+            strip.shape[0] * strip.shape[1]
+        )
+
+    assert blue_share(hsv) > 0.5  # the crop kept for people shows the band
+    assert blue_share(text_hsv) < 0.2  # the recogniser gets the characters only
+    assert rect.text_image.shape[1] < rect.image.shape[1]
+
+
+def test_it_reads_a_clean_plate_once(monkeypatch):
+    frame, _ = plain_scene("KJZ 114", "LT", "car")
+    calls = []
+
+    def fake(crops, threads=0):
+        calls.append(len(crops))
+        return [TextRead("KJZ 114", 0.99, (0.99,) * 7)]
+
+    monkeypatch.setattr(reader_module, "recognise", fake)
+    assert [r.plate for r in PlateReader().read_image(frame)] == ["KJZ114"]
+    assert len(calls) == 1
+
+
+def test_it_fits_the_whole_plate_around_a_short_number():
+    # "Z-50" sits in the middle of a plate five times as wide as it is high: a
+    # candidate around the text alone must still be fitted to the whole plate,
+    # band included, so the band counts as the country's.
+    frame, box = plain_scene("Z-50", "LV", "trailer", height=60)
+    cx, h = (box[0] + box[2]) // 2, box[3] - box[1]
+    rect = rectify(frame, (cx - h, box[1] + h // 6, cx + h, box[3] - h // 6))
+    assert rect.fitted and rect.has_band
+    assert rect.box[0] <= box[0] + 6 and rect.box[2] >= box[2] - 6

@@ -55,6 +55,7 @@ class Rectified:
     _matrix: np.ndarray = field(repr=False)
     _size: tuple[int, int] = (0, 0)
     _image: np.ndarray | None = field(default=None, repr=False)
+    band_px: int = 0
 
     @property
     def image(self) -> np.ndarray:
@@ -68,6 +69,16 @@ class Rectified:
                 borderMode=cv2.BORDER_REPLICATE,
             )
         return self._image
+
+    @property
+    def text_image(self) -> np.ndarray:
+        """Return the upright crop without the blue band: the plate's characters only.
+
+        The recogniser hardly ever reads the small band letters, but reads the
+        band's stars as a stray ``0``, ``O`` or ``E`` before the plate.
+        """
+        image = self.image
+        return image[:, self.band_px :] if self.band_px else image
 
 
 def _levels(cfg: DetectConfig) -> list[int]:
@@ -277,6 +288,20 @@ def _plate_quad(crop: np.ndarray) -> np.ndarray | None:
     return q
 
 
+def _contains(outer: np.ndarray, inner: np.ndarray) -> bool:
+    """Return whether ``inner`` lies inside ``outer`` (grown by a few pixels)."""
+    if cv2.contourArea(outer) <= cv2.contourArea(inner):
+        return False
+    poly = outer.reshape(-1, 1, 2).astype(np.float32)
+    return all(cv2.pointPolygonTest(poly, (float(x), float(y)), True) >= -3.0 for x, y in inner)
+
+
+def _cut_at_side(quad: np.ndarray, width: int) -> bool:
+    """Return whether ``quad`` reaches the left or right edge of a crop ``width`` wide."""
+    xs = quad[:, 0]
+    return bool(xs.min() <= 1.0 or xs.max() >= width - 2.0)
+
+
 def _blue_band(crop: np.ndarray, quad: np.ndarray) -> bool:
     """Return whether the strip left of ``quad`` is the blue EU band."""
     tl, tr, _, bl = quad
@@ -295,8 +320,8 @@ def rectify(frame_bgr: np.ndarray, box: Box, out_h: int = 48) -> Rectified:
     """Warp the plate inside ``box`` to an upright crop ``out_h`` pixels high.
 
     The light plate body is fitted with a quadrilateral; when the blue band is
-    found to its left the quad is extended over it, so the band letters reach
-    the recogniser (the grammar uses them as the country hint). When no clean
+    found to its left the quad is extended over it (``image`` shows the whole
+    plate; ``text_image`` leaves the band out for the recogniser). When no clean
     quad is found the box itself is used.
     """
     fh, fw = frame_bgr.shape[:2]
@@ -307,13 +332,33 @@ def rectify(frame_bgr: np.ndarray, box: Box, out_h: int = 48) -> Rectified:
     mx2, my2 = min(fw, x2 + int(bh * 0.25)), min(fh, y2 + int(bh * 0.25))
     crop = frame_bgr[my1:my2, mx1:mx2]
     quad = _plate_quad(crop) if crop.size else None
+    if quad is not None and _cut_at_side(quad, crop.shape[1]):
+        # The outline runs out of the crop: the text is short and centred on a
+        # wider plate (``Z-50``). Fit again on a crop a whole plate wide, so the
+        # band (and its letters) is found too.
+        half = int(bh * PLATE_ASPECT * 0.75)
+        cx = (x1 + x2) // 2
+        wx1, wx2 = max(0, min(mx1, cx - half)), min(fw, max(mx2, cx + half))
+        wide = frame_bgr[my1:my2, wx1:wx2]
+        wquad = _plate_quad(wide) if wide.size else None
+        # Only the same plate, grown: the first outline must lie inside the new
+        # one, and the new one must end inside the wider crop (else it is the
+        # background, not a plate).
+        if (
+            wquad is not None
+            and not _cut_at_side(wquad, wide.shape[1])
+            and _contains(wquad, quad + np.array([mx1 - wx1, 0], dtype=np.float32))
+        ):
+            crop, quad, mx1, mx2 = wide, wquad, wx1, wx2
     fitted = quad is not None
     has_band = False
+    band_frac = 0.0
     if quad is not None:
         has_band = _blue_band(crop, quad)
         if has_band:
             step = (quad[1] - quad[0]) * (BAND_FRACTION / (1 - BAND_FRACTION))
             quad = np.array([quad[0] - step, quad[1], quad[2], quad[3] - step], np.float32)
+            band_frac = BAND_FRACTION
         # A little margin: the recogniser reads edge characters better with room.
         c = quad.mean(axis=0)
         quad = c + (quad - c) * np.array([1.03, 1.12], dtype=np.float32)
@@ -330,7 +375,9 @@ def rectify(frame_bgr: np.ndarray, box: Box, out_h: int = 48) -> Rectified:
     bx1, by1 = np.floor(full.min(axis=0)).astype(int)
     bx2, by2 = np.ceil(full.max(axis=0)).astype(int)
     out_box = (max(0, int(bx1)), max(0, int(by1)), min(fw, int(bx2)), min(fh, int(by2)))
-    return Rectified(full, out_box, has_band, fitted, crop, m, (out_w, out_h))
+    # The band ends a little past its share of the grown quad (margin included).
+    band_px = int(out_w * (0.015 + band_frac * 1.02)) if has_band else 0
+    return Rectified(full, out_box, has_band, fitted, crop, m, (out_w, out_h), band_px=band_px)
 
 
 def point_in_zone(zone: tuple[tuple[int, int], ...] | None, x: float, y: float) -> bool:

@@ -21,13 +21,14 @@ from scape.vision.plates.detect import (
     Box,
     Candidate,
     Rectified,
+    _nested,
     find_candidates,
     iou,
     point_in_zone,
     rectify,
     zone_bounds,
 )
-from scape.vision.plates.grammar import parse_plate
+from scape.vision.plates.grammar import GAP_CHARS, parse_plate
 from scape.vision.plates.ocr import TextRead, recognise
 from scape.vision.plates.voting import PlateRead, Track, edit_distance, vote
 
@@ -39,6 +40,8 @@ UNKNOWN_MIN_CONFIDENCE = 0.85
 FALLBACK_CANDIDATES = 2
 # A track whose first reads are all junk is not a plate: stop spending OCR on it.
 MAX_FAILED_READS = 3
+# When two reads of one plate compete, each grammar cost point weighs this much.
+RANK_COST_FACTOR = 0.85
 
 
 def to_read(
@@ -50,7 +53,21 @@ def to_read(
     time_s: float = 0.0,
 ) -> PlateRead | None:
     """Turn one recognised crop into a plate read, or None when it is no plate."""
-    parsed = parse_plate(text.text, hint=hint)
+    scored = _to_scored_read(text, rect, hint, frame=frame, time_s=time_s)
+    return scored[0] if scored is not None else None
+
+
+def _to_scored_read(
+    text: TextRead,
+    rect: Rectified,
+    hint: str | None,
+    *,
+    frame: int = 0,
+    time_s: float = 0.0,
+) -> tuple[PlateRead, float] | None:
+    """Return ``to_read``'s read with the grammar cost of its fit."""
+    confidences = text.char_confidences if len(text.char_confidences) == len(text.text) else None
+    parsed = parse_plate(text.text, hint=hint, confidences=confidences)
     if parsed is None:
         return None
     if parsed.country is None and (text.confidence < UNKNOWN_MIN_CONFIDENCE or not rect.has_band):
@@ -68,10 +85,18 @@ def to_read(
     for ch, src in zip(parsed.plate, parsed.sources, strict=False):
         c = text.char_confidences[src] if src < len(text.char_confidences) else text.confidence
         confs.append(c if upper[src] == ch else c * CORRECTED_WEIGHT)
-    confidence = float(np.mean(confs)) if confs else text.confidence
+    # A symbol read between the plate's characters stands for a character that
+    # could not be read: its (low) confidence counts against the read.
+    junk = []
+    if parsed.sources and confidences is not None:
+        kept = set(parsed.sources)
+        for i in range(parsed.sources[0], parsed.sources[-1]):
+            if i not in kept and upper[i] not in GAP_CHARS:
+                junk.append(confidences[i])
+    confidence = float(np.mean(confs + junk)) if confs else text.confidence
     # Each correction or trimmed character lowers the trust in the read.
     confidence *= 0.95**parsed.cost
-    return PlateRead(
+    read = PlateRead(
         plate=parsed.plate,
         text=parsed.text,
         country=parsed.country,
@@ -83,6 +108,7 @@ def to_read(
         char_confidences=tuple(confs),
         crop=rect.image,
     )
+    return read, parsed.cost
 
 
 class PlateReader:
@@ -134,7 +160,7 @@ class PlateReader:
     ) -> list[PlateRead | None]:
         """Read each rectified crop in one OCR batch; return a read (or None) per crop."""
         cfg = self.config
-        texts = recognise([r.image for r in rects], cfg.ocr_threads)
+        texts = recognise([r.text_image for r in rects], cfg.ocr_threads)
         out: list[PlateRead | None] = []
         for text, rect in zip(texts, rects, strict=True):
             read = to_read(text, rect, cfg.country_hint, frame=frame, time_s=time_s)
@@ -157,7 +183,12 @@ class PlateReader:
             # Small blurred plates can lose their outline: when nothing with an
             # outline reads as a plate, the best few others are still read (the
             # grammar is stricter for them, see to_read).
-            fallback = [r for r in rects if not r.fitted][:FALLBACK_CANDIDATES]
+            for r in rects:
+                if r.fitted or len(fallback) >= FALLBACK_CANDIDATES:
+                    continue
+                # One sign found at two scales is one fallback, not two.
+                if all(iou(r.box, f.box) < 0.3 and not _nested(r.box, f.box) for f in fallback):
+                    fallback.append(r)
             rects = [r for r in rects if r.fitted]
         rects.sort(key=lambda r: (r.has_band, r.fitted, _area(r.box)), reverse=True)
         kept = self._read_in_order(rects)
@@ -168,20 +199,21 @@ class PlateReader:
 
     def _read_in_order(self, rects: list[Rectified]) -> list[PlateRead]:
         cfg = self.config
-        kept: list[PlateRead] = []
+        kept: list[tuple[PlateRead, float]] = []
         for rect in rects:
-            if any(iou(rect.box, k.box) > 0.1 for k in kept if k.kind != "unknown"):
+            if any(iou(rect.box, k.box) > 0.1 for k, _ in kept if k.kind != "unknown"):
                 continue
-            text = recognise([rect.image], cfg.ocr_threads)[0]
-            read = to_read(text, rect, cfg.country_hint)
-            if read is None or read.confidence < cfg.min_confidence:
+            text = recognise([rect.text_image], cfg.ocr_threads)[0]
+            scored = _to_scored_read(text, rect, cfg.country_hint)
+            if scored is None or scored[0].confidence < cfg.min_confidence:
                 continue
-            clash = next((i for i, k in enumerate(kept) if iou(read.box, k.box) > 0.1), None)
+            read = scored[0]
+            clash = next((i for i, (k, _) in enumerate(kept) if iou(read.box, k.box) > 0.1), None)
             if clash is None:
-                kept.append(read)
-            elif read.confidence > kept[clash].confidence:
-                kept[clash] = read
-        return kept
+                kept.append(scored)
+            elif _rank(*scored) > _rank(*kept[clash]):
+                kept[clash] = scored
+        return [k for k, _ in kept]
 
     def session(self, fps: float = 25.0) -> VideoSession:
         """Return a fresh per-video state to feed frames into."""
@@ -361,6 +393,10 @@ class VideoSession:
                 keep.append(p)
         self._pending = keep
         return out
+
+
+def _rank(read: PlateRead, cost: float) -> float:
+    return read.confidence * RANK_COST_FACTOR**cost
 
 
 def _area(box: Box) -> int:

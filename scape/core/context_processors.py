@@ -21,6 +21,8 @@ def scape(request: HttpRequest) -> dict[str, Any]:
         "SCAPE_LIVE_POLL_SECONDS": settings.SCAPE_LIVE_POLL_SECONDS,
         "scape_actor": actor,
         "scape_is_auditor": Role.AUDITOR in actor.roles,
+        # Volunteers help at events and patrols; camera reads are not for them.
+        "scape_is_volunteer_only": bool(actor.roles) and set(actor.roles) <= {Role.VOLUNTEER},
         "scape_is_admin": bool(
             user is not None and getattr(user, "is_staff", False) and user.is_active
         ),

@@ -124,7 +124,7 @@ def _use(asset: Asset, people: list[Person], desk: Person) -> int:
                 km=km,
                 energy_kwh=energy,
                 fuel_l=fuel,
-                note="Patrol",
+                note="Patruliavimas" if asset.organization.country == "LT" else "Patrulēšana",
                 actor=desk.user,
             )
             odometer += km

@@ -285,7 +285,15 @@ def read_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One read with its plate image."""
     read = access_read(request.user, pk)
     hits = get_hits(request.user).filter(read=read)
-    return render(request, "traffic/read_detail.html", {"read": read, "hits": hits})
+    # A partner sees the read through its hit, not the other side's camera page.
+    camera_visible = (
+        read.camera_id is not None and get_cameras(request.user).filter(pk=read.camera_id).exists()
+    )
+    return render(
+        request,
+        "traffic/read_detail.html",
+        {"read": read, "hits": hits, "camera_visible": camera_visible},
+    )
 
 
 @require_GET

@@ -93,6 +93,11 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context: dict[str, Any] = {"page": page, "form": form, "query": query.urlencode()}
     actor = actor_of(request.user)
+    # Labels, the CO2 report and shift trips are for members who see the fleet,
+    # not for volunteers who only see what they hold.
+    context["sees_fleet"] = actor.organization_id is not None and actor.has_any(
+        ASSET_POLICY.own[Action.VIEW]
+    )
     if _manages_equipment(request):
         context["can_manage"] = True
         context["due"] = due_maintenance(actor.organization_id)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from scape.activities.models import Competency, PersonCompetency
 from scape.core.choices import Role
 from scape.core.testing import login, make_org, make_person
 from scape.equipment.actions import do_create_asset, do_record_flight
@@ -74,6 +75,10 @@ def test_a_flight_track_is_drawn_on_the_map(live_server, browser, settings):
     org = make_org("palanga-mp", country="LT")
     desk = make_person(org, [Role.COORDINATOR], username="egle.desk")
     drone = do_create_asset(org, kind=AssetKind.DRONE, tag="DR-2", actor=desk.user)
+    # Flying needs the drone pilot competency the migrations ship.
+    PersonCompetency.objects.create(
+        person=desk, competency=Competency.objects.get(code="drone-pilot")
+    )
     start = timezone.now() - datetime.timedelta(hours=2)
     flight = do_record_flight(
         drone,

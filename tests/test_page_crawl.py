@@ -41,9 +41,8 @@ START = [
     "/operations/map/",
     "/traffic/",
     "/equipment/",
+    "/reports/",
 ]
-# Apps still being built elsewhere; the lead removes these after integration.
-EXCLUDED_PREFIXES = ("/reports/",)
 SKIPPED_PREFIXES = ("/logout/", "/admin/", "/static/", "/i18n/", "/api/", "/login/")
 DOWNLOADS = (".pdf", ".xlsx", ".csv", ".ics", ".vcf", ".xml", ".geojson", ".json", ".gpx", ".zip")
 PAGES_PER_PERSONA = 120
@@ -168,7 +167,7 @@ def _same_site(href: str, base: str) -> str | None:
 
 def _allowed(url: str) -> bool:
     path = urlsplit(url).path
-    return not path.startswith(EXCLUDED_PREFIXES + SKIPPED_PREFIXES)
+    return not path.startswith(SKIPPED_PREFIXES)
 
 
 def _is_download(url: str) -> bool:

@@ -6,3 +6,11 @@ class ReportsConfig(AppConfig):
     name = "scape.reports"
     label = "reports"
     verbose_name = _("Reports and indicators")
+
+    def ready(self) -> None:
+        from scape.core import demo, panels
+        from scape.reports.demo import demo_loader
+        from scape.reports.panel import panel_context
+
+        demo.register("reports", demo_loader, order=100)
+        panels.register("reports", "reports/home_panel.html", panel_context, order=90)

@@ -1,1 +1,108 @@
-"""Programme indicators and dashboards, read-only over the other apps."""
+"""Programme indicators and dashboards, read-only over the other apps.
+
+An indicator is data: its names, unit, target and the dotted path of the
+registered query function that computes it (see scape.reports.indicators).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from scape.reports.choices import IndicatorGroup, IndicatorUnit
+
+
+class _Named(models.Model):
+    name_lt = models.CharField(_("name (Lithuanian)"), max_length=200)
+    name_lv = models.CharField(_("name (Latvian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """Return the name in the active language, falling back to English."""
+        return self.name_in((translation.get_language() or "en")[:2])
+
+    def name_in(self, language: str) -> str:
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class Indicator(_Named):
+    """One figure the partners report: what it is called, its target, and how it is counted."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    unit = models.CharField(
+        _("unit"), max_length=12, choices=IndicatorUnit.choices, default=IndicatorUnit.COUNT
+    )
+    target = models.DecimalField(
+        _("target"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The value aimed at, shown beside the figure; empty when there is none."),
+    )
+    query = models.CharField(
+        _("query"),
+        max_length=200,
+        help_text=_("Dotted path of a registered query function, e.g. %(example)s.")
+        % {"example": "scape.reports.indicators.vault.evidence_ingested"},
+    )
+    group = models.CharField(_("group"), max_length=12, choices=IndicatorGroup.choices)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["group", "order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("reports:indicator", args=[self.code])
+
+
+def validate_link(value: str) -> None:
+    """Accept a path of SCAPE ("/activities/") or an http(s) address, nothing else."""
+    if value.startswith(("/", "https://", "http://")) and not value.startswith("//"):
+        return
+    raise ValidationError(
+        _("Give a path of SCAPE starting with / or an address starting with https://.")
+    )
+
+
+class Solution(_Named):
+    """A solution that improved a public service, and what demonstrates it."""
+
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
+        help_text=_("The partner that introduced it; empty for a joint solution."),
+    )
+    introduced_on = models.DateField(_("introduced on"))
+    description = models.TextField(_("what demonstrates it"), blank=True)
+    link = models.CharField(
+        _("link"),
+        max_length=300,
+        blank=True,
+        validators=[validate_link],
+        help_text=_("A page of SCAPE or elsewhere that shows the solution at work."),
+    )
+    active = models.BooleanField(_("counted"), default=True)
+
+    class Meta:
+        ordering = ["introduced_on", "name_en"]
+        verbose_name = _("solution improving public services")
+        verbose_name_plural = _("solutions improving public services")

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""Reports pages: the dashboard, a figure's records, and the exports."""
+
+from django.urls import path
+
+from scape.reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export.<str:fmt>", views.export, name="export"),
+    path("<slug:code>/", views.indicator, name="indicator"),
+]

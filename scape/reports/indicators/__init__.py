@@ -1,0 +1,210 @@
+"""The registry of indicator query functions, and what they return.
+
+Each query is ``fn(period, organization) -> Figure``, registered with
+``@register``. An Indicator row names its query by dotted path; only
+registered functions are ever called. A query whose app or models are not
+there raises ``NoData`` (or LookupError / ImportError, which mean the same):
+its indicator then shows "no data", never zero.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime
+import importlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import FieldError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from scape.directory.models import Organization
+    from scape.reports.periods import Period
+
+log = logging.getLogger(__name__)
+
+Value = Decimal | int | None
+Query = Callable[["Period", "Organization | None"], "Figure"]
+
+REGISTRY: dict[str, Query] = {}
+
+# The modules holding the registered queries, imported on first use.
+MODULES = (
+    "scape.reports.indicators.programme",
+    "scape.reports.indicators.activities",
+    "scape.reports.indicators.equipment",
+    "scape.reports.indicators.vault",
+    "scape.reports.indicators.operations",
+)
+
+
+# The names of the splits a Figure's breakdown may hold.
+DIMENSIONS = {
+    "organization": _("By organization"),
+    "country": _("By country"),
+    "kind": _("By kind"),
+    "type": _("By type"),
+    "source": _("By source"),
+    "role": _("By role"),
+    "gender": _("By gender"),
+}
+
+
+class NoData(Exception):
+    """The records an indicator counts do not exist here (their app has not landed)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record behind a figure, as the drill-down lists it."""
+
+    label: str
+    url: str
+    date: datetime.date | datetime.datetime | None
+    organization: str
+
+
+def _visible_default(user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    model = queryset.model
+    return queryset.filter(pk__in=model._default_manager.restrict(user).values("pk"))
+
+
+@dataclass
+class Source:
+    """Records of one model behind a figure, and how each becomes a Row.
+
+    `visible(user)` narrows the records to those the user may see
+    through the access door; by default the model's own restrict(). Records of
+    a model without a policy of its own (a trip) name their restricted parent:
+    ``via="asset"`` keeps those whose asset the user may see.
+    """
+
+    queryset: models.QuerySet[Any]
+    row: Callable[[Any], Row]
+    via: str = ""
+    # Records every member may see (organizations, the solutions list).
+    public: bool = False
+
+    def visible(self, user: Any) -> models.QuerySet[Any]:
+        if self.public:
+            return self.queryset
+        if not self.via:
+            return _visible_default(user, self.queryset)
+        parent = self.queryset.model._meta.get_field(self.via).related_model
+        assert parent is not None and not isinstance(parent, str)
+        allowed = parent._default_manager.restrict(user).values("pk")
+        return self.queryset.filter(**{f"{self.via}__in": allowed})
+
+
+@dataclass
+class Figure:
+    """The value of an indicator for a period, and the records behind it.
+
+    value: a number, or None for "no data".
+    sources: the records counted, for the drill-down.
+    breakdown: named splits of the value (see DIMENSIONS), e.g. {"organization": [("lt-police", 3)]}.
+    """
+
+    value: Value
+    sources: list[Source] = field(default_factory=list)
+    breakdown: dict[str, list[tuple[str, Value]]] = field(default_factory=dict)
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+
+# Results shared by the queries of one batch (one dashboard, one export), so
+# that six activity figures read activity_figures once.
+_BATCH: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar(
+    "reports_batch", default=None
+)
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Share memoized reads between the queries run inside the block."""
+    token = _BATCH.set({})
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+
+
+def memoized(key: Any, read: Callable[[], Any]) -> Any:
+    """Return read(), computed once per key inside a batch (every time outside one)."""
+    memo = _BATCH.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def register(fn: Query) -> Query:
+    """Make `fn` callable from an Indicator row by its dotted path."""
+    REGISTRY[f"{fn.__module__}.{fn.__name__}"] = fn
+    return fn
+
+
+def load() -> None:
+    for module in MODULES:
+        importlib.import_module(module)
+
+
+def resolve(path: str) -> Query | None:
+    """Return the registered query at `path`, or None."""
+    load()
+    if path not in REGISTRY:
+        module = path.rpartition(".")[0]
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            return None
+    return REGISTRY.get(path)
+
+
+def compute(path: str, period: Period, organization: Organization | None = None) -> Figure:
+    """Run the query at `path`; "no data" when it is missing or its records are."""
+    fn = resolve(path)
+    if fn is None:
+        log.info("reports: no registered query %s", path)
+        return Figure(None)
+    try:
+        return fn(period, organization)
+    except (NoData, LookupError, ImportError) as exc:
+        log.info("reports: no data for %s: %s", path, exc)
+        return Figure(None)
+    except FieldError:
+        # Another app changed the shape of its models under this query: show
+        # "no data" rather than a broken dashboard, and say so in the log.
+        log.exception("reports: query %s no longer fits its models", path)
+        return Figure(None)
+
+
+def model(label: str) -> type[models.Model]:
+    """Return a model by "app.Model", or raise NoData when it is not (yet) there."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError) as exc:
+        raise NoData(label) from exc
+
+
+def by_organization(
+    rows: Iterable[Any], key: str = "organization__code"
+) -> list[tuple[str, Value]]:
+    """Return [(organization code, n)] from values(key).annotate(n=...) rows."""
+    return sorted(((row[key] or "—", row["n"]) for row in rows), key=lambda pair: pair[0])
+
+
+def org_label(obj: Any) -> str:
+    organization = getattr(obj, "organization", None)
+    return getattr(organization, "code", "") if organization is not None else ""

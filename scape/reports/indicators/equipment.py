@@ -1,0 +1,239 @@
+"""Equipment figures: assets, use, maintenance, kilometres, flight hours and CO₂ avoided."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+
+from scape.equipment.choices import ZERO_EMISSION, AssetKind, AssetStatus
+from scape.equipment.models import Asset, Checkout, DroneFlight, EmissionFactor, Trip
+from scape.equipment.queries import factor
+from scape.reports.indicators import Figure, Row, Source, by_organization, register
+
+if TYPE_CHECKING:
+    from scape.directory.models import Organization
+    from scape.reports.periods import Period
+
+_KINDS = dict(AssetKind.choices)
+
+
+def _asset_row(asset: Asset) -> Row:
+    return Row(
+        f"{asset.tag} · {_KINDS.get(asset.kind, asset.kind)} {asset.make} {asset.model}".strip(),
+        asset.get_absolute_url(),
+        asset.created_at,
+        asset.organization.code,
+    )
+
+
+def _assets(organization: Organization | None) -> QuerySet[Asset]:
+    assets = Asset.objects.select_related("organization")
+    return assets.filter(organization=organization) if organization is not None else assets
+
+
+def _by_kind(
+    queryset: QuerySet[Any], key: str = "kind", total: Any = None
+) -> list[tuple[str, Any]]:
+    rows = queryset.order_by().values(key).annotate(n=total or Count("pk", distinct=True))
+    found = {row[key]: row["n"] for row in rows}
+    return [(str(label), found[kind]) for kind, label in AssetKind.choices if found.get(kind)]
+
+
+def _asset_figure(assets: QuerySet[Asset]) -> Figure:
+    assets = assets.distinct()
+    return Figure(
+        assets.count(),
+        [Source(assets.order_by("organization__code", "tag"), _asset_row)],
+        {
+            "kind": _by_kind(assets),
+            "organization": by_organization(
+                assets.order_by()
+                .values("organization__code")
+                .annotate(n=Count("pk", distinct=True))
+            ),
+        },
+    )
+
+
+@register
+def assets(period: Period, organization: Organization | None) -> Figure:
+    """Assets registered by the end of the period and not retired, by kind and organization."""
+    found = (
+        _assets(organization).filter(created_at__lt=period.end).exclude(status=AssetStatus.RETIRED)
+    )
+    return _asset_figure(found)
+
+
+@register
+def assets_in_use(period: Period, organization: Organization | None) -> Figure:
+    """Assets checked out to someone at some time during the period."""
+    used = Checkout.objects.filter(checked_out_at__lt=period.end).filter(
+        Q(checked_in_at__isnull=True) | Q(checked_in_at__gte=period.start)
+    )
+    return _asset_figure(_assets(organization).filter(pk__in=used.values("asset")))
+
+
+@register
+def assets_in_maintenance(period: Period, organization: Organization | None) -> Figure:
+    """Assets that had maintenance (service, repair, inspection ...) done during the period."""
+    found = _assets(organization).filter(
+        maintenance__done_on__gte=period.first, maintenance__done_on__lte=period.last
+    )
+    return _asset_figure(found)
+
+
+def _checkout_row(checkout: Checkout) -> Row:
+    return Row(
+        f"{checkout.asset.tag} → {checkout.person}",
+        checkout.asset.get_absolute_url(),
+        checkout.checked_out_at,
+        checkout.asset.organization.code,
+    )
+
+
+@register
+def checkout_days(period: Period, organization: Organization | None) -> Figure:
+    """Days assets spent checked out within the period (a check-out still open counts to now)."""
+    from django.utils import timezone
+
+    checkouts = (
+        Checkout.objects.filter(checked_out_at__lt=period.end)
+        .filter(Q(checked_in_at__isnull=True) | Q(checked_in_at__gt=period.start))
+        .select_related("asset__organization", "person__user")
+    )
+    if organization is not None:
+        checkouts = checkouts.filter(asset__organization=organization)
+    now = timezone.now()
+    total = datetime.timedelta()
+    per_kind: dict[str, datetime.timedelta] = defaultdict(datetime.timedelta)
+    per_org: dict[str, datetime.timedelta] = defaultdict(datetime.timedelta)
+    for checkout in checkouts:
+        start = max(checkout.checked_out_at, period.start)
+        end = min(checkout.checked_in_at or now, period.end)
+        if end > start:
+            total += end - start
+            per_kind[checkout.asset.kind] += end - start
+            per_org[checkout.asset.organization.code] += end - start
+    return Figure(
+        _days(total),
+        [Source(checkouts.order_by("checked_out_at"), _checkout_row, via="asset")],
+        {
+            "kind": [
+                (str(label), _days(per_kind[k])) for k, label in AssetKind.choices if k in per_kind
+            ],
+            "organization": [(code, _days(per_org[code])) for code in sorted(per_org)],
+        },
+    )
+
+
+def _days(delta: datetime.timedelta) -> Decimal:
+    return (Decimal(delta.total_seconds()) / 86400).quantize(Decimal("0.1"))
+
+
+def _trips(period: Period, organization: Organization | None) -> QuerySet[Trip]:
+    trips = Trip.objects.filter(started_at__gte=period.start, started_at__lt=period.end)
+    if organization is not None:
+        trips = trips.filter(asset__organization=organization)
+    return trips.select_related("asset__organization")
+
+
+def _trip_row(trip: Trip) -> Row:
+    return Row(
+        f"{trip.asset.tag} · {trip.km} km",
+        trip.asset.get_absolute_url(),
+        trip.started_at,
+        trip.asset.organization.code,
+    )
+
+
+@register
+def kilometres(period: Period, organization: Organization | None) -> Figure:
+    """Kilometres of the trips started during the period, by vehicle kind and organization."""
+    trips = _trips(period, organization)
+    total = trips.aggregate(km=Sum("km"))["km"] or Decimal(0)
+    return Figure(
+        total,
+        [Source(trips.order_by("started_at"), _trip_row, via="asset")],
+        {
+            "kind": _by_kind(trips, "asset__kind", Sum("km")),
+            "organization": by_organization(
+                trips.order_by().values("asset__organization__code").annotate(n=Sum("km")),
+                "asset__organization__code",
+            ),
+        },
+    )
+
+
+def _flight_row(flight: DroneFlight) -> Row:
+    return Row(
+        f"{flight.asset.tag} · {flight.purpose}",
+        flight.asset.get_absolute_url(),
+        flight.started_at,
+        flight.asset.organization.code,
+    )
+
+
+@register
+def flight_hours(period: Period, organization: Organization | None) -> Figure:
+    """Hours flown by drones in flights that took off during the period."""
+    flights = DroneFlight.objects.filter(
+        started_at__gte=period.start, started_at__lt=period.end
+    ).select_related("asset__organization")
+    if organization is not None:
+        flights = flights.filter(asset__organization=organization)
+    per_org: dict[str, float] = defaultdict(float)
+    for flight in flights:
+        per_org[flight.asset.organization.code] += flight.hours
+    return Figure(
+        _hours(sum(per_org.values())),
+        [Source(flights.order_by("started_at"), _flight_row, via="asset")],
+        {"organization": [(code, _hours(per_org[code])) for code in sorted(per_org)]},
+    )
+
+
+def _hours(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+@register
+def co2_avoided(period: Period, organization: Organization | None) -> Figure:
+    """CO₂ the zero-emission kilometres of the period avoided, in kg.
+
+    The formula of the equipment CO₂ report (scape.equipment.queries.co2_report):
+    km x reference car factor (g/km) - kWh x grid factor of the organization's
+    country (g/kWh), over 1000, with the sourced factors of the latest year not
+    after the trip's year. A factor missing where it is needed makes the figure
+    "no data": it is never guessed.
+    """
+    trips = _trips(period, organization).filter(asset__kind__in=list(ZERO_EMISSION))
+    sums: dict[tuple[str, str, int], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for trip in trips:
+        org = trip.asset.organization
+        zone = zoneinfo.ZoneInfo(
+            settings.SCAPE_DISPLAY_TIME_ZONES.get(org.country, "Europe/Vilnius")
+        )
+        key = (org.code, org.country, trip.started_at.astimezone(zone).year)
+        sums[key][0] += trip.km
+        sums[key][1] += trip.energy_kwh or Decimal(0)
+    per_org: dict[str, Decimal] = defaultdict(Decimal)
+    missing = False
+    for (code, country, year), (km, kwh) in sums.items():
+        vehicle = factor(EmissionFactor.Kind.VEHICLE, year)
+        grid = factor(EmissionFactor.Kind.GRID, year, country) if kwh else None
+        if vehicle is None or (kwh and grid is None):
+            missing = True
+            continue
+        grams = km * vehicle.value - (kwh * grid.value if grid is not None else Decimal(0))
+        per_org[code] += grams / 1000
+    value = None if missing else sum(per_org.values(), Decimal(0)).quantize(Decimal("0.01"))
+    return Figure(
+        value,
+        [Source(trips.order_by("started_at"), _trip_row, via="asset")],
+        {"organization": [(c, per_org[c].quantize(Decimal("0.01"))) for c in sorted(per_org)]},
+    )

@@ -1,0 +1,34 @@
+"""The home-page card: this year's programme indicators against their targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from scape.core.access import actor_of
+from scape.reports.charts import number, progress
+from scape.reports.choices import IndicatorGroup
+from scape.reports.models import Indicator
+from scape.reports.periods import Period
+from scape.reports.queries import evaluate
+
+
+def panel_context(request: HttpRequest) -> dict[str, Any] | None:
+    """Return the card's context for members of a partner organization, else None."""
+    if not actor_of(request.user).roles:
+        return None
+    period = Period.year(timezone.localdate().year)
+    rows = []
+    for indicator in Indicator.objects.filter(active=True, group=IndicatorGroup.PROGRAMME):
+        result = evaluate(indicator, period, None)
+        rows.append(
+            {
+                "result": result,
+                "value": number(result.value),
+                "target": number(result.target),
+                "progress": progress(result.value, result.target, title=indicator.name),
+            }
+        )
+    return {"rows": rows, "period": period, "query": f"period=year&year={period.first.year}"}

@@ -1,0 +1,115 @@
+"""Reports pages: the dashboard, the records behind each figure, and the exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from scape.core.access import actor_of
+from scape.reports import exports
+from scape.reports.charts import bar_chart, number, progress
+from scape.reports.forms import ReportFilterForm
+from scape.reports.indicators import DIMENSIONS
+from scape.reports.queries import (
+    Result,
+    by_group,
+    drill_down,
+    evaluate,
+    evaluate_all,
+    get_indicator,
+)
+
+
+def _member(request: HttpRequest) -> None:
+    """Refuse users who belong to no partner organization."""
+    if not actor_of(request.user).roles:
+        raise PermissionDenied(_("Reports are for members of partner organizations."))
+
+
+def _card(result: Result) -> dict[str, Any]:
+    name = result.indicator.name
+    charts = []
+    for key, pairs in result.figure.breakdown.items():
+        if len(pairs) > 0:
+            label = str(DIMENSIONS.get(key, key))
+            charts.append({"label": label, "svg": bar_chart(pairs, title=f"{name} \u2014 {label}")})
+    return {
+        "result": result,
+        "value": number(result.value),
+        "target": number(result.target),
+        "progress": progress(result.value, result.target, title=name),
+        "charts": charts,
+    }
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Show every indicator for a period and partner, with targets and charts."""
+    _member(request)
+    form = ReportFilterForm(request.GET or None)
+    period, organization = form.the_period, form.the_organization
+    results = evaluate_all(period, organization)
+    groups = [(label, [_card(r) for r in found]) for label, found in by_group(results)]
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "form": form,
+            "period": period,
+            "organization": organization,
+            "groups": groups,
+            "query": form.query(),
+            "languages": (("lt", "Lietuvių"), ("lv", "Latviešu"), ("en", "English")),
+            "export_params": sorted(form.export_params().items()),
+        },
+    )
+
+
+@require_GET
+@login_required
+def indicator(request: HttpRequest, code: str) -> HttpResponse:
+    """List the records one figure counts: those the user may see, and a count of the rest."""
+    _member(request)
+    found = get_indicator(code)
+    form = ReportFilterForm(request.GET or None)
+    period, organization = form.the_period, form.the_organization
+    result = evaluate(found, period, organization)
+    records = drill_down(request.user, result.figure)
+    page = Paginator(records.rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/indicator.html",
+        {
+            "form": form,
+            "card": _card(result),
+            "period": period,
+            "organization": organization,
+            "page": page,
+            "hidden": records.hidden,
+            "query": form.query(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Download the indicators of a period as XLSX, CSV or PDF, in lt, lv or en."""
+    _member(request)
+    form = ReportFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        errors = [str(e) for field in form.errors.values() for e in field]
+        return HttpResponseBadRequest(" ".join(errors), content_type="text/plain; charset=utf-8")
+    language = request.GET.get("lang") or ""
+    if language not in exports.LANGUAGES:
+        language = (request.LANGUAGE_CODE or "en")[:2]
+        language = language if language in exports.LANGUAGES else "en"
+    return exports.response(fmt, form.the_period, form.the_organization, language)

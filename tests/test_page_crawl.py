@@ -142,6 +142,8 @@ def _english_with_translation(language: str) -> set[str]:
     # A word that is also a translation in this language is not English there
     # (Latvian "Incidents" is the English plural's spelling).
     native = {text for _, text in catalog.items() if isinstance(text, str)}
+    # Language pickers name each language in itself ("English" on a Latvian page).
+    native |= {name for _, name in settings.LANGUAGES}
     return english - native
 
 

@@ -42,7 +42,7 @@ SOLUTIONS: list[dict[str, Any]] = [
         "name_lv": "Bezizmešu patruļas kūrortos",
         "description": "Bicycles, e-bikes, an electric car and minibus replace patrol-car "
         "kilometres; the CO₂ avoided is reported monthly.",
-        "link": "/equipment/co2/",
+        "link": "/equipment/",
         "days_ago": 45,
         "organization": "palanga",
     },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -67,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "organization": organization,
             "groups": groups,
             "query": form.query(),
-            "languages": (("lt", "Lietuvių"), ("lv", "Latviešu"), ("en", "English")),
+            "languages": settings.LANGUAGES,
             "export_params": sorted(form.export_params().items()),
         },
     )

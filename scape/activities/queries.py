@@ -277,7 +277,9 @@ def activity_figures(
         }
     """
     activities = list(
-        _present_rows(start, end, organization).prefetch_related("partners", "sessions")
+        _present_rows(start, end, organization)
+        .select_related("organization")
+        .prefetch_related("partners", "sessions")
     )
     ids = [a.pk for a in activities]
     by_kind = dict.fromkeys(ActivityKind.values, 0)

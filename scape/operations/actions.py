@@ -26,6 +26,7 @@ from scape.core.models import Grant
 from scape.directory.models import Organization, Person
 from scape.directory.notify import notify_organizations, notify_people
 from scape.operations.choices import (
+    PARTNER_TRANSITIONS,
     TRANSITIONS,
     IncidentStatus,
     LinkKind,
@@ -48,7 +49,9 @@ from scape.operations.models import (
 from scape.operations.queries import (
     active_grants,
     linkable_label,
+    may_move_status,
     may_see_people,
+    may_work,
     may_write_log,
 )
 
@@ -133,19 +136,32 @@ def do_create_incident(
 
 @transaction.atomic
 def do_change_status(incident: Incident, status: str, *, actor: Any, outcome: str = "") -> Incident:
-    """Move an incident along its workflow; closing it needs an outcome note."""
-    incident = access_object(Incident, actor, incident.pk, Action.CHANGE)
+    """Move an incident along its workflow; closing it needs an outcome note.
+
+    The owning organization's operators may take any step of the workflow; the
+    partner organization the incident is assigned to (through an active share)
+    may move it forward: assigned → in progress → closed.
+    """
+    incident = access_object(Incident, actor, incident.pk, Action.VIEW)
+    if not may_move_status(actor, incident):
+        raise PermissionDenied(_("You may not change the status of this incident."))
+    owner = may_work(actor, incident)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    labels = {
+        "old": IncidentStatus(incident.status).label,
+        "new": IncidentStatus(status).label if status in IncidentStatus.values else status,
+    }
     if status not in TRANSITIONS.get(incident.status, frozenset()):
         raise ValidationError(
+            {"status": _("An incident cannot go from “%(old)s” to “%(new)s”.") % labels}
+        )
+    if not owner and status not in PARTNER_TRANSITIONS.get(incident.status, frozenset()):
+        raise ValidationError(
             {
-                "status": _("An incident cannot go from “%(old)s” to “%(new)s”.")
-                % {
-                    "old": IncidentStatus(incident.status).label,
-                    "new": IncidentStatus(status).label
-                    if status in IncidentStatus.values
-                    else status,
-                }
+                "status": _(
+                    "Only the owning organization may move the incident from “%(old)s” to “%(new)s”."
+                )
+                % labels
             }
         )
     outcome = (outcome or "").strip()

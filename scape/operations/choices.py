@@ -28,6 +28,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     IncidentStatus.CLOSED: frozenset({IncidentStatus.IN_PROGRESS}),
 }
 
+# Where the partner organization an incident is assigned to may move it: forward only;
+# sending it back or reopening it is the owning organization's call.
+PARTNER_TRANSITIONS: dict[str, frozenset[str]] = {
+    IncidentStatus.ASSIGNED: frozenset({IncidentStatus.IN_PROGRESS, IncidentStatus.CLOSED}),
+    IncidentStatus.IN_PROGRESS: frozenset({IncidentStatus.CLOSED}),
+}
+
 
 class PersonCategory(models.TextChoices):
     """Categories of data subjects, EU Directive 2016/680 Art. 6."""

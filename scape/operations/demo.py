@@ -1,6 +1,8 @@
 """Demo data: incidents on the beaches of Palanga and Liepāja, a cross-border one, a joint patrol.
 
-Idempotent: a second run finds the records by title and creates nothing.
+Idempotent: a second run finds the records and creates nothing. The text is what the
+two police services would write, each in its own language (Palanga Lithuanian, Liepāja
+Latvian); it is data, not interface, so it is not translated.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from scape.operations.actions import (
 )
 from scape.operations.choices import MemberRole, PersonCategory, Severity, Transport
 from scape.operations.models import Incident, IncidentType, Patrol
+
+JOINT_TALK_GROUP = "LT-LV JOINT 1"
 
 PALANGA_BEACH_AREA = {
     "type": "FeatureCollection",
@@ -112,26 +116,25 @@ def demo_loader() -> tuple[int, list[str]]:
     do_share_incident(
         border,
         grantee=palanga,
-        purpose="Pārrobežu meklēšana / tarpvalstinė paieška",
+        purpose="Pārrobežu meklēšana: pārbaudīt Būtiņģes ceļu",
         expires_at=now + datetime.timedelta(days=14),
         actor=edgars.user,
     )
     do_add_log_entry(border, "Ziņots Palangai, lūdzam pārbaudīt Būtingi.", actor=edgars.user)
     do_add_log_entry(border, "Patikrinome Būtingės kelią, dviračio nematyti.", actor=tomas.user)
     created = 3
-    if not Patrol.objects.filter(
-        title="Bendras patruliavimas el. dviračiais / Kopīgā patruļa"
-    ).exists():
+    # Found by its talk group, a stable key: the title was once bilingual.
+    if not Patrol.objects.filter(organization=palanga, talk_group=JOINT_TALK_GROUP).exists():
         start = (now + datetime.timedelta(days=1)).replace(
             hour=10, minute=0, second=0, microsecond=0
         )
         do_plan_patrol(
-            title="Bendras patruliavimas el. dviračiais / Kopīgā patruļa",
+            title="Bendras patruliavimas elektriniais dviračiais",
             starts_at=start,
             ends_at=start + datetime.timedelta(hours=6),
             area=PALANGA_BEACH_AREA,
             route="Palangos tiltas - Birutės parkas - Šventoji",
-            talk_group="LT-LV JOINT 1",
+            talk_group=JOINT_TALK_GROUP,
             briefing="Paplūdimiai, dviračių takai; dėmesys vaikams ir vagystėms.",
             members=[
                 {"person": tomas, "role": MemberRole.LEADER, "transport": Transport.E_BIKE},

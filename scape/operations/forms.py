@@ -100,7 +100,12 @@ class AssignForm(forms.Form):
 
 
 class LogEntryForm(forms.Form):
-    text = forms.CharField(label=_("Log entry"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Log entry"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        # Spaces only pass the browser's check; say what is wrong, not "this field is required".
+        error_messages={"required": _("Write something in the entry.")},
+    )
 
 
 class IncidentPersonForm(forms.Form):

@@ -19,7 +19,7 @@ from scape.core.access import access_object, actor_of
 from scape.core.choices import Action, Role
 from scape.core.models import Grant
 from scape.operations.choices import SEVERITY_COLORS, LinkKind, PatrolStatus
-from scape.operations.models import Incident, Patrol
+from scape.operations.models import OPERATORS, Incident, Patrol
 
 # Who sees the people involved in an incident (EU Directive 2016/680: the
 # categories of data subjects are shown only to those who work the case).
@@ -113,6 +113,22 @@ def may_write_log(user: Any, incident: Incident) -> bool:
 def may_work(user: Any, incident: Incident) -> bool:
     """Return whether the user may change the incident (status, assignment, links)."""
     return Incident.objects.restrict(user, Action.CHANGE).filter(pk=incident.pk).exists()
+
+
+def may_move_status(user: Any, incident: Incident) -> bool:
+    """Return whether the user may move the incident's status.
+
+    The owning organization's operators (as for any change), and the operators of
+    the partner organization the incident is assigned to while it is shared with it.
+    """
+    if may_work(user, incident):
+        return True
+    actor = actor_of(user)
+    if actor.organization_id is None or not actor.has_any(OPERATORS):
+        return False
+    if incident.assigned_organization_id != actor.organization_id:
+        return False
+    return active_grants(incident).filter(grantee=actor.organization_id).exists()
 
 
 # ---------------------------------------------------------------------------

@@ -74,3 +74,45 @@ def test_it_shows_a_shared_border_incident_on_the_partners_open_map(
     finally:
         watcher_context.close()
         officer_context.close()
+
+
+def test_it_filters_the_incident_list_and_explains_an_empty_log_entry_on_a_phone(
+    live_server: Any, browser: Any, settings: Any
+) -> None:
+    from scape.operations.actions import do_change_status, do_create_incident
+    from scape.operations.models import IncidentType
+
+    import_module("scape.operations.migrations.0002_incident_types").seed(apps, None)
+    liepaja = make_org("liepaja-mp", country="LV", name_en="Liepāja Municipal Police")
+    officer = make_person(liepaja, [Role.OFFICER], username="edgars")
+    theft = IncidentType.objects.get(code="theft")
+    worked = do_create_incident(
+        type=theft, title="Bicycle taken from the pier", address="Liepāja", actor=officer.user
+    )
+    do_change_status(worked, "assigned", actor=officer.user)
+    do_change_status(worked, "in_progress", actor=officer.user)
+    do_create_incident(type=theft, title="Wallet lost", address="Liepāja", actor=officer.user)
+
+    context = _context(browser, live_server, settings, officer.user)
+    try:
+        page = context.new_page()
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(live_server.url + "/operations/")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        status = page.get_by_label("Status")
+        status.scroll_into_view_if_needed()
+        box = status.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        status.select_option(label="in progress")
+        page.get_by_role("button", name="Filter").click()
+        page.wait_for_url("**/operations/?*status=in_progress*")
+        listing = page.locator("table.list").inner_text()
+        assert "Bicycle taken from the pier" in listing and "Wallet lost" not in listing
+
+        page.get_by_role("link", name=worked.reference).click()
+        page.get_by_label("Log entry").fill("   ")
+        page.get_by_role("button", name="Add to the log").click()
+        page.get_by_text("Write something in the entry.").wait_for()
+        assert not worked.log.exists()
+    finally:
+        context.close()

@@ -176,3 +176,17 @@ def test_it_names_organizations_as_people_know_them(
     make_incident()
     listing = logged_in(lv_officer).get("/operations/").content.decode()
     assert "<td>VP Kurzeme</td>" in listing and "<td>lv-police</td>" not in listing
+
+
+def test_it_says_what_is_wrong_with_an_empty_log_entry(
+    make_incident: Any, lv_officer: Any, logged_in: Any
+) -> None:
+    incident = make_incident()
+    lv_officer.ui_language = "lv"
+    lv_officer.save()
+    client = logged_in(lv_officer)
+    # Spaces only: the browser lets it through, the page must say why it is refused.
+    response = client.post(incident.get_absolute_url() + "log/", {"text": "   "})
+    assert response.status_code == 400
+    assert "Ieraksts nevar būt tukšs." in response.content.decode()
+    assert not incident.log.exists()

@@ -56,7 +56,7 @@ class IncidentViewSet(
     filterset_fields = ["status", "severity", "is_exercise"]
     search_fields = ["reference", "title", "address"]
     ordering_fields = ["occurred_at", "severity", "status"]
-    access_actions = {"status": Action.CHANGE, "log": Action.VIEW, "people": Action.VIEW,
+    access_actions = {"status": Action.VIEW, "log": Action.VIEW, "people": Action.VIEW,
                       "links": Action.VIEW, "share": Action.SHARE,
                       "revoke": Action.SHARE}  # fmt: skip
 

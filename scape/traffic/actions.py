@@ -116,6 +116,71 @@ def do_create_camera(
     return camera, token
 
 
+_CAMERA_FIELDS = ("name", "road", "direction", "latitude", "longitude", "zone", "asset", "active")
+
+
+@transaction.atomic
+def do_update_camera(
+    camera: TrafficCamera,
+    *,
+    actor: Any,
+    name: str,
+    latitude: Any,
+    longitude: Any,
+    road: str = "",
+    direction: str = "both",
+    zone: Any = None,
+    asset: Any = None,
+    active: bool = True,
+) -> TrafficCamera:
+    """Change a camera's name, place, road zone, equipment record and active flag."""
+    from scape.equipment.choices import AssetKind
+
+    camera = TrafficCamera.objects.select_for_update().get(pk=camera.pk)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the camera a name.")})
+    if (
+        TrafficCamera.objects.filter(organization_id=camera.organization_id, name=name)
+        .exclude(pk=camera.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"name": _("The name %(name)s is already used in this organization.") % {"name": name}}
+        )
+    if asset is not None and asset.organization_id != camera.organization_id:
+        raise ValidationError({"asset": _("Choose equipment of the camera's organization.")})
+    if asset is not None and asset.kind != AssetKind.TRAFFIC_CAMERA:
+        raise ValidationError({"asset": _("Choose equipment of the kind traffic camera.")})
+    lat, lon = _check_position(latitude, longitude)
+    points = _check_zone(zone)
+    if any(x < 0 or y < 0 for x, y in points):
+        raise ValidationError({"zone": _("Zone points are pixels: 0 or more.")})
+    before = {f: _camera_value(camera, f) for f in _CAMERA_FIELDS}
+    camera.name = name
+    camera.road = (road or "").strip()
+    camera.direction = direction
+    camera.latitude, camera.longitude = lat, lon
+    camera.zone = points
+    camera.asset = asset
+    camera.active = bool(active)
+    camera.full_clean(exclude=["token_hash", "organization"])
+    camera.save()
+    changed = {
+        f: {"from": before[f], "to": _camera_value(camera, f)}
+        for f in _CAMERA_FIELDS
+        if before[f] != _camera_value(camera, f)
+    }
+    audit.record("traffic.camera_updated", obj=camera, actor=actor, details={"changed": changed})
+    return camera
+
+
+def _camera_value(camera: TrafficCamera, field: str) -> Any:
+    if field == "asset":
+        return camera.asset_id
+    return getattr(camera, field)
+
+
 @transaction.atomic
 def do_rotate_camera_token(camera: TrafficCamera, *, actor: Any) -> str:
     """Give the camera a new token at once; the old one stops working. Return the new token."""

@@ -149,3 +149,63 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] >= data["end"]:
             raise forms.ValidationError(_("The start is after the end."))
         return data
+
+
+def parse_zone(text: str) -> list[list[int]]:
+    """Parse "x1,y1 x2,y2 ..." (frame pixels) into [[x, y], ...]; [] for an empty text."""
+    points: list[list[int]] = []
+    for part in (text or "").split():
+        xs, sep, ys = part.partition(",")
+        if not sep or not xs.isdigit() or not ys.isdigit():
+            raise forms.ValidationError(
+                _(
+                    "“%(point)s” is not a point: write each point as x,y with whole pixel "
+                    "numbers of 0 or more, points separated by spaces."
+                ),
+                params={"point": part},
+                code="point",
+            )
+        points.append([int(xs), int(ys)])
+    if points and len(points) < 3:
+        raise forms.ValidationError(
+            _("A zone needs at least three points; leave it empty for the whole frame."),
+            code="too_few",
+        )
+    return points
+
+
+def format_zone(zone: Any) -> str:
+    """Return a stored zone as the "x1,y1 x2,y2 ..." text of the edit form."""
+    return " ".join(f"{x},{y}" for x, y in zone or [])
+
+
+class CameraEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    road = forms.CharField(label=_("Road"), max_length=40, required=False)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    zone = forms.CharField(
+        label=_("Road zone"),
+        required=False,
+        max_length=4000,
+        help_text=_(
+            "Optional: the road's outline in frame pixels, as points x,y separated by spaces, "
+            "e.g. 0,400 1920,400 1920,1080 0,1080. Empty: the whole frame."
+        ),
+    )
+    asset: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Equipment record"), queryset=None, required=False
+    )
+    active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        help_text=_("An inactive camera's reads are refused."),
+    )
+
+    def __init__(self, *args: Any, assets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = assets  # type: ignore[attr-defined]
+
+    def clean_zone(self) -> list[list[int]]:
+        return parse_zone(self.cleaned_data.get("zone") or "")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("geo/hits.geojson", views.hits_geojson, name="hits_geojson"),
     path("cameras/new/", views.camera_new, name="camera_new"),
     path("cameras/<int:pk>/", views.camera_detail, name="camera"),
+    path("cameras/<int:pk>/edit/", views.camera_edit, name="camera_edit"),
     path("cameras/<int:pk>/token/", views.camera_token, name="camera_token"),
     path("cameras/<int:pk>/active/", views.camera_active, name="camera_active"),
     path("cameras/<int:pk>/counts/", views.camera_counts, name="counts"),

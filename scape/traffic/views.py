@@ -36,12 +36,14 @@ from scape.traffic.actions import (
     do_rotate_camera_token,
     do_set_camera_active,
     do_share_entry,
+    do_update_camera,
     do_withdraw_entry,
     entry_grants,
     entry_partners,
 )
 from scape.traffic.charts import bar_chart
 from scape.traffic.forms import (
+    CameraEditForm,
     CameraForm,
     DayForm,
     EntryForm,
@@ -50,6 +52,7 @@ from scape.traffic.forms import (
     SearchForm,
     SectionForm,
     ShareEntryForm,
+    format_zone,
 )
 from scape.traffic.models import CAMERA_POLICY, HOTLIST_POLICY, TrafficCamera
 from scape.traffic.queries import (
@@ -204,6 +207,45 @@ def _camera_page(request: HttpRequest, camera: TrafficCamera, *, token: str = ""
 def camera_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A camera, its latest reads and links to its counts."""
     return _camera_page(request, access_camera(request.user, pk))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@local_time
+def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a camera: name, road, position, road zone, equipment record, active."""
+    from scape.equipment.choices import AssetKind
+    from scape.equipment.queries import get_assets
+
+    camera = access_camera(request.user, pk, Action.CHANGE)
+    assets = get_assets(request.user).filter(
+        organization=camera.organization_id, kind=AssetKind.TRAFFIC_CAMERA
+    )
+    initial = {
+        "name": camera.name,
+        "road": camera.road,
+        "direction": camera.direction,
+        "latitude": camera.latitude,
+        "longitude": camera.longitude,
+        "zone": format_zone(camera.zone),
+        "asset": camera.asset_id,
+        "active": camera.active,
+    }
+    form = CameraEditForm(request.POST or None, initial=initial, assets=assets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_camera(camera, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("The camera is saved."))
+            return redirect(camera.get_absolute_url())
+    context = {
+        "camera": camera,
+        "form": form,
+        "map_center": f"{camera.latitude},{camera.longitude}",
+    }
+    return render(request, "traffic/camera_edit.html", context, status=400 if form.errors else 200)
 
 
 @require_POST

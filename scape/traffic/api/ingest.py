@@ -17,12 +17,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
 
 from scape.traffic.actions import do_record_read, plate_fields
 from scape.traffic.choices import ReadSource
@@ -180,3 +186,80 @@ def ingest_read(request: HttpRequest) -> JsonResponse:
         },
         status=201 if created else 200,
     )
+
+
+class _AsSent(BaseContentNegotiation):
+    """Answer JSON whatever the camera's Accept header says, as the plain view did."""
+
+    def select_parser(self, request: Any, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        return (renderers[0], renderers[0].media_type)
+
+
+_READ_EXAMPLE = {
+    "camera": "A13 Palanga north",
+    "time": "2026-05-04T10:15:00+03:00",
+    "plate": "KRA 123",
+    "confidence": 0.93,
+    "image": "<base64 JPEG or PNG, optional>",
+}
+
+
+class IngestReadView(APIView):
+    """A DRF face on :func:`ingest_read`, only so the OpenAPI schema documents it.
+
+    Everything DRF would add is switched off: no user authentication (the camera
+    token is checked by ``ingest_read``), so no session CSRF; no throttling; no
+    content negotiation; and anything but POST gets the plain 405 the function
+    view gives. ``post`` hands the Django request to ``ingest_read`` untouched.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = _AsSent
+    metadata_class = None
+
+    def http_method_not_allowed(  # type: ignore[override]
+        self, request: Any, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        return HttpResponseNotAllowed(["POST"])
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # Skip DRF's Allow/Vary headers: the answer is the function view's, as it was.
+        return response
+
+    @extend_schema(
+        operation_id="traffic_reads_ingest",
+        summary="A traffic camera posts one plate read",
+        description=(
+            "Authenticated by the camera's own token: `Authorization: Camera <token>` "
+            "(no user session, no CSRF). `camera` names the camera (its id or name) and must "
+            "be the token's camera. `time` is ISO 8601 with its time zone, at most 5 minutes "
+            "in the future. `plate` is 1 to 12 letters A-Z and digits once normalised. "
+            "`confidence` is 0..1. `image` is an optional base64 JPEG or PNG (a data: URL is "
+            "accepted) up to SCAPE_TRAFFIC_MAX_IMAGE_BYTES. A retry of a read already stored "
+            "answers 200 with the same id; nothing is stored when any field is wrong."
+        ),
+        tags=["traffic"],
+        auth=[],
+        request={"application/json": OpenApiTypes.OBJECT},
+        examples=[OpenApiExample("A plate read", value=_READ_EXAMPLE, request_only=True)],
+        responses={
+            201: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Stored: id, plate, text, country, hits."
+            ),
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Already stored (a retry)."),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="detail and errors per field."),
+            401: OpenApiResponse(description="Unknown, missing or inactive camera token."),
+            413: OpenApiResponse(description="The request is too large."),
+        },
+    )
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        return ingest_read(request._request)
+
+
+ingest_read_view = IngestReadView.as_view()

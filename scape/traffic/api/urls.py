@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from scape.traffic.api import views
-from scape.traffic.api.ingest import ingest_read
+from scape.traffic.api.ingest import ingest_read_view
 
 router = SimpleRouter()
 router.register("cameras", views.CameraViewSet, basename="traffic-camera")
@@ -14,6 +14,6 @@ router.register("hits", views.HitViewSet, basename="traffic-hit")
 
 urlpatterns = [
     # Before the router: "reads/ingest/" must not be taken for a read's id.
-    path("reads/ingest/", ingest_read, name="traffic-ingest"),
+    path("reads/ingest/", ingest_read_view, name="traffic-ingest"),
     *router.urls,
 ]

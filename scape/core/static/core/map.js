@@ -6,6 +6,8 @@
 //   data-fit                                   fit the view to the data on first load
 //   data-draw-input="id_area"                  draw polygons/circles into a hidden
 //                                              input as a GeoJSON FeatureCollection
+//   data-pick="id_latitude,id_longitude"       a click fills the two fields and moves
+//                                              a marker; typed values move it too
 // Feature properties used: title (popup text), url (link), color.
 (function () {
   "use strict";
@@ -92,6 +94,28 @@
     entry.drawn = drawn;
   }
 
+  function setupPick(entry, ids) {
+    const [lat, lon] = ids.split(",").map((id) => document.getElementById(id.trim()));
+    if (!lat || !lon) return;
+    let marker = null;
+    const place = (latlng) => {
+      if (marker) marker.setLatLng(latlng);
+      else marker = L.marker(latlng).addTo(entry.map);
+    };
+    const fromFields = () => {
+      const a = parseFloat(lat.value), b = parseFloat(lon.value);
+      if (!isNaN(a) && !isNaN(b)) place([a, b]);
+    };
+    entry.map.on("click", (event) => {
+      lat.value = event.latlng.lat.toFixed(6);
+      lon.value = event.latlng.lng.toFixed(6);
+      place(event.latlng);
+    });
+    lat.addEventListener("change", fromFields);
+    lon.addEventListener("change", fromFields);
+    fromFields();
+  }
+
   function init(element) {
     const center = (element.dataset.center || "56.0,21.1").split(",").map(Number);
     const map = L.map(element).setView(center, Number(element.dataset.zoom || 9));
@@ -114,6 +138,7 @@
       setInterval(() => specs.forEach((spec) => load(entry, spec, false)), refresh * 1000);
     }
     if (element.dataset.drawInput) setupDraw(entry, element.dataset.drawInput);
+    if (element.dataset.pick) setupPick(entry, element.dataset.pick);
   }
 
   document.addEventListener("DOMContentLoaded", () => {

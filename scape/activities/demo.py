@@ -1,8 +1,10 @@
 """Demo data: joint trainings in Palanga and Liepāja with Lithuanian and Latvian
 participants, attendance, a certificate, and contact cards.
 
-Idempotent: activities are looked up by their English title, and a second run
-creates nothing.
+Contact-card roles and topics, and activity topics, are in the person's or the
+organizing organization's language (LT Lithuanian, LV Latvian).
+Idempotent: activities are looked up by their English title and cards by their
+person, and a second run creates nothing.
 """
 
 from __future__ import annotations
@@ -33,11 +35,22 @@ COMPETENCIES = [
 ]  # fmt: skip
 
 CARDS = {
-    "rasa.petrauskiene": ("Programme coordinator, Palanga", "Joint trainings\nSummer-season patrols", "PAL-COORD"),
-    "dace.klavina": ("Programme coordinator, Liepāja", "Joint trainings\nMunicipal police duty", "LIE-COORD"),
-    "rimantas.urbonas": ("Duty commissioner", "Urgent police matters in Klaipėda county", "KLP-OPS"),
-    "kristaps.krumins": ("Deputy chief", "State police in Kurzeme\nCross-border incidents", "KUR-OPS"),
+    # Roles and "who to call for what" in the person's own language (demo text, not gettext).
+    "rasa.petrauskiene": ("Programos koordinatorė, Palanga", "Bendri mokymai\nVasaros sezono patruliai", "PAL-COORD"),
+    "dace.klavina": ("Programmas koordinatore, Liepāja", "Kopīgas mācības\nPašvaldības policijas dežūras", "LIE-COORD"),
+    "rimantas.urbonas": ("Budintis komisaras", "Skubūs policijos reikalai Klaipėdos apskrityje", "KLP-OPS"),
+    "kristaps.krumins": ("Priekšnieka vietnieks", "Valsts policija Kurzemē\nPārrobežu incidenti", "KUR-OPS"),
 }  # fmt: skip
+
+# The English texts of demo databases loaded earlier, replaced by the texts above.
+EARLIER_CARD_ROLES = {
+    "Programme coordinator, Palanga",
+    "Programme coordinator, Liepāja",
+    "Duty commissioner",
+    "Deputy chief",
+}
+EARLIER_TOPICS = "CPR and AED\nBeach incidents\nWorking with a language barrier"
+FIRST_AID_TOPICS = "Gaivinimas ir AED naudojimas\nĮvykiai paplūdimyje\nDarbas esant kalbos barjerui"
 
 
 def _person(username: str) -> Person | None:
@@ -65,10 +78,12 @@ def load_demo() -> int:
     for username, (role, topics, talk_group) in CARDS.items():
         person = _person(username)
         if person is not None:
-            _, made = ContactCard.objects.get_or_create(
+            card, made = ContactCard.objects.get_or_create(
                 person=person, defaults={"role": role, "topics": topics, "talk_group": talk_group}
             )
             created += made
+            if card.role in EARLIER_CARD_ROLES:
+                ContactCard.objects.filter(pk=card.pk).update(role=role, topics=topics)
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     comps = {c.code: c for c in Competency.objects.all()}
 
@@ -100,9 +115,11 @@ def load_demo() -> int:
         competencies=[comps["first-aid"]],
         capacity=20,
         audience=[Audience.OFFICERS, Audience.SPECIALISTS, Audience.VOLUNTEERS],
-        topics="CPR and AED\nBeach incidents\nWorking with a language barrier",
+        topics=FIRST_AID_TOPICS,
         status=ActivityStatus.OPEN,
     )
+    if not made and first_aid.topics == EARLIER_TOPICS:
+        Activity.objects.filter(pk=first_aid.pk).update(topics=FIRST_AID_TOPICS)
     if made:
         created += 1
         start = first_aid.starts_at

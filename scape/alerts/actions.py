@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,16 @@ from scape.alerts.choices import (
     Status,
     Urgency,
 )
-from scape.alerts.models import APPROVERS, AUTHORS, Notice, NoticeArea, NoticeInfo, new_identifier
+from scape.alerts.models import (
+    APPROVERS,
+    AREA_SAVERS,
+    AUTHORS,
+    Notice,
+    NoticeArea,
+    NoticeInfo,
+    SavedArea,
+    new_identifier,
+)
 from scape.core import audit
 from scape.core.access import actor_of
 
@@ -56,6 +65,50 @@ def _check_author(organization: Any, actor: Any) -> None:
                 "Only officers, specialists and coordinators of the issuing organization write its notices."
             )
         )
+
+
+@transaction.atomic
+def do_save_area(
+    organization: Any, *, actor: Any, name: str, areas: list[dict[str, Any]]
+) -> SavedArea:
+    """Save the one area drawn on the map as a named area of the organization.
+
+    The name is required and unique (ignoring case) among the organization's areas and
+    the shared ones, which the composer offers side by side.
+    """
+    who = actor_of(actor)
+    if who.organization_id != organization.pk or not who.has_any(AREA_SAVERS):
+        raise PermissionDenied(
+            _("Only specialists and coordinators of the organization save its areas.")
+        )
+    name = _text(name, 200)
+    if not name:
+        raise ValidationError({"name": _("Give the area a name.")})
+    if len(areas or []) != 1:
+        raise ValidationError(
+            {"areas": _("Draw exactly one polygon or circle on the map to save it as an area.")}
+        )
+    area = clean_area({**areas[0], "area_desc": name})
+    # Lock the organization so that two people saving the same name at once cannot both succeed.
+    type(organization).objects.select_for_update().filter(pk=organization.pk).first()
+    taken = SavedArea.objects.filter(name__iexact=name).filter(
+        models.Q(organization=organization) | models.Q(organization__isnull=True)
+    )
+    if taken.exists():
+        raise ValidationError(
+            {
+                "name": _("An area named “%(name)s” is already saved. Choose another name.")
+                % {"name": name}
+            }
+        )
+    saved = SavedArea.objects.create(organization=organization, name=name, **shape_fields(area))
+    audit.record(
+        "alerts.area_saved",
+        obj=saved,
+        actor=actor,
+        details={"name": name, "shape": "circle" if saved.is_circle else "polygon"},
+    )
+    return saved
 
 
 def _check_approver(notice: Notice, actor: Any) -> None:

@@ -1,7 +1,8 @@
 """Demo data: a published beach-closure notice of Palanga in lt, lv and en.
 
-Idempotent: the notice is found by its event and organization, and a second
-run creates nothing.
+The event and area description are in Palanga's language (Lithuanian).
+Idempotent: the notice is found by its event (the current text or the English one
+older demo databases hold) and organization, and a second run creates nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from scape.alerts.areas import area_from_shape
 from scape.alerts.models import Notice, SavedArea
 from scape.directory.models import Organization
 
-EVENT = "Beach closure"
+EVENT = "Paplūdimio uždarymas"
+# The event text of demo databases loaded before the event was in Lithuanian.
+EARLIER_EVENTS = ("Beach closure",)
+AREA_DESC = "Palangos paplūdimys"
 TEXTS = {
     "lt": {
         "headline": "Palangos paplūdimys uždarytas dėl audros",
@@ -53,7 +57,9 @@ def demo_loader() -> tuple[int, list[str]]:
     coordinator = users.filter(username="rasa.petrauskiene").first()
     if organization is None or author is None or coordinator is None:
         return 0, []
-    if Notice.objects.filter(organization=organization, event=EVENT).exists():
+    if Notice.objects.filter(
+        organization=organization, event__in=(EVENT, *EARLIER_EVENTS)
+    ).exists():
         return 0, []
     # The migration seeds the shared areas; a flushed test database has lost them.
     import_module("scape.alerts.migrations.0002_seed_saved_areas").seed(apps, None)
@@ -64,7 +70,7 @@ def demo_loader() -> tuple[int, list[str]]:
         organization,
         actor=author,
         infos=TEXTS,
-        areas=[area_from_shape(beach, "Palanga beach / Palangos paplūdimys")],
+        areas=[area_from_shape(beach, AREA_DESC)],
         category=["Safety", "Met"],
         event=EVENT,
         response_type=["Avoid"],

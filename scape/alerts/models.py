@@ -32,6 +32,9 @@ AUTHORS = frozenset({Role.OFFICER, Role.SPECIALIST, Role.COORDINATOR, Role.ORG_A
 # People who approve and publish notices of their own organization.
 APPROVERS = frozenset({Role.COORDINATOR})
 
+# People who save a drawn area as a named area of their organization.
+AREA_SAVERS = frozenset({Role.SPECIALIST, Role.COORDINATOR})
+
 # People who read their organization's notices in every state (volunteers do not).
 READERS = frozenset(Role.values) - {Role.VOLUNTEER}
 

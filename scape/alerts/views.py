@@ -23,8 +23,10 @@ from scape.alerts.actions import (
     do_edit_notice,
     do_publish_notice,
     do_return_notice,
+    do_save_area,
     do_submit_notice,
 )
+from scape.alerts.areas import areas_from_geojson
 from scape.alerts.cap import (
     ATOM_CONTENT_TYPE,
     CAP_CONTENT_TYPE,
@@ -34,7 +36,7 @@ from scape.alerts.cap import (
 )
 from scape.alerts.choices import MsgType, State
 from scape.alerts.forms import NoticeForm, ReturnForm
-from scape.alerts.models import APPROVERS, AUTHORS, READERS, Notice
+from scape.alerts.models import APPROVERS, AREA_SAVERS, AUTHORS, READERS, Notice
 from scape.alerts.queries import (
     access_notice,
     current_notices,
@@ -183,10 +185,20 @@ def _form(request: HttpRequest, organization: Any, **kwargs: Any) -> NoticeForm:
     )
 
 
-def _compose_page(request: HttpRequest, form: NoticeForm, notice: Notice | None) -> HttpResponse:
+def _compose_page(
+    request: HttpRequest,
+    form: NoticeForm,
+    notice: Notice | None,
+    *,
+    area_name: str = "",
+    area_errors: list[str] | None = None,
+) -> HttpResponse:
     context = {
         "form": form,
         "notice": notice,
+        "may_save_area": actor_of(request.user).has_any(AREA_SAVERS),
+        "area_name": area_name,
+        "area_errors": area_errors or [],
         "event_fields": form.group(
             "event", "category", "urgency", "severity", "certainty", "response_type"
         ),
@@ -203,7 +215,43 @@ def _compose_page(request: HttpRequest, form: NoticeForm, notice: Notice | None)
             "web",
         ),
     }
-    return render(request, "alerts/compose.html", context, status=400 if form.errors else 200)
+    status = 400 if form.errors or area_errors else 200
+    return render(request, "alerts/compose.html", context, status=status)
+
+
+_MULTIPLE = ("category", "response_type", "saved_areas")
+_NOT_KEPT = ("csrfmiddlewaretoken", "save_area", "area_name")
+
+
+def _save_area(request: HttpRequest, organization: Any, notice: Notice | None) -> HttpResponse:
+    """Save the drawn area as a named area of the organization and show the composer again,
+    with what was typed kept and the new area picked."""
+    initial: dict[str, Any] = {
+        name: request.POST.getlist(name) if name in _MULTIPLE else request.POST.get(name)
+        for name in request.POST
+        if name not in _NOT_KEPT
+    }
+    name = request.POST.get("area_name", "")
+    errors: list[str] = []
+    try:
+        areas = areas_from_geojson(request.POST.get("drawn", ""), name)
+        saved = do_save_area(organization, actor=request.user, name=name, areas=areas)
+    except ValidationError as exc:
+        errors = list(exc.messages)
+    else:
+        messages.success(
+            request,
+            _("The area “%(name)s” is saved and picked for this notice.") % {"name": saved.name},
+        )
+        initial["saved_areas"] = [*initial.get("saved_areas", []), str(saved.pk)]
+        initial["drawn"] = ""
+        name = ""
+    form = NoticeForm(
+        initial=initial,
+        saved=saved_areas(organization.pk),
+        time_zone=organization.display_time_zone,
+    )
+    return _compose_page(request, form, notice, area_name=name, area_errors=errors)
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,6 +262,8 @@ def compose(request: HttpRequest) -> HttpResponse:
     if not actor.has_any(AUTHORS):
         raise PermissionDenied
     organization = request.user.person.organization  # type: ignore[union-attr]
+    if request.method == "POST" and "save_area" in request.POST:
+        return _save_area(request, organization, None)
     form = _form(request, organization)
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,6 +284,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if notice.state != State.DRAFT:
         messages.error(request, _("Only a draft can be changed."))
         return redirect("alerts:manage_notice", notice.pk)
+    if request.method == "POST" and "save_area" in request.POST:
+        return _save_area(request, notice.organization, notice)
     zone = notice.organization.display_time_zone
     form = _form(request, notice.organization, initial=NoticeForm.initial_for(notice, zone))
     if request.method == "POST" and form.is_valid():

@@ -24,3 +24,19 @@ def test_it_publishes_the_demo_notice_once(db: Any) -> None:
     assert {info.language for info in notice.infos.all()} == {"lt", "lv", "en"}
     assert demo_loader() == (0, [])
     assert Notice.objects.count() == 1
+
+
+def test_the_demo_notice_reads_in_palangas_language(db: Any) -> None:
+    directory_loader()
+    demo_loader()
+    notice = Notice.objects.get()
+    assert notice.event == "Paplūdimio uždarymas"
+    assert [area.area_desc for area in notice.areas.all()] == ["Palangos paplūdimys"]
+
+
+def test_a_demo_loaded_with_the_english_event_is_not_loaded_twice(db: Any) -> None:
+    directory_loader()
+    demo_loader()
+    Notice.objects.update(event="Beach closure")  # as demo databases loaded earlier hold it
+    assert demo_loader() == (0, [])
+    assert Notice.objects.count() == 1

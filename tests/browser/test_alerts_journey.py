@@ -7,7 +7,7 @@ import feedparser
 import pytest
 from django.test import Client
 
-from scape.alerts.models import Notice
+from scape.alerts.models import Notice, SavedArea
 from scape.core.choices import Role
 from scape.core.testing import login, make_org, make_person
 
@@ -86,3 +86,32 @@ def test_it_publishes_a_beach_closure_in_two_languages(live_server, browser, set
     notice.refresh_from_db()
     assert [entry.id for entry in feed.entries] == [notice.identifier]
     assert feed.entries[0].title == "Palanga beach closed"
+
+
+def test_a_specialist_saves_a_drawn_area_for_later_notices(live_server, browser, settings):
+    org = make_org("palanga", country="LT")
+    specialist = make_person(org, [Role.SPECIALIST], username="egle", first_name="Eglė")
+
+    context = _context(browser, live_server, settings, specialist.user)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/alerts/manage/new/")
+        page.get_by_label("Event").fill("Pier closure")
+        page.locator("#id_headline_lt").fill("Tiltas uždarytas")
+        page.locator(".leaflet-draw-draw-polygon").click()
+        box = page.locator("#map").bounding_box()
+        corners = [(0.3, 0.3), (0.7, 0.3), (0.5, 0.7)]
+        for x, y in [*corners, corners[0]]:
+            page.mouse.click(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+            page.wait_for_timeout(150)
+        assert "Polygon" in page.locator("#id_areas").input_value()
+        page.get_by_label("Name of the drawn area").fill("Palanga pier")
+        page.get_by_role("button", name="Save as an area of my organization").click()
+        page.locator(".messages").get_by_text("The area “Palanga pier” is saved").wait_for()
+        assert page.get_by_label("Palanga pier").is_checked()
+        assert page.locator("#id_headline_lt").input_value() == "Tiltas uždarytas"
+        assert page.locator("#id_areas").input_value() == ""
+    finally:
+        context.close()
+    saved = SavedArea.objects.get(name="Palanga pier")
+    assert saved.organization == org and len(saved.polygon) == 4

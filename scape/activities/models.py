@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scape.activities.choices import (
@@ -25,6 +25,7 @@ from scape.activities.choices import (
 )
 from scape.core.access import Policy, RestrictedManager, actor_of
 from scape.core.choices import Action, Role
+from scape.core.translated import in_language
 from scape.directory.choices import Country
 
 
@@ -43,8 +44,7 @@ class Competency(models.Model):
         verbose_name_plural = _("competencies")
 
     def __str__(self) -> str:
-        language = (translation.get_language() or "en")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_en
+        return in_language(self, "name")
 
 
 class PersonCompetency(models.Model):
@@ -202,15 +202,14 @@ class Activity(models.Model):
     @property
     def title(self) -> str:
         """Return the title in the active language, falling back to English."""
-        return self.title_in((translation.get_language() or "en")[:2])
+        return in_language(self, "title")
 
     def title_in(self, language: str) -> str:
-        return getattr(self, f"title_{language}", "") or self.title_en
+        return in_language(self, "title", language)
 
     @property
     def description(self) -> str:
-        language = (translation.get_language() or "en")[:2]
-        return getattr(self, f"description_{language}", "") or self.description_en
+        return in_language(self, "description")
 
     def organizers(self) -> list[Any]:
         """Return the organizing organizations, the owner first."""

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scape.core.access import Policy, RestrictedManager
 from scape.core.choices import Action, Role
+from scape.core.translated import in_language
 from scape.directory.choices import Country, Gender, OrganizationKind
 
 _ALL_ROLES = frozenset(Role.values)
@@ -84,8 +85,7 @@ class Organization(models.Model):
     @property
     def name(self) -> str:
         """Return the name in the active language, falling back to English."""
-        language = (translation.get_language() or "en")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_en
+        return in_language(self, "name")
 
     @property
     def address(self) -> str:

@@ -9,11 +9,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from scape.core.access import Policy, RestrictedQuerySet, actor_of
 from scape.core.choices import Action, Role
+from scape.core.translated import in_language
 from scape.operations.choices import (
     IncidentStatus,
     LinkKind,
@@ -78,8 +78,7 @@ class IncidentType(models.Model):
     @property
     def name(self) -> str:
         """Return the name in the active language."""
-        language = (get_language() or "en")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_en
+        return in_language(self, "name")
 
 
 class Incident(models.Model):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from scape.core.translated import in_language
 from scape.reports.choices import IndicatorGroup, IndicatorUnit
 
 
@@ -28,10 +28,10 @@ class _Named(models.Model):
     @property
     def name(self) -> str:
         """Return the name in the active language, falling back to English."""
-        return self.name_in((translation.get_language() or "en")[:2])
+        return in_language(self, "name")
 
     def name_in(self, language: str) -> str:
-        return getattr(self, f"name_{language}", "") or self.name_en
+        return in_language(self, "name", language)
 
 
 class Indicator(_Named):

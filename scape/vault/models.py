@@ -9,12 +9,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from scape.core.access import Policy, RestrictedManager
 from scape.core.choices import Action, Role
+from scape.core.translated import in_language
 from scape.vault.choices import (
     CaseStatus,
     DeletionStatus,
@@ -86,8 +87,7 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        language = (translation.get_language() or "en")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_en
+        return in_language(self, "name")
 
 
 class RetentionPolicy(models.Model):

@@ -127,8 +127,3 @@ def sign(secret: str, body: bytes) -> str:
 def webhook_body(payload: Mapping[str, Any]) -> bytes:
     """Return the exact bytes posted (and signed) for a payload."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
-
-
-def unread_count(person: Person) -> int:
-    """Return how many notifications the person has not read."""
-    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()

@@ -334,32 +334,24 @@ def hash_stored(key: str, storage: Storage | None = None) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-@contextlib.contextmanager
-def open_stored(key: str, storage: Storage | None = None) -> Iterator[BinaryIO]:
-    """Open a stored file for reading (raises FileNotFoundError).
+def open_stream(key: str, storage: Storage | None = None) -> BinaryIO:
+    """Open a stored file for reading; the caller closes it (raises FileNotFoundError).
 
     On an object store the bytes stream over HTTP as they are read, with a
-    seekable handle, instead of being downloaded whole before the first read.
-    """
-    storage = storage or evidence_storage()
-    if s3.is_s3(storage):
-        with s3.open_object(storage, key, buffer_size=CHUNK) as stream:
-            yield stream
-        return
-    with storage.open(key, "rb") as handle:
-        yield handle  # type: ignore[misc]
-
-
-def open_stream(key: str, storage: Storage | None = None) -> BinaryIO:
-    """Open a stored file for a response to read and close (raises FileNotFoundError).
-
-    Like `open_stored`, an object store's bytes stream as they are sent, so a
-    download or a seek in the player never waits for (or spools) the whole file.
+    seekable handle, instead of being downloaded (or spooled) whole before the
+    first read, so a download or a seek in the player starts at once.
     """
     storage = storage or evidence_storage()
     if s3.is_s3(storage):
         return s3.open_object(storage, key, buffer_size=CHUNK)
     return storage.open(key, "rb")  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def open_stored(key: str, storage: Storage | None = None) -> Iterator[BinaryIO]:
+    """Open a stored file for reading in a `with` block (see `open_stream`)."""
+    with open_stream(key, storage) as handle:
+        yield handle
 
 
 @contextlib.contextmanager

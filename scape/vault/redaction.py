@@ -20,26 +20,25 @@ import contextlib
 import io
 import json
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from scape.core import audit
 from scape.core.choices import JobStatus
+from scape.core.jobs import progress_reporter, update_job
 from scape.core.models import Job
 from scape.vault import storage
 from scape.vault.choices import DerivativeKind, ItemStatus, MediaKind
 from scape.vault.models import Derivative, EvidenceItem, RedactionSession
 
 REDACTION_JOB = "vault.redaction"
-PROGRESS_EVERY_S = 1.0
 # Boxes of one kind in consecutive frames overlapping this much are one object.
 TRACK_IOU = 0.3
 # A track may skip this many frames without a box and still be the same object.
@@ -437,30 +436,20 @@ def _language(session: RedactionSession) -> str | None:
 
 
 def _reporter(job_id: int | None) -> Any:
-    last = 0.0
+    report = progress_reporter(job_id)
 
-    def report(done: int, total: int) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if job_id is not None and total and now - last >= PROGRESS_EVERY_S:
-            last = now
-            Job.objects.filter(pk=job_id).update(
-                progress=round(min(1.0, done / total), 3), updated_at=timezone.now()
-            )
+    def frames(done: int, total: int) -> None:
+        if total:
+            report(done / total)
 
-    return report
-
-
-def _job_update(job_id: int | None, **fields: Any) -> None:
-    if job_id is not None:
-        Job.objects.filter(pk=job_id).update(updated_at=timezone.now(), **fields)
+    return frames
 
 
 def _fail(session: RedactionSession, message: str) -> dict[str, Any]:
     RedactionSession.objects.filter(pk=session.pk).update(
         status=RedactionSession.Status.FAILED, message=message
     )
-    _job_update(session.job_id, status=JobStatus.FAILED, message=message)
+    update_job(session.job_id, status=JobStatus.FAILED, message=message)
     return {"status": "failed", "message": message}
 
 
@@ -487,7 +476,7 @@ def _detect(session: RedactionSession) -> dict[str, Any]:
     from scape.vision.redact import PlatesUnavailableError, Redactor
     from scape.vision.video import VideoError
 
-    _job_update(session.job_id, status=JobStatus.RUNNING, progress=0.0)
+    update_job(session.job_id, status=JobStatus.RUNNING, progress=0.0)
     # The engine always encodes; the throwaway copy is made as cheaply as possible.
     config = RedactConfig(
         faces=session.faces,
@@ -526,7 +515,7 @@ def _detect(session: RedactionSession) -> dict[str, Any]:
         "frames": sum(1 for f in frames if f.get("boxes")),
         "total": len(frames),
     }
-    _job_update(session.job_id, status=JobStatus.SUCCEEDED, progress=1.0, message=message)
+    update_job(session.job_id, status=JobStatus.SUCCEEDED, progress=1.0, message=message)
     audit.record(
         "vault.redaction_detected",
         obj=session.item,
@@ -553,7 +542,7 @@ def _render(session: RedactionSession) -> dict[str, Any]:
     from scape.vision.video import VideoError
 
     item = session.item
-    _job_update(session.job_id, status=JobStatus.RUNNING, progress=0.0)
+    update_job(session.job_id, status=JobStatus.RUNNING, progress=0.0)
     config = RedactConfig(faces=False, plates=False, mask=MaskConfig(mode=MaskMode(session.mode)))
     try:
         with (
@@ -612,7 +601,7 @@ def _render(session: RedactionSession) -> dict[str, Any]:
                 "boxes_sha256": session.boxes_sha256,
             },
         )
-    _job_update(
+    update_job(
         session.job_id,
         status=JobStatus.SUCCEEDED,
         progress=1.0,

@@ -7,16 +7,16 @@ missing and makes no duplicate (see scape.vault.media).
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.db import transaction
 from django.dispatch import receiver
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from scape.core.choices import JobStatus
+from scape.core.jobs import finish_job, progress_reporter, update_job
 from scape.core.models import Job
 from scape.vault import media
 from scape.vault.choices import ItemStatus
@@ -26,7 +26,6 @@ from scape.vault.signals import item_ingested
 MEDIA_JOB = "vault.media"
 # Progress is written at most this often: a database write per frame would
 # cost more than the encoding.
-PROGRESS_EVERY_S = 1.0
 
 
 def media_job_kind(item_pk: int) -> str:
@@ -86,50 +85,27 @@ def _language_of(job: Job | None) -> str | None:
 def _produce(job: Job | None, item_id: int) -> dict[str, Any]:
     item = EvidenceItem.objects.filter(pk=item_id).select_related("blob").first()
     if item is None:
-        return _finish(job, JobStatus.FAILED, _("The evidence item no longer exists."))
+        return finish_job(job, JobStatus.FAILED, _("The evidence item no longer exists."))
     if item.status == ItemStatus.UNREADABLE:
-        return _finish(
+        return finish_job(
             job,
             JobStatus.FAILED,
             _("The file could not be read, so no thumbnail or playable copy was made: %(reason)s")
             % {"reason": item.unreadable_reason or _("unknown reason")},
         )
     if item.status != ItemStatus.AVAILABLE:
-        return _finish(job, JobStatus.FAILED, _("The item is no longer available."))
-    _update(job, status=JobStatus.RUNNING, progress=0.0, message="")
-    last = 0.0
-
-    def report(fraction: float) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if now - last >= PROGRESS_EVERY_S:
-            last = now
-            _update(job, progress=round(fraction, 3))
-
+        return finish_job(job, JobStatus.FAILED, _("The item is no longer available."))
+    update_job(job, status=JobStatus.RUNNING, progress=0.0, message="")
     try:
-        made = media.produce(item, progress=report)
+        made = media.produce(item, progress=progress_reporter(job))
     except media.MediaError as exc:
-        return _finish(job, JobStatus.FAILED, str(exc))
+        return finish_job(job, JobStatus.FAILED, str(exc))
     except Exception:
-        _finish(job, JobStatus.FAILED, _("Making the playable copy failed unexpectedly."))
+        finish_job(job, JobStatus.FAILED, _("Making the playable copy failed unexpectedly."))
         raise
-    return _finish(
+    return finish_job(
         job,
         JobStatus.SUCCEEDED,
         _("The thumbnail and playable copy are ready."),
         made=[d.kind for d in made],
     )
-
-
-def _update(job: Job | None, **fields: Any) -> None:
-    if job is not None:
-        Job.objects.filter(pk=job.pk).update(updated_at=timezone.now(), **fields)
-
-
-def _finish(job: Job | None, status: str, message: str, **result: Any) -> dict[str, Any]:
-    progress = 1.0 if status == JobStatus.SUCCEEDED else None
-    fields: dict[str, Any] = {"status": status, "message": message}
-    if progress is not None:
-        fields["progress"] = progress
-    _update(job, **fields)
-    return {"status": status, "message": message, **result}

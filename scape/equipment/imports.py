@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -152,15 +153,52 @@ def _messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+@dataclass
+class Lookups:
+    """What the rows of one file look up in the database, read once per file, not per row."""
+
+    organizations: dict[str, Organization | None] = field(default_factory=dict)
+    units: dict[tuple[int, str], Unit | None] = field(default_factory=dict)
+    tags: dict[int, set[str]] = field(default_factory=dict)
+
+    def organization(self, code: str) -> Organization | None:
+        if code not in self.organizations:
+            self.organizations[code] = Organization.objects.filter(code__iexact=code).first()
+        return self.organizations[code]
+
+    def unit(self, organization: Organization, name: str) -> Unit | None:
+        key = (organization.pk, name)
+        if key not in self.units:
+            self.units[key] = Unit.objects.filter(organization=organization, name=name).first()
+        return self.units[key]
+
+    def tag_taken(self, organization: Organization, tag: str) -> bool:
+        if organization.pk not in self.tags:
+            self.tags[organization.pk] = set(
+                Asset.objects.filter(organization=organization).values_list("tag", flat=True)
+            )
+        return tag in self.tags[organization.pk]
+
+
 def check_row(
-    values: dict[str, str], *, user: Any, default: Organization, seen: set[tuple[int, str]]
+    values: dict[str, str],
+    *,
+    user: Any,
+    default: Organization,
+    seen: set[tuple[int, str]],
+    lookups: Lookups | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """Return a row's values ready for do_create_asset (as JSON) and its errors."""
+    """Return a row's values ready for do_create_asset (as JSON) and its errors.
+
+    Pass the same `lookups` for every row of a file to read each organization,
+    unit and organization's tags once.
+    """
+    lookups = lookups or Lookups()
     errors: list[str] = []
     code = values.get("organization", "")
     organization: Organization | None = default
     if code:
-        organization = Organization.objects.filter(code__iexact=code).first()
+        organization = lookups.organization(code)
         if organization is None:
             errors.append(_("Unknown organization %(code)s.") % {"code": code})
         elif not may_import_into(user, organization):
@@ -177,7 +215,7 @@ def check_row(
     elif organization is not None:
         if (organization.pk, tag) in seen:
             errors.append(_("The tag %(tag)s appears twice in the file.") % {"tag": tag})
-        elif Asset.objects.filter(organization=organization, tag=tag).exists():
+        elif lookups.tag_taken(organization, tag):
             errors.append(_("The tag %(tag)s is already used in this organization.") % {"tag": tag})
         seen.add((organization.pk, tag))
     status = _status(values.get("status", ""))
@@ -200,7 +238,7 @@ def check_row(
             errors.append(_("The price “%(price)s” is not a number.") % {"price": values["price"]})
     unit = None
     if values.get("unit") and organization is not None:
-        unit = Unit.objects.filter(organization=organization, name=values["unit"]).first()
+        unit = lookups.unit(organization, values["unit"])
         if unit is None:
             errors.append(_("Unknown unit “%(unit)s”.") % {"unit": values["unit"]})
     fields: dict[str, Any] = {
@@ -255,9 +293,12 @@ def do_stage_import(user: Any, organization: Organization, name: str, data: byte
         raise PermissionDenied
     table = read_table(name, data)
     seen: set[tuple[int, str]] = set()
+    lookups = Lookups()
     rows = []
     for number, values in enumerate(table, start=2):
-        ready, errors = check_row(values, user=user, default=organization, seen=seen)
+        ready, errors = check_row(
+            values, user=user, default=organization, seen=seen, lookups=lookups
+        )
         rows.append({"line": number, "values": values, "ready": ready, "errors": errors})
     # Old previews of this user are no longer needed.
     ImportBatch.objects.filter(uploaded_by=user, imported_at__isnull=True).delete()
@@ -280,16 +321,19 @@ def do_confirm_import(batch: ImportBatch, *, strict: bool, actor: Any) -> int:
         if locked.imported_at is not None:
             raise ValidationError(_("This file was already imported."))
         seen: set[tuple[int, str]] = set()
+        lookups = Lookups()
         checked = []
         for row in locked.rows:
             ready, errors = check_row(
-                row["values"], user=actor, default=locked.organization, seen=seen
+                row["values"], user=actor, default=locked.organization, seen=seen, lookups=lookups
             )
             row["errors"] = errors
             checked.append((ready, errors))
         if strict and any(errors for _ready, errors in checked):
             raise ValidationError(_("Nothing was imported: some rows have errors."))
-        organizations = {o.pk: o for o in Organization.objects.all()}
+        organizations = Organization.objects.in_bulk(
+            {ready["organization"] for ready, errors in checked if not errors}
+        )
         units = {u.pk: u for u in Unit.objects.filter(organization=locked.organization)}
         count = 0
         for ready, errors in checked:

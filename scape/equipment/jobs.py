@@ -8,7 +8,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from scape.core.access import actor_of
 from scape.core.choices import Action
 
 PANEL_LIMIT = 8
@@ -33,13 +32,12 @@ def maintenance_panel(request: HttpRequest) -> dict[str, Any] | None:
     Shown to the people who run the equipment (coordinators, administrators),
     and only when something is due.
     """
-    from scape.equipment.models import ASSET_POLICY
-    from scape.equipment.queries import due_maintenance
+    from scape.equipment.queries import due_maintenance, fleet_organization_id
 
-    actor = actor_of(request.user)
-    if actor.organization_id is None or not actor.has_any(ASSET_POLICY.own[Action.CHANGE]):
+    organization_id = fleet_organization_id(request.user, Action.CHANGE)
+    if organization_id is None:
         return None
-    due = due_maintenance(actor.organization_id)
+    due = due_maintenance(organization_id)
     if not due:
         return None
     return {"due": due[:PANEL_LIMIT], "more": max(0, len(due) - PANEL_LIMIT)}

@@ -8,33 +8,16 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from scape.core.pdf import register_fonts
+from scape.core.pdf import draw_qr, register_fonts
 
 COLUMNS = 3
 ROWS = 7
 MARGIN = 10 * mm
 QR_SIZE = 26 * mm
-
-
-def qr_matrix(url: str) -> list[list[bool]]:
-    """Return the dark modules of the QR code of `url`, row by row."""
-    code = segno.make(url, error="m", micro=False)
-    return [[bool(module) for module in row] for row in code.matrix]
-
-
-def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
-    matrix = qr_matrix(url)
-    module = size / len(matrix)
-    pdf.setFillGray(0)
-    for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                pdf.rect(x + c * module, y + size - (r + 1) * module, module, module, 0, 1)
 
 
 def label_sheet(labels: Iterable[tuple[str, str, str]], title: str) -> bytes:
@@ -56,7 +39,7 @@ def label_sheet(labels: Iterable[tuple[str, str, str]], title: str) -> bytes:
         pdf.setStrokeGray(0.8)
         pdf.rect(x, y, cell_w, cell_h, 1, 0)
         qr_y = y + (cell_h - QR_SIZE) / 2
-        _draw_qr(pdf, url, x + 3 * mm, qr_y, QR_SIZE)
+        draw_qr(pdf, url, x + 3 * mm, qr_y, QR_SIZE)
         pdf.linkURL(url, (x + 3 * mm, qr_y, x + 3 * mm + QR_SIZE, qr_y + QR_SIZE), relative=0)
         text_x = x + QR_SIZE + 6 * mm
         pdf.setFont(bold, 12)

@@ -16,6 +16,7 @@ from scape.core.access import access_object, actor_of, can
 from scape.core.choices import Action, Role
 from scape.equipment.choices import VEHICLES, ZERO_EMISSION, AssetKind, AssetStatus
 from scape.equipment.models import (
+    ASSET_POLICY,
     Asset,
     Checkout,
     DroneFlight,
@@ -28,6 +29,15 @@ from scape.equipment.models import (
 
 # Share of a meter interval left at which a schedule by meter is "falling due".
 METER_WARN_SHARE = Decimal("0.1")
+
+
+def fleet_organization_id(user: Any, action: str = Action.VIEW) -> int | None:
+    """Return the user's organization if the user's roles there give `action` on its
+    whole fleet (not only on what the user holds), else None."""
+    actor = actor_of(user)
+    if actor.organization_id is None or not actor.has_any(ASSET_POLICY.own[action]):
+        return None
+    return actor.organization_id
 
 
 def access_asset(user: Any, pk: Any, action: str = Action.VIEW) -> Asset:
@@ -245,16 +255,21 @@ def due_maintenance(organization: Any, today: datetime.date | None = None) -> li
     """
     today = today or timezone.localdate()
     found: list[Due] = []
-    schedules = MaintenanceSchedule.objects.filter(organization=organization).select_related(
-        "asset"
+    schedules = list(
+        MaintenanceSchedule.objects.filter(organization=organization).select_related("asset")
     )
+    assets_of = {schedule.pk: _schedule_assets(schedule) for schedule in schedules}
+    # The last maintenance of each asset and kind, read at once rather than per asset.
+    last_of: dict[tuple[int, str], MaintenanceRecord] = {}
+    records = MaintenanceRecord.objects.filter(
+        asset__in={asset.pk for assets in assets_of.values() for asset in assets},
+        kind__in={schedule.kind for schedule in schedules},
+    ).order_by("-done_on", "-id")
+    for record in records:
+        last_of.setdefault((record.asset_id, record.kind), record)
     for schedule in schedules:
-        for asset in _schedule_assets(schedule):
-            last = (
-                MaintenanceRecord.objects.filter(asset=asset, kind=schedule.kind)
-                .order_by("-done_on", "-id")
-                .first()
-            )
+        for asset in assets_of[schedule.pk]:
+            last = last_of.get((asset.pk, schedule.kind))
             due = Due(asset=asset, schedule=schedule, last=last)
             if schedule.every_days:
                 if last is not None:

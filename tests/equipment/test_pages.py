@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scape.core.choices import Role
+from scape.core.pdf import qr_matrix
 from scape.equipment.actions import do_check_out
 from scape.equipment.choices import AssetKind, AssetStatus, MaintenanceKind
-from scape.equipment.labels import qr_matrix
 from scape.equipment.models import Checkout, MaintenanceSchedule
 
 pytestmark = pytest.mark.django_db

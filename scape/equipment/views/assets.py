@@ -4,7 +4,6 @@ monthly CO₂ report."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
 from typing import Any
@@ -23,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from scape.core.access import actor_of, can
 from scape.core.choices import Action
-from scape.core.exports import spreadsheet_text
 from scape.core.forms import add_validation_errors
 from scape.core.tracks import MAX_BYTES, TrackError
 from scape.directory.models import Organization, Person
@@ -48,7 +46,7 @@ from scape.equipment.choices import (
     InformingType,
     MeterUnit,
 )
-from scape.equipment.exports import XLSX_TYPE, co2_rows, to_xlsx
+from scape.equipment.exports import XLSX_TYPE, co2_rows, to_csv, to_xlsx
 from scape.equipment.forms import (
     AssetFilterForm,
     AssetForm,
@@ -64,7 +62,6 @@ from scape.equipment.forms import (
 )
 from scape.equipment.labels import label_sheet
 from scape.equipment.models import (
-    ASSET_POLICY,
     Asset,
     AssetPhoto,
     Checkout,
@@ -75,6 +72,7 @@ from scape.equipment.queries import (
     access_asset,
     co2_report,
     due_maintenance,
+    fleet_organization_id,
     get_assets,
     history,
     may_check_in,
@@ -95,9 +93,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request.user)
     # Labels, the CO2 report and shift trips are for members who see the fleet,
     # not for volunteers who only see what they hold.
-    context["sees_fleet"] = actor.organization_id is not None and actor.has_any(
-        ASSET_POLICY.own[Action.VIEW]
-    )
+    context["sees_fleet"] = fleet_organization_id(request.user) is not None
     if _manages_equipment(request):
         context["can_manage"] = True
         context["due"] = due_maintenance(actor.organization_id)
@@ -116,14 +112,13 @@ def filtered_assets(request: HttpRequest) -> tuple[Any, AssetFilterForm]:
 
 
 def _manages_equipment(request: HttpRequest) -> bool:
-    actor = actor_of(request.user)
-    return actor.organization_id is not None and actor.has_any(ASSET_POLICY.own[Action.CHANGE])
+    return fleet_organization_id(request.user, Action.CHANGE) is not None
 
 
 def managed_organization(request: HttpRequest) -> Organization:
     """Return the organization whose equipment the user manages, or refuse."""
-    organization_id = actor_of(request.user).organization_id
-    if organization_id is None or not _manages_equipment(request):
+    organization_id = fleet_organization_id(request.user, Action.CHANGE)
+    if organization_id is None:
         raise PermissionDenied
     return Organization.objects.get(pk=organization_id)
 
@@ -203,9 +198,7 @@ def _detail(
         )
         context["photo_form"] = bound.get("photo_form") or PhotoForm()
         context["schedule_form"] = bound.get("schedule_form") or ScheduleForm()
-    context["schedules"] = MaintenanceSchedule.objects.filter(
-        Q(asset=asset) | Q(organization=asset.organization_id, asset_kind=asset.kind)
-    ).order_by("kind", "id")
+    context["schedules"] = _schedules_of(asset).order_by("kind", "id")
     if asset.kind == AssetKind.DRONE and any(f.track for f in context["flights"]):
         context["map_layers"] = json.dumps(
             [
@@ -217,6 +210,13 @@ def _detail(
             ]
         )
     return render(request, "equipment/asset_detail.html", context, status=status)
+
+
+def _schedules_of(asset: Asset) -> Any:
+    """Return the maintenance schedules that apply to an asset: its own and its kind's."""
+    return MaintenanceSchedule.objects.filter(
+        Q(asset=asset) | Q(organization=asset.organization_id, asset_kind=asset.kind)
+    )
 
 
 def _details_display(asset: Asset) -> list[tuple[str, Any]]:
@@ -420,19 +420,14 @@ def asset_flight(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def labels_pdf(request: HttpRequest) -> HttpResponse:
     """Return an A4 sheet of QR labels for the assets the user may see (filters apply)."""
-    assets = get_assets(request.user).order_by("organization__code", "tag")
-    form = AssetFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        for name in ("kind", "status"):
-            if form.cleaned_data.get(name):
-                assets = assets.filter(**{name: form.cleaned_data[name]})
+    assets, _form = filtered_assets(request)
     labels = [
         (
             asset.tag,
             f"{asset.make} {asset.model}".strip() or asset.get_kind_display(),
             request.build_absolute_uri(asset.get_absolute_url()),
         )
-        for asset in assets
+        for asset in assets.order_by("organization__code", "tag")
     ]
     if not labels:
         raise Http404(_("No equipment to print labels for."))
@@ -442,11 +437,16 @@ def labels_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _own_organization(request: HttpRequest) -> Organization:
-    actor = actor_of(request.user)
-    if actor.organization_id is None or not actor.has_any(ASSET_POLICY.own[Action.VIEW]):
+def _fleet_organization_id(request: HttpRequest) -> int:
+    """Return the id of the organization whose fleet the user sees, or answer 404."""
+    organization_id = fleet_organization_id(request.user)
+    if organization_id is None:
         raise Http404
-    return Organization.objects.get(pk=actor.organization_id)
+    return organization_id
+
+
+def _own_organization(request: HttpRequest) -> Organization:
+    return Organization.objects.get(pk=_fleet_organization_id(request))
 
 
 def _month(request: HttpRequest) -> tuple[MonthForm, int, int]:
@@ -454,8 +454,6 @@ def _month(request: HttpRequest) -> tuple[MonthForm, int, int]:
     form = MonthForm(request.GET or None, initial={"year": today.year, "month": today.month})
     if form.is_bound and form.is_valid():
         return form, form.cleaned_data["year"], form.cleaned_data["month"]
-    if not form.is_bound:
-        form = MonthForm(initial={"year": today.year, "month": today.month})
     return form, today.year, today.month
 
 
@@ -487,41 +485,10 @@ def co2_report_csv(request: HttpRequest) -> HttpResponse:
     organization = _own_organization(request)
     _form, year, month = _month(request)
     report = co2_report(organization, year, month)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(to_csv(co2_rows(report)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="co2-{organization.code}-{year}-{month:02d}.csv"'
     )
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Vehicle kind"),
-            _("Distance (km)"),
-            _("Energy (kWh)"),
-            _("Fuel (litres)"),
-            _("CO₂ avoided (kg)"),
-        ]
-    )
-    for row in report.rows:
-        writer.writerow(
-            [
-                row.label,
-                row.km,
-                row.kwh,
-                row.fuel_l,
-                "" if row.avoided_kg is None else row.avoided_kg,
-            ]
-        )
-    writer.writerow([])
-    for label, f in (
-        (_("Reference car factor"), report.vehicle_factor),
-        (_("Grid factor"), report.grid_factor),
-    ):
-        if f is None:
-            continue
-        # The source is text an administrator typed: keep it from running as a formula.
-        writer.writerow([label, f.value, f.get_kind_display(), f.year, spreadsheet_text(f.source)])
-    for message in report.missing:
-        writer.writerow([message])
     return response
 
 
@@ -667,14 +634,12 @@ def maintenance_attachment(request: HttpRequest, pk: int, record_pk: int) -> Fil
 @login_required
 def person_custody(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the equipment a person of the user's organization has held, newest first."""
-    actor = actor_of(request.user)
-    if actor.organization_id is None or not actor.has_any(ASSET_POLICY.own[Action.VIEW]):
-        raise Http404
+    organization_id = _fleet_organization_id(request)
     person = get_object_or_404(
-        Person.objects.select_related("user"), pk=pk, organization=actor.organization_id
+        Person.objects.select_related("user"), pk=pk, organization=organization_id
     )
     checkouts = (
-        Checkout.objects.filter(person=person, asset__organization=actor.organization_id)
+        Checkout.objects.filter(person=person, asset__organization=organization_id)
         .select_related("asset")
         .order_by("-checked_out_at")
     )
@@ -706,12 +671,7 @@ def schedule_add(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule_delete(request: HttpRequest, pk: int, schedule_pk: int) -> HttpResponse:
     """Stop a maintenance schedule that applies to the asset (equipment managers)."""
     asset = access_asset(request.user, pk, Action.CHANGE)
-    schedule = get_object_or_404(
-        MaintenanceSchedule.objects.filter(
-            Q(asset=asset) | Q(organization=asset.organization_id, asset_kind=asset.kind)
-        ),
-        pk=schedule_pk,
-    )
+    schedule = get_object_or_404(_schedules_of(asset), pk=schedule_pk)
     do_delete_schedule(schedule, actor=request.user)
     messages.success(request, _("Maintenance schedule removed."))
     return redirect(asset)

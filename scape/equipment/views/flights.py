@@ -18,16 +18,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from scape.core.access import actor_of
-from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
 from scape.equipment.actions import do_record_shift_trips
 from scape.equipment.choices import VEHICLES, AssetStatus
 from scape.equipment.forms import ShiftFormSet
-from scape.equipment.models import ASSET_POLICY, Asset
+from scape.equipment.models import Asset
 from scape.equipment.queries import (
     access_asset,
     access_flight,
+    fleet_organization_id,
     flight_totals,
     get_flights,
     track_feature,
@@ -79,10 +78,9 @@ def asset_tracks(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 def shift_trips(request: HttpRequest) -> HttpResponse:
     """Enter the trips of a shift at once, for the vehicles of the user's organization."""
-    actor = actor_of(request.user)
-    if actor.organization_id is None or not actor.has_any(ASSET_POLICY.own[Action.VIEW]):
+    organization = fleet_organization_id(request.user)
+    if organization is None:
         raise PermissionDenied
-    organization = actor.organization_id
     vehicles = (
         Asset.objects.filter(organization=organization, kind__in=VEHICLES)
         .exclude(status__in=[AssetStatus.LOST, AssetStatus.RETIRED])
@@ -101,11 +99,11 @@ def shift_trips(request: HttpRequest) -> HttpResponse:
         return render(request, "equipment/shift_trips.html", {"formset": formset})
     formset = ShiftFormSet(request.POST, **kwargs)
     if formset.is_valid():
-        rows = [form.cleaned_data for form in formset if form.has_changed() and form.cleaned_data]
+        filled = [form for form in formset if form.has_changed() and form.cleaned_data]
+        rows = [form.cleaned_data for form in filled]
         if not rows:
             messages.error(request, _("Enter at least one trip."))
         else:
-            filled = [form for form in formset if form.has_changed() and form.cleaned_data]
             try:
                 trips = do_record_shift_trips(rows, actor=request.user)
             except ValidationError as exc:

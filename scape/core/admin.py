@@ -8,6 +8,19 @@ from scape.core import audit
 from scape.core.models import AuditEvent, Grant, Job, WorkerHeartbeat
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Show records written by the actions; nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Record every save and delete made in the admin in the audit chain."""
 
@@ -31,21 +44,12 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is append-only everywhere, the admin included."""
 
     list_display = ["id", "time", "actor_username", "actor_org", "action", "object_type", "outcome"]
     list_filter = ["outcome", "actor_org"]
     search_fields = ["actor_username", "action", "object_id"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Grant)

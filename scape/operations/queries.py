@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -20,6 +19,7 @@ from scape.core.choices import Action, Role
 from scape.core.models import Grant
 from scape.operations.choices import SEVERITY_COLORS, LinkKind, PatrolStatus
 from scape.operations.models import OPERATORS, Incident, Patrol
+from scape.traffic import queries as traffic_queries
 
 # Who sees the people involved in an incident (EU Directive 2016/680: the
 # categories of data subjects are shown only to those who work the case).
@@ -135,15 +135,6 @@ def may_move_status(user: Any, incident: Incident) -> bool:
 # Links to records of the other apps, checked through their own queries.
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """Return a function of another app if it exists yet (apps land one by one)."""
-    try:
-        function: Callable[..., Any] = getattr(importlib.import_module(module), name)
-        return function
-    except (ImportError, AttributeError):
-        return None
-
-
 def _evidence_label(user: Any, pk: int) -> str:
     from scape.vault.queries import access_item
 
@@ -166,10 +157,7 @@ def _flight_label(user: Any, pk: int) -> str:
 
 
 def _hit_label(user: Any, pk: int) -> str:
-    access_hit = _optional("scape.traffic.queries", "access_hit")
-    if access_hit is None:
-        raise Http404
-    return str(access_hit(user, pk))
+    return str(traffic_queries.access_hit(user, pk))
 
 
 _LABELLERS: dict[str, Callable[[Any, int], str]] = {
@@ -361,26 +349,15 @@ def site_features(user: Any) -> dict[str, Any]:
     return _collection(features)
 
 
-def _as_collection(data: Any) -> dict[str, Any]:
-    """Accept a FeatureCollection or a plain list of features from another app."""
-    if isinstance(data, dict):
-        return data
-    return _collection(list(data or []))
-
-
 def camera_features(user: Any) -> dict[str, Any]:
-    """Return the traffic cameras from the traffic app, when it offers them."""
-    function = _optional("scape.traffic.queries", "camera_features")
-    return _as_collection(function(user)) if function is not None else _collection([])
+    """Return the traffic cameras the user may see, as GeoJSON."""
+    return _collection(traffic_queries.camera_features(user))
 
 
 def hit_features(user: Any, *, since: datetime.datetime | None = None) -> dict[str, Any]:
-    """Return the plate hits from the traffic app, when it offers them."""
-    function = _optional("scape.traffic.queries", "hit_features")
-    if function is None:
-        return _collection([])
+    """Return the plate hits the user may see (by default, of the last day), as GeoJSON."""
     since = since or timezone.now() - datetime.timedelta(days=1)
-    return _as_collection(function(user, since))
+    return _collection(traffic_queries.hit_features(user, since))
 
 
 LAYERS = ("incidents", "patrols", "cameras", "hits", "flights", "sites")
@@ -433,9 +410,10 @@ def layer(
 
 
 def km_by_transport(patrol: Patrol) -> dict[str, Decimal]:
-    """Return the kilometres the team rode, by means of transport."""
+    """Return the kilometres the team rode, by means of transport (its name, to show)."""
     totals: dict[str, Decimal] = {}
     for member in patrol.members.all():
         if member.km:
-            totals[member.transport] = totals.get(member.transport, Decimal(0)) + member.km
+            transport = member.get_transport_display()
+            totals[transport] = totals.get(transport, Decimal(0)) + member.km
     return totals

@@ -167,9 +167,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _incident_post(
-    request: HttpRequest, pk: int, form_name: str, form: Any, run: Any, done: str
+    request: HttpRequest, incident: Incident, form_name: str, form: Any, run: Any, done: str
 ) -> HttpResponse:
-    incident = access_incident(request.user, pk)
     if form.is_valid():
         try:
             run(incident, form.cleaned_data)
@@ -187,7 +186,7 @@ def _incident_post(
 def incident_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _incident_post(
         request,
-        pk,
+        access_incident(request.user, pk),
         "status_form",
         StatusForm(request.POST),
         lambda i, d: actions.do_change_status(
@@ -204,7 +203,7 @@ def incident_assign(request: HttpRequest, pk: int) -> HttpResponse:
     orgs = Organization.objects.filter(is_active=True)
     return _incident_post(
         request,
-        incident.pk,
+        incident,
         "assign_form",
         AssignForm(request.POST, incident=incident, organizations=orgs),
         lambda i, d: actions.do_assign_incident(
@@ -219,7 +218,7 @@ def incident_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
     return _incident_post(
         request,
-        pk,
+        access_incident(request.user, pk),
         "log_form",
         LogEntryForm(request.POST),
         lambda i, d: actions.do_add_log_entry(i, d["text"], actor=request.user),
@@ -232,7 +231,7 @@ def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_person(request: HttpRequest, pk: int) -> HttpResponse:
     return _incident_post(
         request,
-        pk,
+        access_incident(request.user, pk),
         "person_form",
         IncidentPersonForm(request.POST),
         lambda i, d: actions.do_add_person(i, actor=request.user, **d),
@@ -245,7 +244,7 @@ def incident_person(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_link(request: HttpRequest, pk: int) -> HttpResponse:
     return _incident_post(
         request,
-        pk,
+        access_incident(request.user, pk),
         "link_form",
         LinkForm(request.POST),
         lambda i, d: actions.do_link_record(i, d["kind"], d["object_id"], actor=request.user),

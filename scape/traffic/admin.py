@@ -6,23 +6,10 @@ through the actions (audited, with notifications); nothing is edited here.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from scape.core.admin import ReadOnlyAdmin
 from scape.traffic.models import Hit, HotlistEntry, PlateRead, SpeedSection, TrafficCamera
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(TrafficCamera)

@@ -69,14 +69,15 @@ def get_hits(user: Any) -> QuerySet[Hit]:
     )
 
 
-def camera_assets(user: Any) -> Any:
-    """Return the user's organization's traffic-camera equipment records (to link a camera to)."""
+def camera_assets(user: Any, organization_id: int | None = None) -> Any:
+    """Return the traffic-camera equipment records the user sees of an organization (by default
+    their own), to link a camera to."""
     from scape.equipment.choices import AssetKind
     from scape.equipment.queries import get_assets
 
-    return get_assets(user).filter(
-        organization=actor_of(user).organization_id, kind=AssetKind.TRAFFIC_CAMERA
-    )
+    if organization_id is None:
+        organization_id = actor_of(user).organization_id
+    return get_assets(user).filter(organization=organization_id, kind=AssetKind.TRAFFIC_CAMERA)
 
 
 def evidence_jobs(user: Any) -> Any:
@@ -143,18 +144,26 @@ def _zone(camera: TrafficCamera) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(camera.organization.display_time_zone)
 
 
-def hourly_counts(camera: TrafficCamera, day: datetime.date) -> list[Bucket]:
-    """Return the camera's reads in each of the 24 local hours of `day`."""
+def _read_counts(
+    camera: TrafficCamera, first: datetime.date, last: datetime.date, trunc: Any
+) -> list[tuple[datetime.datetime, int]]:
+    """Return (local start, reads) of each hour or day (`trunc`) from `first` to `last` with reads."""
     tz = _zone(camera)
-    start = datetime.datetime.combine(day, datetime.time(), tzinfo=tz)
-    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+    start = datetime.datetime.combine(first, datetime.time(), tzinfo=tz)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
     rows = (
         PlateRead.objects.filter(camera=camera, time__gte=start, time__lt=end)
-        .annotate(bucket=TruncHour("time", tzinfo=tz))
+        .annotate(bucket=trunc("time", tzinfo=tz))
         .values("bucket")
         .annotate(n=Count("pk"))
     )
-    found = {timezone.localtime(r["bucket"], tz).hour: r["n"] for r in rows}
+    return [(timezone.localtime(r["bucket"], tz), r["n"]) for r in rows]
+
+
+def hourly_counts(camera: TrafficCamera, day: datetime.date) -> list[Bucket]:
+    """Return the camera's reads in each of the 24 local hours of `day`."""
+    tz = _zone(camera)
+    found = {start.hour: n for start, n in _read_counts(camera, day, day, TruncHour)}
     return [
         Bucket(datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz), found.get(hour, 0))
         for hour in range(24)
@@ -164,23 +173,12 @@ def hourly_counts(camera: TrafficCamera, day: datetime.date) -> list[Bucket]:
 def daily_counts(camera: TrafficCamera, first: datetime.date, last: datetime.date) -> list[Bucket]:
     """Return the camera's reads on each local day from `first` to `last`, inclusive."""
     tz = _zone(camera)
-    start = datetime.datetime.combine(first, datetime.time(), tzinfo=tz)
-    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
-    rows = (
-        PlateRead.objects.filter(camera=camera, time__gte=start, time__lt=end)
-        .annotate(bucket=TruncDay("time", tzinfo=tz))
-        .values("bucket")
-        .annotate(n=Count("pk"))
-    )
-    found = {timezone.localtime(r["bucket"], tz).date(): r["n"] for r in rows}
-    days = (last - first).days + 1
-    out = []
-    for i in range(max(days, 0)):
-        day = first + datetime.timedelta(days=i)
-        out.append(
-            Bucket(datetime.datetime.combine(day, datetime.time(), tzinfo=tz), found.get(day, 0))
-        )
-    return out
+    found = {start.date(): n for start, n in _read_counts(camera, first, last, TruncDay)}
+    days = [first + datetime.timedelta(days=i) for i in range(max((last - first).days + 1, 0))]
+    return [
+        Bucket(datetime.datetime.combine(day, datetime.time(), tzinfo=tz), found.get(day, 0))
+        for day in days
+    ]
 
 
 # Section speed ---------------------------------------------------------------

@@ -7,19 +7,18 @@ camera, time and plate) and stores no duplicate.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from scape.core.choices import JobStatus
+from scape.core.jobs import finish_job, progress_reporter, update_job
 from scape.core.models import Job
 
 EVIDENCE_JOB = "traffic.evidence_reads"
-PROGRESS_EVERY_S = 1.0
 
 
 def schedule_evidence_reads(item: Any, camera: Any, *, actor: Any) -> Job:
@@ -49,19 +48,6 @@ def read_evidence_plates(job_id: int, item_id: int, camera_id: int | None) -> di
         return _read(job, item_id, camera_id)
 
 
-def _update(job: Job | None, **fields: Any) -> None:
-    if job is not None:
-        Job.objects.filter(pk=job.pk).update(updated_at=timezone.now(), **fields)
-
-
-def _finish(job: Job | None, status: str, message: str, **result: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {"status": status, "message": message}
-    if status == JobStatus.SUCCEEDED:
-        fields["progress"] = 1.0
-    _update(job, **fields)
-    return {"status": status, "message": message, **result}
-
-
 def _read(job: Job | None, item_id: int, camera_id: int | None) -> dict[str, Any]:
     from pathlib import Path
 
@@ -74,23 +60,16 @@ def _read(job: Job | None, item_id: int, camera_id: int | None) -> dict[str, Any
 
     item = EvidenceItem.objects.filter(pk=item_id).select_related("blob", "organization").first()
     if item is None or item.blob is None or item.status != ItemStatus.AVAILABLE:
-        return _finish(job, JobStatus.FAILED, _("The evidence item is not available."))
+        return finish_job(job, JobStatus.FAILED, _("The evidence item is not available."))
     if item.media_kind not in (MediaKind.VIDEO, MediaKind.IMAGE):
-        return _finish(job, JobStatus.FAILED, _("Only videos and images have plates to read."))
+        return finish_job(job, JobStatus.FAILED, _("Only videos and images have plates to read."))
     camera = (
         TrafficCamera.objects.select_related("organization").filter(pk=camera_id).first()
         if camera_id
         else None
     )
-    _update(job, status=JobStatus.RUNNING, progress=0.0, message="")
-    last = 0.0
-
-    def report(fraction: float) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if now - last >= PROGRESS_EVERY_S:
-            last = now
-            _update(job, progress=round(fraction, 3))
+    update_job(job, status=JobStatus.RUNNING, progress=0.0, message="")
+    report = progress_reporter(job)
 
     try:
         with storage.local_path(item.blob.storage_key) as path:
@@ -103,9 +82,9 @@ def _read(job: Job | None, item_id: int, camera_id: int | None) -> dict[str, Any
                 )
             )
     except FileNotFoundError:
-        return _finish(job, JobStatus.FAILED, _("The original file is missing from storage."))
+        return finish_job(job, JobStatus.FAILED, _("The original file is missing from storage."))
     except UnreadableFile as exc:
-        return _finish(job, JobStatus.FAILED, str(exc))
+        return finish_job(job, JobStatus.FAILED, str(exc))
     start = (item.recorded_at or item.ingested_at).replace(microsecond=0)
     organization = camera.organization if camera is not None else item.organization
     actor = job.created_by if job is not None else None
@@ -119,7 +98,7 @@ def _read(job: Job | None, item_id: int, camera_id: int | None) -> dict[str, Any
         actor=actor,
     )
     hits = sum(1 for r in stored if r.hit)
-    return _finish(
+    return finish_job(
         job,
         JobStatus.SUCCEEDED,
         _("Plates read: %(reads)d; hot-list hits: %(hits)d.")

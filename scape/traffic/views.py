@@ -4,7 +4,6 @@ the hot-list, hits, the plate search and section speed."""
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 import zoneinfo
 from typing import Any
@@ -77,19 +76,6 @@ from scape.traffic.queries import (
 )
 
 
-def local_time(view: Any) -> Any:
-    """Run the view in the user's organization's time zone: times shown and typed are local."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        person = getattr(request.user, "person", None)
-        zone = person.organization.display_time_zone if person is not None else "Europe/Vilnius"
-        with timezone.override(zoneinfo.ZoneInfo(zone)):
-            return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def _may(user: Any, policy: Any, action: str) -> bool:
     actor = actor_of(user)
     return actor.organization_id is not None and actor.has_any(policy.own.get(action, ()))
@@ -97,6 +83,11 @@ def _may(user: Any, policy: Any, action: str) -> bool:
 
 def _own_cameras(user: Any) -> Any:
     return get_cameras(user).filter(organization=actor_of(user).organization_id, active=True)
+
+
+def _partners(organization_id: int | None) -> Any:
+    """Return the active organizations other than `organization_id` (those one shares with)."""
+    return Organization.objects.filter(is_active=True).exclude(pk=organization_id or 0)
 
 
 def _my_org(user: Any) -> Organization:
@@ -108,7 +99,6 @@ def _my_org(user: Any) -> Organization:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@local_time
 def index(request: HttpRequest) -> HttpResponse:
     """Recent hits, the cameras, and reading plates in vault footage."""
     if not actor_of(request.user).has_any(CAMERA_POLICY.own[Action.VIEW]):
@@ -151,7 +141,6 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@local_time
 def cameras_geojson(request: HttpRequest) -> JsonResponse:
     """The cameras the user may see, for the map."""
     features = camera_features(request.user)
@@ -160,7 +149,6 @@ def cameras_geojson(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @login_required
-@local_time
 def hits_geojson(request: HttpRequest) -> JsonResponse:
     """The hits of the last 7 days the user may see, for the map."""
     since = timezone.now() - datetime.timedelta(days=7)
@@ -170,7 +158,6 @@ def hits_geojson(request: HttpRequest) -> JsonResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@local_time
 def camera_new(request: HttpRequest) -> HttpResponse:
     """Register a traffic camera of the user's organization; show its token once."""
     if not _may(request.user, CAMERA_POLICY, Action.CHANGE):
@@ -203,7 +190,6 @@ def _camera_page(request: HttpRequest, camera: TrafficCamera, *, token: str = ""
 
 @require_GET
 @login_required
-@local_time
 def camera_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A camera, its latest reads and links to its counts."""
     return _camera_page(request, access_camera(request.user, pk))
@@ -211,16 +197,10 @@ def camera_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@local_time
 def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a camera: name, road, position, road zone, equipment record, active."""
-    from scape.equipment.choices import AssetKind
-    from scape.equipment.queries import get_assets
-
     camera = access_camera(request.user, pk, Action.CHANGE)
-    assets = get_assets(request.user).filter(
-        organization=camera.organization_id, kind=AssetKind.TRAFFIC_CAMERA
-    )
+    assets = camera_assets(request.user, camera.organization_id)
     initial = {
         "name": camera.name,
         "road": camera.road,
@@ -250,7 +230,6 @@ def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@local_time
 def camera_token(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a new token for the camera; the old one stops working."""
     camera = access_camera(request.user, pk, Action.CHANGE)
@@ -260,7 +239,6 @@ def camera_token(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@local_time
 def camera_active(request: HttpRequest, pk: int) -> HttpResponse:
     """Switch the camera off (its token is refused) or on again."""
     camera = access_camera(request.user, pk, Action.CHANGE)
@@ -275,7 +253,6 @@ def camera_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-@local_time
 def camera_counts(request: HttpRequest, pk: int) -> HttpResponse:
     """Reads per hour of a day and per day of the last two weeks, as bar charts."""
     camera = access_camera(request.user, pk)
@@ -298,7 +275,6 @@ def camera_counts(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-@local_time
 def reads(request: HttpRequest) -> HttpResponse:
     """The reads the user may see; searching by plate needs a reason and is audited."""
     form = SearchForm(request.GET or None)
@@ -322,7 +298,6 @@ def reads(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@local_time
 def read_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One read with its plate image."""
     read = access_read(request.user, pk)
@@ -340,7 +315,6 @@ def read_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-@local_time
 def read_crop(request: HttpRequest, pk: int) -> FileResponse:
     """The plate image of a read, for those who may see the read."""
     read = access_read(request.user, pk)
@@ -360,16 +334,13 @@ def read_crop(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@local_time
 def hotlist(request: HttpRequest) -> HttpResponse:
     """The hot-list entries the user may see, and adding one to their organization's list."""
     if not actor_of(request.user).has_any(HOTLIST_POLICY.own[Action.VIEW]):
         raise PermissionDenied
     may_add = _may(request.user, HOTLIST_POLICY, Action.CHANGE)
     initial = {"valid_until": timezone.localtime() + datetime.timedelta(days=90)}
-    partners = Organization.objects.filter(is_active=True).exclude(
-        pk=actor_of(request.user).organization_id or 0
-    )
+    partners = _partners(actor_of(request.user).organization_id)
     form = EntryForm(request.POST or None, initial=initial, partners=partners)
     if request.method == "POST":
         if not may_add:
@@ -396,7 +367,6 @@ def _entry_page(
     request: HttpRequest, entry: Any, share_form: Any = None, status: int = 200
 ) -> HttpResponse:
     can_share = can(request.user, Action.SHARE, entry)
-    partners = Organization.objects.filter(is_active=True).exclude(pk=entry.organization_id)
     context = {
         "entry": entry,
         "hits": get_hits(request.user).filter(entry=entry)[:50],
@@ -404,14 +374,13 @@ def _entry_page(
         "grants": entry_grants(entry) if can_share else [],
         "can_share": can_share,
         "can_change": can(request.user, Action.CHANGE, entry),
-        "share_form": share_form or ShareEntryForm(organizations=partners),
+        "share_form": share_form or ShareEntryForm(organizations=_partners(entry.organization_id)),
     }
     return render(request, "traffic/entry_detail.html", context, status=status)
 
 
 @require_GET
 @login_required
-@local_time
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A hot-list entry, its hits and the partners it is shared with."""
     return _entry_page(request, access_entry(request.user, pk))
@@ -419,12 +388,10 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@local_time
 def entry_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Share the entry with a partner organization: they see it and are alerted on hits."""
     entry = access_entry(request.user, pk, Action.SHARE)
-    partners = Organization.objects.filter(is_active=True).exclude(pk=entry.organization_id)
-    form = ShareEntryForm(request.POST, organizations=partners)
+    form = ShareEntryForm(request.POST, organizations=_partners(entry.organization_id))
     if form.is_valid():
         try:
             do_share_entry(
@@ -446,7 +413,6 @@ def entry_share(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@local_time
 def entry_unshare(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
     """Stop sharing the entry with one partner, at once."""
     entry = access_entry(request.user, pk, Action.SHARE)
@@ -460,7 +426,6 @@ def entry_unshare(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@local_time
 def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Take the plate off the hot-list; its hits are kept."""
     entry = access_entry(request.user, pk, Action.CHANGE)
@@ -471,7 +436,6 @@ def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-@local_time
 def hits(request: HttpRequest) -> HttpResponse:
     """Every hit the user may see, newest first."""
     page = Paginator(get_hits(request.user), 50).get_page(request.GET.get("page"))
@@ -480,7 +444,6 @@ def hits(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@local_time
 def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A hit: the plate image, camera and time, the entry, and who is alerted."""
     hit = access_hit(request.user, pk)
@@ -497,7 +460,6 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@local_time
 def hit_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the hit as taken in hand."""
     hit = access_hit(request.user, pk, Action.CHANGE)
@@ -508,7 +470,6 @@ def hit_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@local_time
 def sections(request: HttpRequest) -> HttpResponse:
     """Speed sections the user may see, and defining a new one."""
     from scape.traffic.models import SpeedSection
@@ -536,7 +497,6 @@ def sections(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@local_time
 def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Average speed of each vehicle through the section in a period, and those over the limit."""
     section = access_section(request.user, pk)

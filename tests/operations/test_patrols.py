@@ -228,6 +228,16 @@ def test_it_reports_km_and_incidents_after_the_patrol(
         do_report_patrol(patrol, report="again", actor=lt_coordinator.user)
 
 
+def test_it_names_the_means_of_transport_with_the_km(
+    patrol: Patrol, lt_coordinator: Any, logged_in: Any
+) -> None:
+    do_start_patrol(patrol, actor=lt_coordinator.user)
+    km = {member.pk: "12.5" for member in patrol.members.all()}
+    do_report_patrol(patrol, report="Beach checked", km=km, actor=lt_coordinator.user)
+    page = logged_in(lt_coordinator).get(patrol.get_absolute_url()).content.decode()
+    assert "e-bike: 37.5 km" in page and "e_bike" not in page
+
+
 def _pages(pdf: bytes) -> list[str]:
     document = pypdfium2.PdfDocument(pdf)
     return [document[i].get_textpage().get_text_range() for i in range(len(document))]

@@ -152,6 +152,12 @@ def test_the_reads_page_lists_only_visible_reads(camera, pal_officer, lie_office
     )
 
 
+def test_the_pages_show_times_in_the_organizations_zone(camera, pal_officer, logged_in):
+    read(camera, "GUF465", datetime.datetime(2026, 1, 15, 8, 7, tzinfo=datetime.UTC))
+    html = logged_in(pal_officer).get("/traffic/reads/").content.decode()
+    assert "10:07" in html and "8:07" not in html
+
+
 def test_the_counts_page_draws_an_svg_chart(camera, pal_officer, logged_in):
     now = timezone.localtime(timezone=zoneinfo.ZoneInfo("Europe/Vilnius"))
     read(camera, "GUF465", now.replace(minute=1))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,8 +39,8 @@ from scape.activities.models import (
     Session,
 )
 from scape.activities.queries import (
-    COMPLETION_SHARE,
-    attended_hours,
+    completes,
+    hours_by_person,
     is_organizer,
     is_persons_coordinator,
     organizer_people,
@@ -448,14 +449,6 @@ def _language_for(person: Person) -> str:
     return {"LT": "lt", "LV": "lv"}.get(person.organization.country, "en")
 
 
-def completed(activity: Activity, person: Person) -> bool:
-    """Return whether the person completed the activity (see COMPLETION_SHARE)."""
-    planned = planned_hours(activity)
-    if planned <= 0:
-        return False
-    return attended_hours(activity, person) >= planned * COMPLETION_SHARE
-
-
 @transaction.atomic
 def do_issue_certificates(activity: Activity, *, actor: Any) -> list[Certificate]:
     """Issue a certificate to every approved participant who completed the activity.
@@ -475,11 +468,15 @@ def do_issue_certificates(activity: Activity, *, actor: Any) -> list[Certificate
     today = timezone.localdate(now)
     expires = certificate_expiry(activity, today)
     done = set(Certificate.objects.filter(activity=activity).values_list("person_id", flat=True))
+    planned = planned_hours(activity)
+    hours = hours_by_person(activity)
+    competencies = list(activity.competencies.all())
     for registration in Registration.objects.filter(
         activity=activity, status=RegistrationStatus.APPROVED
     ).select_related("person__organization", "person__user"):
         person = registration.person
-        if person.pk in done or not completed(activity, person):
+        attended = hours.get(person.pk, Decimal("0"))
+        if person.pk in done or not completes(attended, planned):
             continue
         certificate = Certificate.objects.create(
             activity=activity,
@@ -487,9 +484,9 @@ def do_issue_certificates(activity: Activity, *, actor: Any) -> list[Certificate
             issued_at=now,
             expires_at=expires,
             language=_language_for(person),
-            hours=attended_hours(activity, person),
+            hours=attended,
         )
-        for competency in activity.competencies.all():
+        for competency in competencies:
             valid_until = (
                 today + datetime.timedelta(days=competency.validity_days)
                 if competency.validity_days

@@ -10,7 +10,6 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -19,28 +18,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from scape.activities.models import Certificate, Session
-from scape.core.pdf import register_fonts
+from scape.core.pdf import draw_qr, register_fonts
 
 
 def verify_url(code: str) -> str:
     """Return the absolute URL of the public verification page of a certificate."""
     return f"{settings.SCAPE_SITE_URL.rstrip('/')}/verify/{code}"
-
-
-def qr_matrix(url: str) -> list[list[bool]]:
-    """Return the dark modules of the QR code of `url`, row by row."""
-    code = segno.make(url, error="m", micro=False)
-    return [[bool(module) for module in row] for row in code.matrix]
-
-
-def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
-    matrix = qr_matrix(url)
-    module = size / len(matrix)
-    pdf.setFillGray(0)
-    for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                pdf.rect(x + c * module, y + size - (r + 1) * module, module, module, 0, 1)
 
 
 def sign_in_sheet(session: Session, people: Iterable[Any]) -> bytes:
@@ -157,7 +140,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
             }
         pdf.drawCentredString(centre, y, line)
         qr = 32 * mm
-        _draw_qr(pdf, url, width - 20 * mm - qr, 18 * mm, qr)
+        draw_qr(pdf, url, width - 20 * mm - qr, 18 * mm, qr)
         pdf.linkURL(url, (width - 20 * mm - qr, 18 * mm, width - 20 * mm, 18 * mm + qr), relative=0)
         pdf.setFont(regular, 9)
         pdf.drawString(

@@ -11,7 +11,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from scape.activities.choices import ActivityKind, ActivityStatus, RegistrationStatus
+from scape.activities.choices import (
+    ACTIVE_REGISTRATION,
+    ActivityKind,
+    ActivityStatus,
+)
 from scape.activities.models import (
     RATING_FIELDS,
     Activity,
@@ -147,6 +151,11 @@ def attended_hours(activity: Activity, person: Any) -> Decimal:
     return sum((row.hours for row in rows), Decimal("0"))
 
 
+def completes(attended: Decimal, planned: Decimal) -> bool:
+    """Return whether `attended` hours complete an activity of `planned` session hours."""
+    return planned > 0 and attended >= planned * COMPLETION_SHARE
+
+
 def hours_by_person(activity: Activity) -> dict[int, Decimal]:
     """Return {person id: hours present} for the activity."""
     hours: dict[int, Decimal] = {}
@@ -162,11 +171,7 @@ def upcoming_for(person: Any, *, limit: int = 5) -> list[Registration]:
     return list(
         Registration.objects.filter(
             person=person,
-            status__in=[
-                RegistrationStatus.REQUESTED,
-                RegistrationStatus.APPROVED,
-                RegistrationStatus.WAITLISTED,
-            ],
+            status__in=ACTIVE_REGISTRATION,
             activity__ends_at__gte=timezone.now(),
         )
         .select_related("activity")

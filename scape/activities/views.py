@@ -5,15 +5,18 @@ the competency matrix and the cross-border contacts."""
 from __future__ import annotations
 
 import calendar as calendar_module
+import contextlib
 import datetime
 import json
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +26,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from scape.activities import feeds
 from scape.activities.actions import (
-    completed,
     do_add_session,
     do_approve_registration,
     do_cancel_registration,
@@ -70,6 +72,7 @@ from scape.activities.queries import (
     access_session,
     attended_hours,
     competency_matrix,
+    completes,
     feedback_summary,
     get_activities,
     hours_by_person,
@@ -93,9 +96,14 @@ def _member(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _error(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+@contextlib.contextmanager
+def _reported(request: HttpRequest) -> Iterator[None]:
+    """Run the block; an action's ValidationError ends it and shows as error messages."""
+    try:
+        yield
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
 
 
 @require_GET
@@ -170,16 +178,12 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     if me is None or not actor.has_any(ORGANIZER_ROLES):
         raise PermissionDenied
     form = ActivityForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            activity = do_create_activity(me.organization, actor=request.user, **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Activity created."))
-            return redirect(activity)
-    return render(request, "activities/activity_form.html", {"form": form})
+    return _activity_form_page(
+        request,
+        form,
+        lambda data: do_create_activity(me.organization, actor=request.user, **data),
+        _("Activity created."),
+    )
 
 
 @login_required
@@ -194,14 +198,31 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     for name in ("partners", "trainers", "competencies", "equipment"):
         initial[name] = list(getattr(activity, name).all())
     form = ActivityForm(request.POST or None, user=request.user, initial=initial)
+    return _activity_form_page(
+        request,
+        form,
+        lambda data: do_update_activity(activity, actor=request.user, **data),
+        _("Activity saved."),
+        activity,
+    )
+
+
+def _activity_form_page(
+    request: HttpRequest,
+    form: ActivityForm,
+    save: Callable[[dict[str, Any]], Activity],
+    done: str,
+    activity: Activity | None = None,
+) -> HttpResponse:
+    """Save a valid posted form with `save` and go to the activity; else show the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            do_update_activity(activity, actor=request.user, **form.cleaned_data)
+            saved = save(form.cleaned_data)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            messages.success(request, _("Activity saved."))
-            return redirect(activity)
+            messages.success(request, done)
+            return redirect(saved)
     return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
 
 
@@ -254,7 +275,11 @@ def _detail_context(request: HttpRequest, activity: Activity) -> dict[str, Any]:
                 "certificates": activity.certificates.select_related("person__user"),
                 "feedback": feedback_summary(activity),
                 "completion": [
-                    (r.person, hours.get(r.person_id, 0), completed(activity, r.person))
+                    (
+                        r.person,
+                        hours.get(r.person_id, 0),
+                        completes(hours.get(r.person_id, Decimal("0")), context["planned_hours"]),
+                    )
                     for r in context["registrations"]
                     if r.status == RegistrationStatus.APPROVED
                 ],
@@ -286,11 +311,8 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         person = form.cleaned_data["person"]
     if person is None:
         raise PermissionDenied
-    try:
+    with _reported(request):
         registration = do_register(activity, person, actor=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
         if registration.nominated_by_id:
             messages.success(
                 request,
@@ -308,7 +330,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or turn down a registration (organizers)."""
     registration = access_registration(request.user, pk, Action.CHANGE)
-    try:
+    with _reported(request):
         if request.POST.get("decision") == "reject":
             form = RejectForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -328,8 +350,6 @@ def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, _("%(person)s is approved.") % {"person": registration.person}
                 )
-    except ValidationError as exc:
-        _error(request, exc)
     return redirect(registration.activity)
 
 
@@ -338,11 +358,8 @@ def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a registration: the person, their coordinator or the organizers."""
     registration = access_registration(request.user, pk)
-    try:
+    with _reported(request):
         do_cancel_registration(registration, actor=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
         messages.success(request, _("Registration cancelled."))
     return redirect(registration.activity)
 
@@ -353,11 +370,8 @@ def add_session(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk, Action.CHANGE)
     form = SessionForm(request.POST)
     if form.is_valid():
-        try:
+        with _reported(request):
             do_add_session(activity, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
             messages.success(request, _("Session added."))
     else:
         messages.error(request, _("Give the session's start and end."))
@@ -372,11 +386,8 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
         return redirect(activity)
-    try:
+    with _reported(request):
         do_update_activity(activity, actor=request.user, status=form.cleaned_data["status"])
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
         messages.success(request, _("Status changed."))
     return redirect(activity)
 
@@ -388,6 +399,15 @@ def _may_mark(request: HttpRequest, activity: Activity) -> bool:
     )
 
 
+def _approved(activity: Activity) -> QuerySet[Registration]:
+    """Return the approved registrations of the activity, by the people's names."""
+    return (
+        Registration.objects.filter(activity=activity, status=RegistrationStatus.APPROVED)
+        .select_related("person__user", "person__organization")
+        .order_by("person__user__last_name", "person__user__first_name")
+    )
+
+
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Tick who is present at a session, on a phone; approved participants only."""
@@ -395,19 +415,12 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     activity = session.activity
     if not _may_mark(request, activity):
         raise PermissionDenied
-    registrations = list(
-        Registration.objects.filter(activity=activity, status=RegistrationStatus.APPROVED)
-        .select_related("person__user", "person__organization")
-        .order_by("person__user__last_name", "person__user__first_name")
-    )
+    registrations = list(_approved(activity))
     if request.method == "POST":
         present = set(request.POST.getlist("present"))
         marks = {r.person_id: str(r.person_id) in present for r in registrations}
-        try:
+        with _reported(request):
             do_mark_attendance(session, marks, actor=request.user)
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
             messages.success(
                 request,
                 _("Attendance saved: %(count)s present.") % {"count": sum(marks.values())},
@@ -434,14 +447,7 @@ def sign_in_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     session = access_session(request.user, pk)
     if not _may_mark(request, session.activity):
         raise PermissionDenied
-    people = [
-        r.person
-        for r in Registration.objects.filter(
-            activity=session.activity, status=RegistrationStatus.APPROVED
-        )
-        .select_related("person__user", "person__organization")
-        .order_by("person__user__last_name", "person__user__first_name")
-    ]
+    people = [r.person for r in _approved(session.activity)]
     audit.record(
         "activities.sign_in_sheet_printed",
         obj=session.activity,
@@ -457,11 +463,8 @@ def sign_in_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def issue_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk, Action.CHANGE)
-    try:
+    with _reported(request):
         issued = do_issue_certificates(activity, actor=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
         messages.success(request, _("Certificates issued: %(count)s.") % {"count": len(issued)})
     return redirect(activity)
 
@@ -482,15 +485,12 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = access_certificate(request.user, pk, Action.CHANGE)
     form = RevokeForm(request.POST)
-    try:
+    with _reported(request):
         do_revoke_certificate(
             certificate,
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
             actor=request.user,
         )
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
         messages.success(request, _("Certificate revoked."))
     return redirect(certificate.activity)
 
@@ -505,11 +505,8 @@ def give_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(activity)
     data = dict(form.cleaned_data)
     comment = data.pop("comment", "")
-    try:
+    with _reported(request):
         do_give_feedback(activity, ratings=data, comment=comment, actor=request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
         messages.success(request, _("Thank you for your feedback."))
     return redirect(activity)
 
@@ -600,11 +597,7 @@ def feed_person(request: HttpRequest, token: str) -> HttpResponse:
             Q(
                 pk__in=Registration.objects.filter(
                     person=person,
-                    status__in=[
-                        RegistrationStatus.APPROVED,
-                        RegistrationStatus.WAITLISTED,
-                        RegistrationStatus.REQUESTED,
-                    ],
+                    status__in=ACTIVE_REGISTRATION,
                 ).values("activity_id")
             )
             | Q(pk__in=Activity.objects.filter(trainers=person).values("pk"))

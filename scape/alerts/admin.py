@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from scape.alerts.models import Notice, NoticeArea, NoticeInfo, SavedArea
+from scape.core.admin import ReadOnlyAdmin
 
 
 class _ReadOnly(admin.TabularInline):
@@ -28,20 +29,11 @@ class AreaInline(_ReadOnly):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ReadOnlyAdmin):
     list_display = ["identifier", "organization", "msg_type", "state", "sent"]
     list_filter = ["state", "msg_type", "organization"]
     search_fields = ["identifier", "event", "infos__headline"]
     inlines = [InfoInline, AreaInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(SavedArea)

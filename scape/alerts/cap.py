@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 
+from scape.core.translated import in_language
+
 if TYPE_CHECKING:
     from scape.alerts.models import AreaShape, Notice
 
@@ -65,8 +67,7 @@ def sender_name(notice: Notice, language: str) -> str:
     """Return the sender name, else the organization's name in the language (or English)."""
     if notice.sender_name:
         return notice.sender_name
-    org = notice.organization
-    return getattr(org, f"name_{language}", "") or org.name_en
+    return in_language(notice.organization, "name", language)
 
 
 def build_cap(notice: Notice, *, base_url: str = "") -> ET.Element:

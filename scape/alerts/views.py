@@ -4,6 +4,7 @@ that compose, preview, approve and publish notices."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -51,10 +52,6 @@ from scape.core.forms import add_validation_errors
 _COLORS = {"Extreme": "#b3261e", "Severe": "#d35400", "Moderate": "#b7950b"}
 
 
-def _language() -> str:
-    return (get_language() or "en")[:2]
-
-
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
@@ -68,9 +65,8 @@ def _map_layers() -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """List the notices in force now, in the visitor's language, with their areas on a map."""
-    language = _language()
     notices = list(current_notices(request.user)[:FEED_LIMIT])
-    rows = [(notice, notice.info_for(language)) for notice in notices]
+    rows = [(notice, notice.info_for()) for notice in notices]
     context = {"rows": rows, "map_layers": _map_layers(), "may_manage": _may_manage(request)}
     return render(request, "alerts/index.html", context)
 
@@ -78,10 +74,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def areas_geojson(request: HttpRequest) -> JsonResponse:
     """Return the areas of the notices in force now as GeoJSON, for the map."""
-    language = _language()
     features = []
     for notice in current_notices(request.user)[:FEED_LIMIT]:
-        info = notice.info_for(language)
+        info = notice.info_for()
         for area in notice.areas.all():
             properties: dict[str, Any] = {
                 "title": info.headline if info else notice.event,
@@ -98,7 +93,7 @@ def areas_geojson(request: HttpRequest) -> JsonResponse:
 
 
 def _page_context(notice: Notice) -> dict[str, Any]:
-    info = notice.info_for(_language())
+    info = notice.info_for()
     others = [other for other in notice.ordered_infos() if info is None or other.pk != info.pk]
     followup = (
         notice.followups.filter(state__in=(State.PUBLISHED, State.SUPERSEDED, State.CANCELLED))
@@ -137,7 +132,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     body = atom_bytes(
         notices,
         base_url=_base_url(request),
-        language=_language(),
+        language=get_language(),
         title=_("SCAPE public notices"),
     )
     return HttpResponse(body, content_type=f"{ATOM_CONTENT_TYPE}; charset=utf-8")
@@ -176,9 +171,12 @@ def manage(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form(request: HttpRequest, organization: Any, **kwargs: Any) -> NoticeForm:
+def _form(
+    request: HttpRequest, organization: Any, *, bound: bool = True, **kwargs: Any
+) -> NoticeForm:
+    """Return the composer's form, bound to what was posted (unless bound=False)."""
     return NoticeForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if bound and request.method == "POST" else None,
         saved=saved_areas(organization.pk),
         time_zone=organization.display_time_zone,
         **kwargs,
@@ -246,11 +244,7 @@ def _save_area(request: HttpRequest, organization: Any, notice: Notice | None) -
         initial["saved_areas"] = [*initial.get("saved_areas", []), str(saved.pk)]
         initial["drawn"] = ""
         name = ""
-    form = NoticeForm(
-        initial=initial,
-        saved=saved_areas(organization.pk),
-        time_zone=organization.display_time_zone,
-    )
+    form = _form(request, organization, bound=False, initial=initial)
     return _compose_page(request, form, notice, area_name=name, area_errors=errors)
 
 
@@ -264,16 +258,32 @@ def compose(request: HttpRequest) -> HttpResponse:
     organization = request.user.person.organization  # type: ignore[union-attr]
     if request.method == "POST" and "save_area" in request.POST:
         return _save_area(request, organization, None)
-    form = _form(request, organization)
+    return _save_notice(
+        request,
+        _form(request, organization),
+        None,
+        lambda data: do_create_notice(organization, actor=request.user, **data),
+        _("The draft is saved. Check the preview, then submit it."),
+    )
+
+
+def _save_notice(
+    request: HttpRequest,
+    form: NoticeForm,
+    notice: Notice | None,
+    save: Callable[[dict[str, Any]], Notice],
+    done: str,
+) -> HttpResponse:
+    """Save a valid posted composer with `save` and go to the notice; else show the composer."""
     if request.method == "POST" and form.is_valid():
         try:
-            notice = do_create_notice(organization, actor=request.user, **form.notice_input())
+            saved = save(form.notice_input())
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
-            messages.success(request, _("The draft is saved. Check the preview, then submit it."))
-            return redirect("alerts:manage_notice", notice.pk)
-    return _compose_page(request, form, None)
+            messages.success(request, done)
+            return redirect("alerts:manage_notice", saved.pk)
+    return _compose_page(request, form, notice)
 
 
 @require_http_methods(["GET", "POST"])
@@ -288,15 +298,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _save_area(request, notice.organization, notice)
     zone = notice.organization.display_time_zone
     form = _form(request, notice.organization, initial=NoticeForm.initial_for(notice, zone))
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_edit_notice(notice, actor=request.user, **form.notice_input())
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("The draft is saved."))
-            return redirect("alerts:manage_notice", notice.pk)
-    return _compose_page(request, form, notice)
+    return _save_notice(
+        request,
+        form,
+        notice,
+        lambda data: do_edit_notice(notice, actor=request.user, **data),
+        _("The draft is saved."),
+    )
 
 
 @require_GET

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from scape.reports.queries import Result
 
 BAR = "#1f5f8b"
 TARGET = "#b3261e"
@@ -77,3 +80,13 @@ def progress(value: Any, target: Any, *, title: str, width: int = 320) -> SafeSt
         f'<rect x="{mark:.1f}" y="0" width="2" height="14" fill="{TARGET}"/>'
         "</svg>"
     )
+
+
+def summary(result: Result) -> dict[str, Any]:
+    """Return a result with its value and target as read, and its progress bar."""
+    return {
+        "result": result,
+        "value": number(result.value),
+        "target": number(result.target),
+        "progress": progress(result.value, result.target, title=result.indicator.name),
+    }

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 
 from scape.core.exports import spreadsheet_text
 from scape.core.pdf import register_fonts
+from scape.core.translated import in_language
 from scape.directory.models import Organization
 from scape.reports.charts import number
 from scape.reports.choices import IndicatorGroup, IndicatorUnit
@@ -72,7 +73,11 @@ def build(period: Period, organization: Organization | None, language: str) -> R
             title=_("SCAPE programme indicators"),
             period=_("Period: %(period)s") % {"period": period.label},
             partner=_("Partner: %(partner)s")
-            % {"partner": _name_in(organization, language) if organization else _("all partners")},
+            % {
+                "partner": in_language(organization, "name", language)
+                if organization
+                else _("all partners")
+            },
             generated=_("Generated %(time)s UTC")
             % {"time": timezone.now().strftime("%Y-%m-%d %H:%M")},
             headers=[
@@ -88,10 +93,6 @@ def build(period: Period, organization: Organization | None, language: str) -> R
             language=language,
             no_data=_("no data"),
         )
-
-
-def _name_in(organization: Organization, language: str) -> str:
-    return getattr(organization, f"name_{language}", "") or organization.name_en
 
 
 def response(

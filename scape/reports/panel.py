@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from scape.core.access import actor_of
-from scape.reports.charts import number, progress
+from scape.reports.charts import summary
 from scape.reports.choices import IndicatorGroup
+from scape.reports.indicators import batch
 from scape.reports.models import Indicator
 from scape.reports.periods import Period
 from scape.reports.queries import evaluate
@@ -20,15 +21,7 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
     if not actor_of(request.user).roles:
         return None
     period = Period.year(timezone.localdate().year)
-    rows = []
-    for indicator in Indicator.objects.filter(active=True, group=IndicatorGroup.PROGRAMME):
-        result = evaluate(indicator, period, None)
-        rows.append(
-            {
-                "result": result,
-                "value": number(result.value),
-                "target": number(result.target),
-                "progress": progress(result.value, result.target, title=indicator.name),
-            }
-        )
+    indicators = Indicator.objects.filter(active=True, group=IndicatorGroup.PROGRAMME)
+    with batch():
+        rows = [summary(evaluate(indicator, period, None)) for indicator in indicators]
     return {"rows": rows, "period": period, "query": f"period=year&year={period.first.year}"}

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from scape.core.access import actor_of
 from scape.reports import exports
-from scape.reports.charts import bar_chart, number, progress
+from scape.reports.charts import bar_chart, summary
 from scape.reports.forms import ReportFilterForm
 from scape.reports.indicators import DIMENSIONS
 from scape.reports.queries import (
@@ -41,13 +41,7 @@ def _card(result: Result) -> dict[str, Any]:
         if len(pairs) > 0:
             label = str(DIMENSIONS.get(key, key))
             charts.append({"label": label, "svg": bar_chart(pairs, title=f"{name} \u2014 {label}")})
-    return {
-        "result": result,
-        "value": number(result.value),
-        "target": number(result.target),
-        "progress": progress(result.value, result.target, title=name),
-        "charts": charts,
-    }
+    return {**summary(result), "charts": charts}
 
 
 @require_GET

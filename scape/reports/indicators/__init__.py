@@ -14,6 +14,7 @@ import contextvars
 import datetime
 import importlib
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -205,6 +206,46 @@ def by_organization(
     return sorted(((row[key] or "—", row["n"]) for row in rows), key=lambda pair: pair[0])
 
 
-def org_label(obj: Any) -> str:
-    organization = getattr(obj, "organization", None)
-    return getattr(organization, "code", "") if organization is not None else ""
+def grants_in(period: Period, model: type[models.Model]) -> models.QuerySet[Any]:
+    """Return the grants on records of `model` given during the period."""
+    from scape.core.models import Grant
+
+    return Grant.objects.for_model(model).filter(
+        granted_at__gte=period.start, granted_at__lt=period.end
+    )
+
+
+def involving(
+    grants: models.QuerySet[Any], organization: Organization | None
+) -> models.QuerySet[Any]:
+    """Narrow grants to those the organization gave or received (all of them for None)."""
+    if organization is None:
+        return grants
+    return grants.filter(models.Q(owner=organization) | models.Q(grantee=organization))
+
+
+def shared_figure(
+    model: type[models.Model],
+    period: Period,
+    organization: Organization | None,
+    row: Callable[[Any], Row],
+    *ordering: str,
+) -> Figure:
+    """Records of `model` shared with a partner during the period; one shared counts for both.
+
+    By organization, each record appears under its owner and under every partner
+    it was shared with.
+    """
+    grants = involving(grants_in(period, model), organization)
+    found = model._default_manager.filter(pk__in=grants.values("object_id")).select_related(
+        "organization"
+    )
+    per_org: dict[str, set[Any]] = defaultdict(set)
+    for owner, grantee, pk in grants.values_list("owner__code", "grantee__code", "object_id"):
+        per_org[owner].add(pk)
+        per_org[grantee].add(pk)
+    return Figure(
+        found.count(),
+        [Source(found.order_by(*ordering), row)],
+        {"organization": [(code, len(per_org[code])) for code in sorted(per_org)]},
+    )

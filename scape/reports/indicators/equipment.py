@@ -8,7 +8,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
 from scape.equipment.choices import ZERO_EMISSION, AssetKind, AssetStatus
@@ -88,13 +87,14 @@ def assets_in_maintenance(period: Period, organization: Organization | None) -> 
     return _asset_figure(found)
 
 
+def _use_row(label: str, asset: Asset, when: datetime.datetime) -> Row:
+    """Return the Row of a record of an asset's use (a check-out, trip or flight)."""
+    return Row(label, asset.get_absolute_url(), when, asset.organization.code)
+
+
 def _checkout_row(checkout: Checkout) -> Row:
-    return Row(
-        f"{checkout.asset.tag} → {checkout.person}",
-        checkout.asset.get_absolute_url(),
-        checkout.checked_out_at,
-        checkout.asset.organization.code,
-    )
+    asset = checkout.asset
+    return _use_row(f"{asset.tag} → {checkout.person}", asset, checkout.checked_out_at)
 
 
 @register
@@ -144,12 +144,7 @@ def _trips(period: Period, organization: Organization | None) -> QuerySet[Trip]:
 
 
 def _trip_row(trip: Trip) -> Row:
-    return Row(
-        f"{trip.asset.tag} · {trip.km} km",
-        trip.asset.get_absolute_url(),
-        trip.started_at,
-        trip.asset.organization.code,
-    )
+    return _use_row(f"{trip.asset.tag} · {trip.km} km", trip.asset, trip.started_at)
 
 
 @register
@@ -171,12 +166,7 @@ def kilometres(period: Period, organization: Organization | None) -> Figure:
 
 
 def _flight_row(flight: DroneFlight) -> Row:
-    return Row(
-        f"{flight.asset.tag} · {flight.purpose}",
-        flight.asset.get_absolute_url(),
-        flight.started_at,
-        flight.asset.organization.code,
-    )
+    return _use_row(f"{flight.asset.tag} · {flight.purpose}", flight.asset, flight.started_at)
 
 
 @register
@@ -215,9 +205,7 @@ def co2_avoided(period: Period, organization: Organization | None) -> Figure:
     sums: dict[tuple[str, str, int], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for trip in trips:
         org = trip.asset.organization
-        zone = zoneinfo.ZoneInfo(
-            settings.SCAPE_DISPLAY_TIME_ZONES.get(org.country, "Europe/Vilnius")
-        )
+        zone = zoneinfo.ZoneInfo(org.display_time_zone)
         key = (org.code, org.country, trip.started_at.astimezone(zone).year)
         sums[key][0] += trip.km
         sums[key][1] += trip.energy_kwh or Decimal(0)

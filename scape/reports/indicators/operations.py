@@ -12,8 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
 
-from scape.core.models import Grant
-from scape.reports.indicators import Figure, Row, Source, by_organization, model, register
+from scape.reports.indicators import (
+    Figure,
+    Row,
+    Source,
+    by_organization,
+    memoized,
+    model,
+    register,
+    shared_figure,
+)
 
 if TYPE_CHECKING:
     from scape.directory.models import Organization
@@ -59,29 +67,23 @@ def incidents(period: Period, organization: Organization | None) -> Figure:
 @register
 def incidents_shared(period: Period, organization: Organization | None) -> Figure:
     """Incidents shared with a partner during the period; one shared counts for both."""
-    incident = model("operations.Incident")
-    grants = Grant.objects.for_model(incident).filter(
-        granted_at__gte=period.start, granted_at__lt=period.end
-    )
-    if organization is not None:
-        grants = grants.filter(Q(owner=organization) | Q(grantee=organization))
-    found = incident._default_manager.filter(pk__in=grants.values("object_id")).select_related(
-        "organization"
-    )
-    per_org: dict[str, set[int]] = defaultdict(set)
-    for owner, grantee, pk in grants.values_list("owner__code", "grantee__code", "object_id"):
-        per_org[owner].add(pk)
-        per_org[grantee].add(pk)
-    return Figure(
-        found.count(),
-        [Source(found.order_by("occurred_at", "pk"), lambda i: _row(i, i.occurred_at))],
-        {"organization": [(code, len(per_org[code])) for code in sorted(per_org)]},
+    return shared_figure(
+        model("operations.Incident"),
+        period,
+        organization,
+        lambda i: _row(i, i.occurred_at),
+        "occurred_at",
+        "pk",
     )
 
 
 def _joint_patrols(period: Period) -> dict[int, set[int]]:
     """Return {patrol id: organizations on it} for the patrols of the period with people
-    of two organizations or more."""
+    of two organizations or more (read once per batch: two figures use it)."""
+    return memoized(("joint_patrols", period), lambda: _read_joint_patrols(period))
+
+
+def _read_joint_patrols(period: Period) -> dict[int, set[int]]:
     member = model("operations.PatrolMember")
     rows = member._default_manager.filter(
         patrol__starts_at__gte=period.start, patrol__starts_at__lt=period.end

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
 from scape.core.models import AuditEvent, Grant
-from scape.reports.indicators import Figure, Row, Source, by_organization, register
+from scape.reports.indicators import (
+    Figure,
+    Row,
+    Source,
+    by_organization,
+    grants_in,
+    involving,
+    register,
+    shared_figure,
+)
 from scape.vault.choices import SourceType
 from scape.vault.models import Case, EvidenceItem, ExternalLink
 
@@ -62,19 +70,6 @@ def evidence_ingested(period: Period, organization: Organization | None) -> Figu
     return figure
 
 
-def grants_in(period: Period, model: type) -> QuerySet[Grant]:
-    """Return the grants on records of `model` given during the period."""
-    return Grant.objects.for_model(model).filter(
-        granted_at__gte=period.start, granted_at__lt=period.end
-    )
-
-
-def _involving(grants: QuerySet[Grant], organization: Organization | None) -> QuerySet[Grant]:
-    if organization is None:
-        return grants
-    return grants.filter(Q(owner=organization) | Q(grantee=organization))
-
-
 @register
 def cases_shared(period: Period, organization: Organization | None) -> Figure:
     """Cases shared with a partner during the period.
@@ -83,24 +78,14 @@ def cases_shared(period: Period, organization: Organization | None) -> Figure:
     cases the partner shared and those shared with it; by organization, each
     case appears under its owner and under every partner it was shared with.
     """
-    grants = _involving(grants_in(period, Case), organization)
-    cases = Case.objects.filter(pk__in=grants.values("object_id")).select_related("organization")
-    per_org: dict[str, set[int]] = defaultdict(set)
-    for owner, grantee, case_id in grants.values_list("owner__code", "grantee__code", "object_id"):
-        per_org[owner].add(case_id)
-        per_org[grantee].add(case_id)
-    return Figure(
-        cases.count(),
-        [Source(cases.order_by("created_at"), _case_row)],
-        {"organization": [(code, len(per_org[code])) for code in sorted(per_org)]},
-    )
+    return shared_figure(Case, period, organization, _case_row, "created_at")
 
 
 @register
 def evidence_shared(period: Period, organization: Organization | None) -> Figure:
     """Evidence items shared with a partner during the period, directly or in a shared case."""
-    direct = _involving(grants_in(period, EvidenceItem), organization)
-    by_case = _involving(grants_in(period, Case), organization)
+    direct = involving(grants_in(period, EvidenceItem), organization)
+    by_case = involving(grants_in(period, Case), organization)
     items = EvidenceItem.objects.filter(
         Q(pk__in=direct.values("object_id")) | Q(cases__in=by_case.values("object_id"))
     )

@@ -95,6 +95,10 @@ class TwoFactorRequiredMiddleware:
                     {"detail": _("Two-factor login is required. Log in again.")},
                     status=403,
                 )
+            if request.headers.get("HX-Request"):
+                # A fragment the page polls (the notification badge) must not swap
+                # the whole second-factor page into itself; htmx ignores a 403.
+                return HttpResponse(status=403)
             from django_otp import user_has_device
 
             target = "core:otp_verify" if user_has_device(user) else "core:otp_setup"

@@ -170,3 +170,17 @@ def test_it_shows_times_in_the_organizations_zone_not_utc(lt_org, persona, logge
 
     # Vilnius is UTC+3 in summer; the row is stored in UTC.
     assert "2026-07-01 13:00" in page and "2026-07-01 10:00" not in page
+
+
+def test_it_answers_the_live_badge_with_nothing_until_the_second_factor_is_passed(
+    lt_org, persona, logged_in
+):
+    # The badge polls on every page, the second-factor page included.
+    custodian = persona(lt_org, Role.CUSTODIAN)
+    client = logged_in(custodian, verified=False)
+
+    polled = client.get("/notifications/live/", headers={"HX-Request": "true"})
+    opened = client.get("/notifications/live/")
+
+    assert polled.status_code == 403 and polled.content == b""
+    assert opened.status_code == 302

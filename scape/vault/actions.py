@@ -20,6 +20,7 @@ from scape.core.choices import Action, Role
 from scape.core.models import Grant
 from scape.vault import storage
 from scape.vault.choices import CaseStatus, DeletionStatus, Integrity, ItemStatus
+from scape.vault.disclosure import NotRedactedError, files_for
 from scape.vault.models import (
     Case,
     Category,
@@ -359,6 +360,16 @@ def do_create_external_link(
         errors["expires_at"] = _("A link may last at most 90 days.")
     if not 1 <= max_downloads <= 100:
         errors["max_downloads"] = _("Allow between 1 and 100 downloads.")
+    if use_redacted:
+        items = (
+            [target]
+            if isinstance(target, EvidenceItem)
+            else list(target.items.exclude(status=ItemStatus.DESTROYED))
+        )
+        try:
+            files_for(items, redacted=True)
+        except NotRedactedError as exc:
+            errors["use_redacted"] = str(exc)
     if errors:
         raise ValidationError(errors)
     token = secrets.token_urlsafe(32)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,12 @@ from scape.core.pdf import register_fonts
 from scape.vault.models import EvidenceItem
 from scape.vault.queries import custody_history
 
+if TYPE_CHECKING:
+    from scape.vault.disclosure import Disclosed
+
+# A partner shown redacted copies only reads the chain without the reasons,
+# recipients and addresses of the owner's consultations (they can name people).
+LIMITED_COLUMNS = ["time", "actor_username", "actor_org", "action", "outcome", "hash"]
 COLUMNS = [
     "time",
     "actor_username",
@@ -27,20 +33,29 @@ COLUMNS = [
 ]
 
 
-def custody_csv(item: EvidenceItem) -> bytes:
-    """Return the item's custody history as CSV (UTF-8)."""
+def custody_csv(item: EvidenceItem, redacted: Disclosed | None = None) -> bytes:
+    """Return the item's custody history as CSV (UTF-8).
+
+    With ``redacted`` (the copy a redacted-only recipient gets) the columns
+    that can name people are left out.
+    """
+    columns = LIMITED_COLUMNS if redacted is not None else COLUMNS
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for event in custody_history(item):
-        row = [getattr(event, c) for c in COLUMNS]
+        row = [getattr(event, c) for c in columns]
         row[0] = event.time.isoformat()
         writer.writerow([spreadsheet_text(v) for v in row])
     return out.getvalue().encode("utf-8")
 
 
-def custody_pdf(item: EvidenceItem) -> bytes:
-    """Return the item's custody history as a PDF document."""
+def custody_pdf(item: EvidenceItem, redacted: Disclosed | None = None) -> bytes:
+    """Return the item's custody history as a PDF document.
+
+    With ``redacted`` the document names the redacted copy instead of the
+    original and leaves out reasons and recipients.
+    """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -62,9 +77,9 @@ def custody_pdf(item: EvidenceItem) -> bytes:
     )
     facts = [
         (_("Evidence number"), str(item.pk)),
-        (_("File name"), item.original_name),
-        (_("SHA-256"), item.sha256),
-        (_("Size"), f"{item.size} B"),
+        (_("File name"), redacted.name if redacted else item.original_name),
+        (_("SHA-256"), redacted.sha256 if redacted else item.sha256),
+        (_("Size"), f"{redacted.size if redacted else item.size} B"),
         (_("Organization"), item.organization.name),
         (_("Printed"), timezone.now().isoformat(timespec="seconds")),
     ]
@@ -72,6 +87,8 @@ def custody_pdf(item: EvidenceItem) -> bytes:
     story.append(Table([[Paragraph(k, body), Paragraph(v, body)] for k, v in facts]))
     story.append(Spacer(1, 4 * mm))
     header = [_("Time"), _("Actor"), _("Action"), _("Outcome"), _("Reason"), _("Recipient")]
+    if redacted is not None:
+        header = header[:4]
     rows = [[Paragraph(h, body) for h in header]]
     for e in custody_history(item):
         actor = f"{e.actor_username} ({e.actor_org})" if e.actor_org else e.actor_username
@@ -83,10 +100,11 @@ def custody_pdf(item: EvidenceItem) -> bytes:
             e.reason,
             e.recipient,
         ]
+        if redacted is not None:
+            cells = cells[:4]
         rows.append([Paragraph(_escape(c), body) for c in cells])
-    table = Table(
-        rows, repeatRows=1, colWidths=[32 * mm, 45 * mm, 45 * mm, 20 * mm, 80 * mm, 50 * mm]
-    )
+    widths = [32 * mm, 45 * mm, 45 * mm, 20 * mm, 80 * mm, 50 * mm]
+    table = Table(rows, repeatRows=1, colWidths=widths[: len(header)])
     table.setStyle(
         TableStyle(
             [

@@ -20,9 +20,11 @@ from scape.core import audit
 from scape.core.access import access_object
 from scape.core.choices import Action
 from scape.vault import storage
-from scape.vault.choices import DerivativeKind, ItemStatus
+from scape.vault.choices import ItemStatus
 from scape.vault.custody import custody_csv, custody_pdf
-from scape.vault.models import Case, EvidenceItem
+from scape.vault.disclosure import files_for, must_redact
+from scape.vault.models import Case
+from scape.vault.queries import redacted_only_for
 
 CHUNK = 4 * 1024 * 1024
 
@@ -35,18 +37,6 @@ def partial_read(handle: Any) -> Callable[[], bytes]:
 def _safe_name(name: str) -> str:
     cleaned = re.sub(r"[^\w.\-]+", "_", name, flags=re.UNICODE).strip("._")
     return cleaned[:120] or "file"
-
-
-def _source(item: EvidenceItem, use_redacted: bool) -> tuple[str, str, str, int, str]:
-    """Return (storage key, sha256, role, size, name) of the file to export for the item."""
-    if use_redacted:
-        redacted = (
-            item.derivatives.filter(kind=DerivativeKind.REDACTED).order_by("-created_at").first()
-        )
-        if redacted is not None:
-            return redacted.storage_key, redacted.sha256, "redacted", redacted.size, redacted.name
-    assert item.blob is not None
-    return item.blob.storage_key, item.sha256, "original", item.size, item.original_name
 
 
 def build_export(
@@ -64,13 +54,24 @@ def build_export(
     items = list(
         case.items.exclude(status__in=[ItemStatus.DESTROYED]).select_related("blob", "organization")
     )
+    # The share's rule wins over the user's choice: a partner shown redacted
+    # copies only never exports an original, and a gap refuses the whole export.
+    chosen = files_for(items, redacted=lambda item: must_redact(actor, item, asked=use_redacted))
+    limited = {
+        item.pk for item, _f in chosen if actor is not None and redacted_only_for(actor, item)
+    }
     files: list[dict[str, Any]] = []
     partial = out.with_name(f".{out.name}.part-{os.getpid()}")
     try:
         with zipfile.ZipFile(partial, "w", allowZip64=True) as archive:
-            for item in items:
-                key, expected, role, size, name = _source(item, use_redacted)
-                path = f"evidence/{item.pk}-{_safe_name(name)}"
+            for item, chosen_file in chosen:
+                key, expected, role, size = (
+                    chosen_file.storage_key,
+                    chosen_file.sha256,
+                    chosen_file.role,
+                    chosen_file.size,
+                )
+                path = f"evidence/{item.pk}-{_safe_name(chosen_file.name)}"
                 digest = hashlib.sha256()
                 info = zipfile.ZipInfo(path, date_time=timezone.now().timetuple()[:6])
                 info.compress_type = zipfile.ZIP_STORED  # video is compressed already
@@ -89,7 +90,9 @@ def build_export(
                 files.append(
                     {"path": path, "sha256": expected, "size": size, "item": item.pk, "role": role}
                 )
-                for suffix, content in (("csv", custody_csv(item)), ("pdf", custody_pdf(item))):
+                shown = chosen_file if item.pk in limited else None
+                custody = (("csv", custody_csv(item, shown)), ("pdf", custody_pdf(item, shown)))
+                for suffix, content in custody:
                     cpath = f"custody/{item.pk}.{suffix}"
                     archive.writestr(cpath, content, compress_type=zipfile.ZIP_DEFLATED)
                     files.append(
@@ -113,7 +116,7 @@ def build_export(
                 "files": files,
             }
             archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-            archive.writestr("README.txt", _readme(case, len(items)))
+            archive.writestr("README.txt", _readme(case, len(chosen)))
         with partial.open("rb") as handle:
             zip_sha = hashlib.file_digest(handle, "sha256").hexdigest()
         os.replace(partial, out)
@@ -121,14 +124,19 @@ def build_export(
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
         raise
-    for item in items:
+    for item, chosen_file in chosen:
         audit.record(
             "vault.exported",
             obj=item,
             actor=actor,
             reason=reason,
             recipient=recipient,
-            details={"case": case.reference, "zip_sha256": zip_sha},
+            details={
+                "case": case.reference,
+                "zip_sha256": zip_sha,
+                "file": chosen_file.role,
+                "sha256": chosen_file.sha256,
+            },
         )
     return zip_sha
 

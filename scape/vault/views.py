@@ -47,6 +47,7 @@ from scape.vault.actions import (
 )
 from scape.vault.choices import DeletionStatus, DerivativeKind, ItemStatus
 from scape.vault.custody import custody_csv, custody_pdf
+from scape.vault.disclosure import NotRedactedError, file_for, files_for, redacted_file
 from scape.vault.export import build_export
 from scape.vault.forms import (
     AddToCaseForm,
@@ -59,7 +60,14 @@ from scape.vault.forms import (
     ReasonForm,
 )
 from scape.vault.models import Case, DeletionList, EvidenceItem, ExternalLink
-from scape.vault.queries import access_case, access_item, custody_history, get_items
+from scape.vault.queries import (
+    access_case,
+    access_item,
+    custody_history,
+    get_items,
+    name_items,
+    redacted_only_for,
+)
 
 CASE_OPENERS = frozenset({Role.OFFICER, Role.COORDINATOR, Role.CUSTODIAN, Role.ORG_ADMIN})
 
@@ -84,6 +92,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
     else:
         items = items.exclude(status=ItemStatus.DESTROYED)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    name_items(request.user, page.object_list)
     context = {"page": page, "form": form, "my_org": actor_of(request.user).organization_id}
     if actor_of(request.user).has_any(CASE_OPENERS):
         context["upload_url"] = _upload_url()
@@ -104,11 +114,19 @@ def _upload_url() -> str:
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an item: what is known about it, its derived files and its custody history."""
     item = access_item(request.user, pk)
+    limited = redacted_only_for(request.user, item)
+    audit.record("vault.item_viewed", obj=item, actor=request.user)
     context = {
         "item": item,
+        # A partner shown redacted copies only reads the redacted copy's name
+        # and hash, never the original's (see scape.vault.disclosure).
+        "limited": limited,
+        "redacted": redacted_file(item) if limited else None,
         "shared": item.organization_id != actor_of(request.user).organization_id,
         "history": custody_history(item),
-        "derivatives": item.derivatives.all(),
+        "derivatives": item.derivatives.filter(kind=DerivativeKind.REDACTED)
+        if limited
+        else item.derivatives.all(),
         "cases": item.cases.all(),
         "can_change": can(request.user, Action.CHANGE, item),
         "can_share": can(request.user, Action.SHARE, item),
@@ -255,7 +273,20 @@ def public_link(request: HttpRequest, token: str) -> HttpResponse:
     link = find_link(token)
     if link is None:
         raise Http404
-    context = {"link": link, "items": _link_items(link) if link.usable else [], "token": token}
+    files = []
+    if link.usable:
+        try:
+            files = files_for(_link_items(link), redacted=link.use_redacted)
+        except NotRedactedError as exc:
+            # A redacted copy was removed after the link was made: show what
+            # is missing instead of falling back to an original.
+            return render(
+                request,
+                "vault/public_link.html",
+                {"link": link, "files": [], "token": token, "refused": str(exc)},
+                status=409,
+            )
+    context = {"link": link, "files": files, "token": token}
     return render(request, "vault/public_link.html", context, status=200 if link.usable else 410)
 
 
@@ -266,22 +297,22 @@ def public_download(request: HttpRequest, token: str, item_pk: int) -> HttpRespo
     if link is None:
         raise Http404
     item = next((i for i in _link_items(link) if i.pk == item_pk), None)
-    if item is None or item.blob is None:
+    # A link for redacted copies gives the redacted copy or nothing, never the original.
+    chosen = file_for(item, redacted=link.use_redacted) if item is not None else None
+    if item is None or chosen is None:
         raise Http404
     if not do_count_link_download(link, item, ip=request.META.get("REMOTE_ADDR")):
-        return render(request, "vault/public_link.html", {"link": link, "items": []}, status=410)
-    key, name = item.blob.storage_key, item.original_name
-    if link.use_redacted:
-        redacted = (
-            item.derivatives.filter(kind=DerivativeKind.REDACTED).order_by("-created_at").first()
-        )
-        if redacted is not None:
-            key, name = redacted.storage_key, redacted.name
+        return render(request, "vault/public_link.html", {"link": link, "files": []}, status=410)
+    key, name = chosen.storage_key, chosen.name
     try:
         handle = storage.open_stream(key)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=item.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type=chosen.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # ---------------------------------------------------------------- cases
@@ -342,9 +373,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(case)
+    items = list(case.items.all())
+    name_items(request.user, items)
     context = {
         "case": case,
-        "items": case.items.all(),
+        "items": items,
         "shared": case.organization_id != actor_of(request.user).organization_id,
         "can_change": can(request.user, Action.CHANGE, case),
         "can_share": can(request.user, Action.SHARE, case),
@@ -393,13 +426,18 @@ def _slug(text: str) -> str:
 def item_custody_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Download an item's custody history as CSV or PDF."""
     item = access_item(request.user, pk)
+    if fmt not in ("csv", "pdf"):
+        raise Http404
+    shown = None
+    if redacted_only_for(request.user, item):
+        shown = redacted_file(item)
+        if shown is None:
+            raise Http404  # nothing of this item may be disclosed to them yet
     audit.record("vault.custody_exported", obj=item, details={"format": fmt})
     if fmt == "csv":
-        response = HttpResponse(custody_csv(item), content_type="text/csv; charset=utf-8")
-    elif fmt == "pdf":
-        response = HttpResponse(custody_pdf(item), content_type="application/pdf")
+        response = HttpResponse(custody_csv(item, shown), content_type="text/csv; charset=utf-8")
     else:
-        raise Http404
+        response = HttpResponse(custody_pdf(item, shown), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="custody-{item.pk}.{fmt}"'
     return response
 

@@ -36,6 +36,7 @@ from scape.core import audit
 from scape.core.choices import Action, JobStatus
 from scape.vault import storage
 from scape.vault.choices import DerivativeKind, ItemStatus, MediaKind
+from scape.vault.disclosure import file_for_user, redacted_file
 from scape.vault.forms import ReasonForm
 from scape.vault.models import Derivative, EvidenceItem
 from scape.vault.queries import access_item, redacted_only_for
@@ -82,7 +83,7 @@ def source_for(request: HttpRequest, item: EvidenceItem) -> tuple[str, int, str,
     if redacted_only_for(request.user, item):
         if item.status != ItemStatus.AVAILABLE:
             return None
-        redacted = _derivative(item, DerivativeKind.REDACTED)
+        redacted = redacted_file(item)
         if redacted is None:
             return None
         return redacted.storage_key, redacted.size, redacted.content_type, redacted.sha256
@@ -98,7 +99,8 @@ def _grants(request: HttpRequest) -> dict[str, dict[str, Any]]:
     return {pk: g for pk, g in grants.items() if g.get("until", 0) > now}
 
 
-def _grant(request: HttpRequest, item: EvidenceItem) -> None:
+def grant_viewing(request: HttpRequest, item: EvidenceItem) -> None:
+    """Let this session see the item's media for a while, after a reason was recorded."""
     grants = _grants(request)
     grants[str(item.pk)] = {"until": time.time() + grant_seconds(), "shown": False}
     request.session[SESSION_KEY] = grants
@@ -146,7 +148,7 @@ def item_play(request: HttpRequest, pk: int) -> HttpResponse:
                 recipient=form.cleaned_data["recipient"].strip(),
                 details=_what_is_played(request, item),
             )
-            _grant(request, item)
+            grant_viewing(request, item)
             return redirect("vault:item_play", pk=item.pk)
     else:
         if _take_player_view(request, item):
@@ -186,26 +188,16 @@ def _what_is_played(request: HttpRequest, item: EvidenceItem) -> dict[str, Any]:
 def item_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Ask why the original is downloaded and for whom, record it, then send the file."""
     item = access_item(request.user, pk, Action.DOWNLOAD)
-    if item.blob is None or item.status in (ItemStatus.DESTROYED, ItemStatus.IN_BIN):
+    chosen = file_for_user(request.user, item)
+    if chosen is None:
         raise Http404
     key, name, sha256, size, content_type = (
-        item.blob.storage_key,
-        item.original_name,
-        item.sha256,
-        item.size,
-        item.content_type,
+        chosen.storage_key,
+        chosen.name,
+        chosen.sha256,
+        chosen.size,
+        chosen.content_type,
     )
-    if redacted_only_for(request.user, item):
-        redacted = _derivative(item, DerivativeKind.REDACTED)
-        if redacted is None:
-            raise Http404
-        key, name, sha256, size = (
-            redacted.storage_key,
-            redacted.name,
-            redacted.sha256,
-            redacted.size,
-        )
-        content_type = redacted.content_type
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,7 +210,7 @@ def item_download(request: HttpRequest, pk: int) -> HttpResponseBase:
             actor=request.user,
             reason=form.cleaned_data["reason"].strip(),
             recipient=form.cleaned_data["recipient"].strip(),
-            details={"sha256": sha256, "size": size},
+            details={"sha256": sha256, "size": size, "file": chosen.role},
         )
         response = FileResponse(
             handle,
@@ -237,7 +229,9 @@ def item_download(request: HttpRequest, pk: int) -> HttpResponseBase:
             "item": item,
             "form": form,
             "title": _("Why are you downloading this evidence?"),
-            "submit": _("Download the original"),
+            "submit": _("Download the original")
+            if chosen.role == "original"
+            else _("Download the redacted copy"),
             "action_url": reverse("vault:item_download", args=[item.pk]),
         },
     )

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scape.core import audit
 from scape.core.access import can
 from scape.core.choices import Action
 from scape.vault import redaction
+from scape.vault.forms import ReasonForm
 from scape.vault.models import RedactionSession
 from scape.vault.queries import access_item, redacted_only_for
+from scape.vault.views_media import grant_viewing, has_grant
 
 
 def _access_session(user: object, pk: int, action: str) -> RedactionSession:
@@ -60,23 +64,46 @@ def redaction_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(session)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def redaction_review(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show the detected boxes on sampled frames for a person to check and correct."""
+    """Show the detected boxes on sampled frames for a person to check and correct.
+
+    The frames are the original's: as for the player, a reason is asked and
+    recorded (once per reason, not per reload) before any frame is shown.
+    """
     session = _access_session(request.user, pk, Action.VIEW)
     frames = redaction.load_boxes(session)
     meta = session.item.metadata if isinstance(session.item.metadata, dict) else {}
     samples = redaction.sample_frames(frames)
     busy = session.status in (RedactionSession.Status.DETECTING, RedactionSession.Status.RENDERING)
-    if samples and not busy:
-        # The frames are evidence on screen; the page reloading itself while
-        # work runs is not recorded each time.
-        audit.record(
-            "vault.redaction_reviewed",
-            obj=session.item,
-            actor=request.user,
-            details={"session": session.pk, "boxes_sha256": session.boxes_sha256},
+    if samples and not busy and not has_grant(request, session.item):
+        form = ReasonForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            audit.record(
+                "vault.redaction_reviewed",
+                obj=session.item,
+                actor=request.user,
+                reason=form.cleaned_data["reason"].strip(),
+                recipient=form.cleaned_data["recipient"].strip(),
+                details={
+                    "session": session.pk,
+                    "boxes_sha256": session.boxes_sha256,
+                    "frames": [s.frame for s in samples],
+                },
+            )
+            grant_viewing(request, session.item)
+            return redirect(session)
+        return render(
+            request,
+            "vault/reason.html",
+            {
+                "item": session.item,
+                "form": form,
+                "title": _("Why are you reviewing this redaction?"),
+                "submit": _("Show the frames"),
+                "action_url": reverse("vault:redaction", args=[session.pk]),
+            },
         )
     context = {
         "session": session,
@@ -96,8 +123,10 @@ def redaction_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def redaction_frame(request: HttpRequest, pk: int, frame: int) -> HttpResponse:
-    """Return one frame of the original as a JPEG for the review page."""
+    """Return one frame of the original as a JPEG for the review page (under a given reason)."""
     session = _access_session(request.user, pk, Action.VIEW)
+    if not has_grant(request, session.item):
+        raise PermissionDenied(_("Give a reason before viewing this evidence."))
     times = {f["frame"]: f.get("time_s") for f in redaction.load_boxes(session)}
     if frame not in times:
         raise Http404
@@ -106,7 +135,8 @@ def redaction_frame(request: HttpRequest, pk: int, frame: int) -> HttpResponse:
     except redaction.RedactionError as exc:
         raise Http404 from exc
     response = HttpResponse(data, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
+    # A frame of the original must not outlive the reason in a shared browser's cache.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -36,6 +36,11 @@ def test_it_reviews_boxes_and_renders_a_redacted_copy(live_server, page, tmp_pat
 
     page.goto(live_server.url + item.get_absolute_url())
     page.get_by_role("button", name="Create redacted copy").click()
+    # The review shows the original's frames: a reason is asked and recorded first.
+    page.get_by_label("Reason (recorded in the custody history)").fill(
+        "redact for the press office"
+    )
+    page.get_by_role("button", name="Show the frames").click()
 
     # Detection ran inline; the review page shows the face boxes over the frames.
     page.locator(".redaction-box-face").first.wait_for()

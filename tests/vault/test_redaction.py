@@ -151,9 +151,19 @@ def test_it_shows_frames_with_boxes_on_the_review_page(face_item, start, logged_
     session = start(face_item)
     client = logged_in(custodian)
 
+    asked = client.get(session.get_absolute_url())
+    unexplained = client.get(reverse("vault:redaction_frame", session.pk, 0))
+    client.post(session.get_absolute_url(), {"reason": "check before the court copy"})
     page = client.get(session.get_absolute_url())
+    client.get(session.get_absolute_url())
     frame = client.get(reverse("vault:redaction_frame", session.pk, 0))
 
+    assert b"redaction-box" not in asked.content and b'name="reason"' in asked.content
+    assert unexplained.status_code == 403
+    reviewed = AuditEvent.objects.filter(action="vault.redaction_reviewed")
+    assert reviewed.count() == 1  # once per reason given, not per reload
+    assert reviewed.get().reason == "check before the court copy"
+    assert frame["Cache-Control"] == "private, no-store"
     assert page.status_code == 200
     assert page.content.count(b'class="redaction-box redaction-box-face"') >= 5
     assert b"vault/redaction.js" in page.content
@@ -284,7 +294,9 @@ def test_it_keeps_others_out(square_item, start, persona, lt_org, lv_org):
     ]
 
     assert officer.get(session.get_absolute_url()).status_code == 200
-    assert b"Render the redacted copy" not in officer.get(session.get_absolute_url()).content
+    officer.post(session.get_absolute_url(), {"reason": "second pair of eyes"})
+    review = officer.get(session.get_absolute_url()).content
+    assert b"Render the redacted copy" not in review and b'name="reason"' not in review
     assert all(officer.post(url).status_code == 403 for url in urls)
     assert foreign.get(session.get_absolute_url()).status_code == 404
     assert foreign.get(reverse("vault:redaction_frame", session.pk, 0)).status_code == 404

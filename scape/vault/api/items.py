@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from scape.core import audit
 from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
 from scape.core.choices import Action
 from scape.directory.models import Organization
@@ -18,9 +19,10 @@ from scape.vault.api.serializers import (
     CaseSerializer,
     CustodyEventSerializer,
     EvidenceItemSerializer,
+    LimitedCustodyEventSerializer,
 )
 from scape.vault.models import Case, EvidenceItem
-from scape.vault.queries import custody_history
+from scape.vault.queries import custody_history, redacted_only_for, redacted_only_ids
 
 
 class _Shareable(RestrictedViewSetMixin):
@@ -55,12 +57,37 @@ class EvidenceItemViewSet(
             .distinct()
         )
 
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        # Which of the items go to this caller as redacted copies only: one
+        # lookup for the whole page, read by EvidenceItemSerializer.
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None:
+            items = list(instance) if kwargs.get("many") else [instance]
+            context = dict(self.get_serializer_context())
+            context["redacted_only"] = redacted_only_ids(self.request.user, items)
+            kwargs["context"] = context
+        return super().get_serializer(*args, **kwargs)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Return one item; the consultation is recorded in its custody history."""
+        response = super().retrieve(request, *args, **kwargs)
+        audit.record("vault.item_viewed", obj=self.get_object(), actor=request.user)
+        return response
+
     @extend_schema(responses={200: CustodyEventSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def custody(self, request: Request, pk: Any = None) -> Response:
-        """Return the item's chain of custody, oldest first."""
+        """Return the item's chain of custody, oldest first (the consultation is recorded)."""
         item = self.get_object()
-        return Response(CustodyEventSerializer(custody_history(item), many=True).data)
+        serializer = (
+            LimitedCustodyEventSerializer
+            if redacted_only_for(request.user, item)
+            else CustodyEventSerializer
+        )
+        audit.record(
+            "vault.custody_exported", obj=item, actor=request.user, details={"format": "api"}
+        )
+        return Response(serializer(custody_history(item), many=True).data)
 
     @extend_schema(request=ShareSerializer, responses={201: GrantSerializer})
     @action(detail=True, methods=["post"])

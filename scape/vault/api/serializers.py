@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from scape.core.models import AuditEvent
+from scape.vault.choices import DerivativeKind
+from scape.vault.disclosure import redacted_file
 from scape.vault.models import Case, Derivative, EvidenceItem
 
 
@@ -38,6 +42,30 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, instance: EvidenceItem) -> dict[str, Any]:
+        """Describe the item; to a partner shown redacted copies only, only the redacted copy.
+
+        The view puts the ids of such items in the context as ``redacted_only``.
+        """
+        data = super().to_representation(instance)
+        if instance.pk not in self.context.get("redacted_only", ()):
+            return data
+        redacted = redacted_file(instance)
+        data.update(
+            original_name=redacted.name if redacted else "",
+            sha256=redacted.sha256 if redacted else "",
+            size=redacted.size if redacted else None,
+            content_type=redacted.content_type if redacted else "",
+            device_serial="",
+            officer=None,
+            metadata={},
+            unreadable_reason="",
+            derivatives=[d for d in data["derivatives"] if d["kind"] == DerivativeKind.REDACTED],
+        )
+        for d in data["derivatives"]:
+            d["name"] = f"evidence-{instance.pk}-redacted.mp4"
+        return data
+
 
 class CaseSerializer(serializers.ModelSerializer):
     organization: serializers.SlugRelatedField = serializers.SlugRelatedField(
@@ -53,6 +81,15 @@ class CaseSerializer(serializers.ModelSerializer):
             "id", "organization", "reference", "title", "description", "status",
             "legal_hold", "created_at", "closed_at", "items",
         ]  # fmt: skip
+        read_only_fields = fields
+
+
+class LimitedCustodyEventSerializer(serializers.ModelSerializer):
+    """A custody event as a partner shown redacted copies only reads it (no reasons, recipients)."""
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "time", "actor_username", "actor_org", "action", "outcome", "hash"]
         read_only_fields = fields
 
 

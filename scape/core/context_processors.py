@@ -23,6 +23,9 @@ def scape(request: HttpRequest) -> dict[str, Any]:
         "scape_is_auditor": Role.AUDITOR in actor.roles,
         # Volunteers help at events and patrols; camera reads are not for them.
         "scape_is_volunteer_only": bool(actor.roles) and set(actor.roles) <= {Role.VOLUNTEER},
+        # Plates, hits and incidents are for the operational roles; an auditor
+        # reads the audit log about them (docs/decisions.md).
+        "scape_sees_records": bool(actor.roles - {Role.VOLUNTEER, Role.AUDITOR}),
         "scape_is_admin": bool(
             user is not None and getattr(user, "is_staff", False) and user.is_active
         ),

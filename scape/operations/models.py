@@ -25,6 +25,9 @@ from scape.operations.choices import (
 )
 
 _STAFF = frozenset(Role.values) - {Role.VOLUNTEER}
+# Incidents and patrols name people: auditors read the audit log about them,
+# volunteers only what they are assigned to or patrol in (docs/decisions.md).
+_VIEWERS = _STAFF - {Role.AUDITOR}
 # Who works incidents and patrols of their own organization.
 OPERATORS = frozenset(
     {Role.OFFICER, Role.SPECIALIST, Role.COORDINATOR, Role.ORG_ADMIN, Role.SYS_ADMIN}
@@ -38,7 +41,7 @@ def _assigned_to_me(user: Any) -> Q:
 
 INCIDENT_POLICY = Policy(
     own={
-        Action.VIEW: _STAFF,
+        Action.VIEW: _VIEWERS,
         Action.CHANGE: OPERATORS,
         Action.DELETE: frozenset({Role.ORG_ADMIN}),
         Action.SHARE: _SHARERS,
@@ -244,7 +247,7 @@ def _on_patrol(user: Any) -> Q:
 
 PATROL_POLICY = Policy(
     own={
-        Action.VIEW: frozenset(Role.values),
+        Action.VIEW: _VIEWERS,
         Action.CHANGE: frozenset({Role.OFFICER, Role.SPECIALIST, Role.COORDINATOR, Role.ORG_ADMIN}),
         Action.DELETE: frozenset({Role.COORDINATOR, Role.ORG_ADMIN}),
         Action.SHARE: frozenset({Role.COORDINATOR, Role.ORG_ADMIN}),
@@ -260,7 +263,7 @@ class PatrolQuerySet(RestrictedQuerySet["Patrol"]):
     def restrict(self, user: Any, action: str = Action.VIEW) -> RestrictedQuerySet[Patrol]:
         restricted = super().restrict(user, action)
         actor = actor_of(user)
-        if action != Action.VIEW or not actor.has_any(_STAFF) or actor.organization_id is None:
+        if action != Action.VIEW or not actor.has_any(_VIEWERS) or actor.organization_id is None:
             return restricted
         teamed = Patrol.objects.filter(
             members__person__organization_id=actor.organization_id

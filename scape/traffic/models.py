@@ -17,6 +17,9 @@ from scape.core.choices import Action, Role
 from scape.traffic.choices import Country, Direction, HotlistReason, ReadSource
 
 _ALL = frozenset(Role.values) - {Role.VOLUNTEER}
+# Plates, hot-list entries and hits are personal data: an auditor reads the
+# audit log about them, not the records themselves (docs/decisions.md).
+_READERS = _ALL - {Role.AUDITOR}
 _MANAGERS = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
 _HOTLIST_KEEPERS = frozenset({Role.OFFICER, Role.COORDINATOR, Role.ORG_ADMIN})
 _EVERYWHERE: dict[str, frozenset[str]] = {Action.VIEW: frozenset({Role.SYS_ADMIN})}
@@ -33,7 +36,7 @@ CAMERA_POLICY = Policy(
 
 HOTLIST_POLICY = Policy(
     own={
-        Action.VIEW: _ALL,
+        Action.VIEW: _READERS,
         Action.CHANGE: _HOTLIST_KEEPERS,
         Action.DELETE: _HOTLIST_KEEPERS,
         Action.SHARE: _HOTLIST_KEEPERS,
@@ -44,7 +47,7 @@ HOTLIST_POLICY = Policy(
 # A hit is seen by the hot-list entry's owner and by every organization the
 # entry is shared with; any of them may acknowledge it.
 HIT_POLICY = Policy(
-    own={Action.VIEW: _ALL, Action.CHANGE: _ALL},
+    own={Action.VIEW: _READERS, Action.CHANGE: _ALL},
     everywhere=_EVERYWHERE,
     granted=frozenset({Action.VIEW, Action.CHANGE}),
     org_field="entry__organization",
@@ -68,7 +71,7 @@ class ReadPolicy(Policy):
 
 
 READ_POLICY = ReadPolicy(
-    own={Action.VIEW: _ALL, Action.DELETE: frozenset({Role.ORG_ADMIN})},
+    own={Action.VIEW: _READERS, Action.DELETE: frozenset({Role.ORG_ADMIN})},
     everywhere=_EVERYWHERE,
     granted=frozenset(),
 )

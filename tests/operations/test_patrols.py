@@ -298,3 +298,27 @@ def test_it_feeds_the_ebike_km_to_the_eco_figures(
     )
     trip = Trip.objects.get(asset=ebike)
     assert trip.km == Decimal("18.4") and trip.driver == leader.person
+
+
+def test_a_volunteer_sees_only_the_patrols_they_are_on(
+    patrol: Patrol, team: list[Any], lt_coordinator: Any, lt_org: Any, persona: Any,
+    logged_in: Any,
+) -> None:  # fmt: skip
+    start = timezone.now() + datetime.timedelta(days=1)
+    other = do_plan_patrol(
+        title="Night patrol of the old town",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=3),
+        area=AREA,
+        briefing="Informant Jonas at Vytauto 5 reports dealing after 22:00.",
+        members=[{"person": team[0]["person"], "role": MemberRole.LEADER}],
+        actor=lt_coordinator.user,
+    )
+    volunteer = team[2]["person"]
+    client = logged_in(volunteer)
+    assert client.get(patrol.get_absolute_url()).status_code == 200
+    assert client.get(other.get_absolute_url()).status_code == 404
+    listing = client.get("/operations/patrols/").content.decode()
+    assert "Night patrol of the old town" not in listing and "Joint e-bike patrol" in listing
+    auditor = logged_in(persona(lt_org, Role.AUDITOR, username="dalia.audit"))
+    assert auditor.get(other.get_absolute_url()).status_code == 404

@@ -44,6 +44,23 @@ def test_a_volunteer_has_no_traffic_pages(palanga, persona, logged_in):
     assert logged_in(volunteer).get("/traffic/").status_code == 403
 
 
+def test_an_auditor_reads_the_audit_log_not_the_plates(
+    camera, make_entry, palanga, persona, logged_in
+):
+    from scape.core.choices import Role
+
+    entry = make_entry("KR1234", share_with=(palanga,))
+    plate_read = read(camera, "KR1234")
+    auditor = logged_in(persona(palanga, Role.AUDITOR, username="ruta.audit"))
+    for url in (f"/traffic/reads/{plate_read.pk}/", f"/traffic/reads/{plate_read.pk}/crop/"):
+        assert auditor.get(url).status_code == 404, url
+    assert auditor.get(f"/traffic/hotlist/{entry.pk}/").status_code == 404
+    for url in ("/traffic/reads/", "/traffic/hotlist/", "/traffic/hits/"):
+        response = auditor.get(url)
+        assert response.status_code in (200, 403) and "KR-1234" not in response.content.decode()
+    assert auditor.get("/audit/").status_code == 200
+
+
 def test_a_coordinator_adds_a_camera_and_sees_its_token_once(pal_coord, logged_in):
     client = logged_in(pal_coord)
     response = client.post(

@@ -199,19 +199,20 @@ def do_set_camera_active(camera: TrafficCamera, active: bool, *, actor: Any) -> 
 
 
 def plate_fields(raw: str, hint: str | None = None) -> tuple[str, str, str | None]:
-    """Return (plate, display text, country) for raw plate text, with the national grammars.
+    """Return (plate, display text, country) for a plate read as sent.
 
-    A plate that fits no grammar is kept as read (A-Z and 0-9) with no country.
+    The plate is what was sent, normalised only to A-Z and 0-9: no character is
+    corrected, dropped or added (issue 14: a foreign plate cut to fit a national
+    format could match a hot-list entry). The grammars only annotate it: the
+    display text and the country when it fits an LT or LV format as sent, else
+    the plate itself and no country. ``hint`` (the camera's country) only breaks
+    a tie between formats.
     """
-    # A plate that already fits a format as sent is kept as it is: a camera's
-    # country hint must not "correct" a Latvian car seen in Lithuania.
-    parsed = parse_plate(raw or "")
-    if parsed is None or parsed.corrections or parsed.country is None:
-        parsed = parse_plate(raw or "", hint=hint) or parsed
-    if parsed is not None:
-        return parsed.plate, parsed.text, parsed.country
     plate = normalise(raw)
-    return plate, plate, None
+    parsed = parse_plate(raw or "", hint=hint)
+    if parsed is None or parsed.plate != plate or not parsed.fits:
+        return plate, plate, None
+    return plate, parsed.text, parsed.country
 
 
 def _find_duplicate(

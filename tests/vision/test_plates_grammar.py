@@ -1,8 +1,16 @@
-"""The LT and LV plate grammars: formats, confusables and the band letters."""
+"""The LT and LV plate grammars: formats and look-alikes; they score, never cut."""
+
+import random
 
 import pytest
 
-from scape.vision.plates.grammar import matches, parse_plate
+from scape.vision.plates.grammar import (
+    TO_DIGIT,
+    TO_LETTER,
+    UNSURE_CONFIDENCE,
+    matches,
+    parse_plate,
+)
 
 VALID = [
     # raw OCR text, plate, display text, country, kind
@@ -52,51 +60,118 @@ def test_it_rejects_plates_outside_the_format(plate, country, kind):
     assert not matches(plate, country, kind)
 
 
-@pytest.mark.parametrize("raw", ["HELLO", "STOP", "", "---", "A"])
-def test_it_rejects_text_that_is_no_plate(raw):
+@pytest.mark.parametrize("raw", ["", "---", " . "])
+def test_it_returns_nothing_for_text_without_a_letter_or_digit(raw):
     assert parse_plate(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["HELLO", "STOP", "A", "GOOSE"])
+def test_it_keeps_text_that_fits_no_format_as_read(raw):
+    # Whether text is a plate is judged from the image (propose.py), not here.
+    parsed = parse_plate(raw)
+    assert parsed is not None
+    assert (parsed.plate, parsed.country, parsed.kind) == (raw, None, "unknown")
+
+
+UNSURE = 0.4
+SURE = 0.99
+
+
+def confs(raw, unsure_at):
+    return [UNSURE if i == unsure_at else SURE for i in range(len(raw))]
+
+
+@pytest.mark.parametrize(
+    ("raw", "at", "plate"),
+    [
+        ("A8C 123", 1, "ABC123"),  # 8 in a letter position is B
+        ("ABC 12Z", 6, "ABC122"),  # Z in a digit position is 2
+        ("0BC 123", 0, "OBC123"),
+        ("ABC 1O3", 5, "ABC103"),
+        ("GAS 1S6", 5, "GAS156"),
+        ("EX-6I23", 4, "EX6123"),
+        ("T 1234S", 6, "T12345"),
+    ],
+)
+def test_it_corrects_a_look_alike_the_recogniser_was_unsure_of(raw, at, plate):
+    parsed = parse_plate(raw, confidences=confs(raw, at))
+    assert parsed is not None
+    assert (parsed.plate, parsed.corrections) == (plate, 1)
+    assert parsed.country is not None
+
+
+@pytest.mark.parametrize("raw", ["A8C 123", "ABC 12Z", "ABC 1O3", "EX-6I23"])
+def test_it_never_corrects_a_character_the_recogniser_was_sure_of(raw):
+    parsed = parse_plate(raw, confidences=[SURE] * len(raw))
+    assert parsed is not None
+    assert parsed.plate == raw.replace(" ", "").replace("-", "")
+    assert (parsed.country, parsed.corrections) == (None, 0)
+
+
+def test_it_never_corrects_text_without_confidences():
+    # A camera's own read or a typed plate: stored as sent.
+    parsed = parse_plate("A8C 123")
+    assert parsed is not None
+    assert (parsed.plate, parsed.country) == ("A8C123", None)
+
+
+def test_it_does_not_turn_a_word_into_digits():
+    # Most digit positions must have been read as digits.
+    parsed = parse_plate("HSI", confidences=[UNSURE] * 3)
+    assert parsed is not None and parsed.country is None
 
 
 @pytest.mark.parametrize(
     ("raw", "plate"),
     [
-        ("A8C 123", "ABC123"),  # 8 in a letter position is B
-        ("ABC 12Z", "ABC122"),  # Z in a digit position is 2
-        ("0BC 123", "OBC123"),
-        ("ABC 1O3", "ABC103"),
-        ("GAS 1S6", "GAS156"),
-        ("EX-6I23", "EX6123"),
-        ("T 1234S", "T12345"),
+        ("PP587AO", "PP587AO"),  # was cut to the LT car PP5874
+        ("XYZ 321", "XYZ321"),  # was cut to the LT trailer YZ321
+        ("B AB 1234", "BAB1234"),  # was cut to the LV car AB1234
+        ("GD 12345", "GD12345"),  # was cut to GD1234
+        ("LT ABC 123", "LTABC123"),  # band letters read: kept, the reader cuts the band
+        ("ABC123|", "ABC123"),
+        ("B MW 1234", "BMW1234"),
     ],
 )
-def test_it_corrects_confusables_by_position(raw, plate):
-    parsed = parse_plate(raw)
+def test_it_keeps_a_foreign_plate_whole_with_no_country(raw, plate):
+    parsed = parse_plate(raw, confidences=[0.3] * len(raw))
     assert parsed is not None
     assert parsed.plate == plate
-    assert parsed.corrections >= 1
+    if plate != "ABC123":
+        assert (parsed.country, parsed.kind) == (None, "unknown")
 
 
-def test_it_does_not_turn_a_word_into_digits():
-    # Most digit positions must have been read as digits.
-    assert parse_plate("HSI") is None
-    assert parse_plate("GOOSE") is None
-
-
-@pytest.mark.parametrize(
-    ("raw", "plate", "country"),
-    [
-        ("LT ABC 123", "ABC123", "LT"),
-        ("LTABC123", "ABC123", "LT"),
-        ("LV AB-1234", "AB1234", "LV"),
-        ("LVAB123", "AB123", "LV"),  # would be an LT trailer without the band
-        ("LT AB 123", "AB123", "LT"),
-    ],
-)
-def test_it_drops_the_band_letters_and_uses_them_as_country(raw, plate, country):
-    parsed = parse_plate(raw)
+def test_it_keeps_a_sign_with_a_diacritic_out_of_every_format():
+    parsed = parse_plate("RĪGA 210")
     assert parsed is not None
-    assert parsed.plate == plate
-    assert parsed.country == country
+    assert parsed.country is None  # not the LT car "RGA 210"
+
+
+def test_it_never_removes_or_adds_a_character():
+    # Property: over many random strings (letters, digits, look-alikes,
+    # separators, symbols, any confidences), the plate has exactly the read's
+    # letters and digits, in order, and differs from them only by look-alike
+    # corrections of characters the recogniser was unsure of.
+    rng = random.Random(14)
+    alphabet = "ABCDEGHIJKLMNOPRSTUVZ0123456789OIBZGS8521 -.|{"
+    for _ in range(3000):
+        raw = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        conf = [rng.random() for _ in raw] if rng.random() < 0.7 else None
+        hint = rng.choice([None, "LT", "LV"])
+        parsed = parse_plate(raw, hint=hint, confidences=conf)
+        chars = "".join(ch for ch in raw if ch.isalnum())
+        if not chars:
+            assert parsed is None
+            continue
+        assert parsed is not None
+        assert len(parsed.plate) == len(chars), (raw, parsed)
+        changed = [k for k, (a, b) in enumerate(zip(chars, parsed.plate, strict=True)) if a != b]
+        assert len(changed) == parsed.corrections <= 2, (raw, parsed)
+        for k in changed:
+            assert conf is not None and conf[parsed.sources[k]] < UNSURE_CONFIDENCE
+            assert parsed.plate[k] in {TO_DIGIT.get(chars[k]), TO_LETTER.get(chars[k])}
+        if changed:
+            assert parsed.country is not None
 
 
 def test_it_uses_the_hyphen_as_a_latvian_hint():
@@ -104,70 +179,37 @@ def test_it_uses_the_hyphen_as_a_latvian_hint():
     assert parse_plate("AB 123").country == "LT"
 
 
-def test_it_uses_an_outside_hint_when_the_band_is_unreadable():
+def test_it_uses_an_outside_hint_between_formats():
     assert parse_plate("AB123", hint="LV").country == "LV"
 
 
-def test_it_reads_personalised_plates_only_with_the_band():
-    parsed = parse_plate("LV COYOTE")
+def test_it_corrects_an_unsure_character_more_cheaply_than_a_surer_one():
+    surer = parse_plate("EX-6I23", confidences=[1.0, 1.0, 1.0, 1.0, 0.8, 1.0, 1.0])
+    unsure = parse_plate("EX-6I23", confidences=[1.0, 1.0, 1.0, 1.0, 0.3, 1.0, 1.0])
+    assert unsure is not None and surer is not None
+    assert (unsure.plate, unsure.country, unsure.kind) == ("EX6123", "LV", "electric")
+    assert unsure.cost < surer.cost
+
+
+def test_a_fit_as_read_beats_a_corrected_one():
+    # "LA-B604" fits the LT car LAB 604 as read: no character is changed to
+    # make it the LV army plate LA-8604.
+    parsed = parse_plate("LA-B604", confidences=[1.0, 0.86, 0.95, 0.55, 1.0, 1.0, 1.0])
     assert parsed is not None
-    assert (parsed.plate, parsed.country, parsed.kind) == ("COYOTE", "LV", "personalised")
-    assert parse_plate("COYOTE") is None
+    assert (parsed.plate, parsed.corrections) == ("LAB604", 0)
 
 
-def test_it_keeps_unknown_foreign_plates_without_country():
-    parsed = parse_plate("B MW 1234")
+def test_it_keeps_a_symbol_read_between_characters_out_of_the_plate_only():
+    parsed = parse_plate("K{Z 114")
     assert parsed is not None
-    assert (parsed.plate, parsed.country, parsed.kind) == ("BMW1234", None, "unknown")
-
-
-def test_it_trims_a_stray_border_character():
-    parsed = parse_plate("ABC123|")
-    assert parsed is not None
-    assert parsed.plate == "ABC123"
-    assert parse_plate("IABC 123").plate == "ABC123"
-
-
-def test_it_trims_an_unsure_stray_character_left_of_the_plate():
-    # The band's stars read as a faint "E" or "0" before a Latvian trailer plate.
-    parsed = parse_plate("EE-696", confidences=[0.17, 0.97, 1.0, 1.0, 1.0, 1.0])
-    assert parsed is not None
-    assert (parsed.plate, parsed.kind) == ("E696", "trailer")
-    parsed = parse_plate("0T-3877", confidences=[0.23, 1.0, 0.96, 1.0, 1.0, 1.0, 1.0])
-    assert parsed is not None
-    assert (parsed.plate, parsed.country, parsed.kind) == ("T3877", "LV", "trailer")
-    # Read with confidence, the first letter is part of the plate.
-    assert parse_plate("EE-696", confidences=[0.98, 0.97, 1.0, 1.0, 1.0, 1.0]).plate == "EE696"
-
-
-def test_it_corrects_an_unsure_character_more_readily_than_a_sure_one():
-    sure = parse_plate("LA-B604", confidences=[1.0] * 7)
-    unsure = parse_plate("LA-B604", confidences=[1.0, 0.86, 0.95, 0.55, 1.0, 1.0, 1.0])
-    assert unsure is not None and sure is not None
-    # The hyphen is never printed on a Lithuanian plate: a Latvian army plate
-    # with an unsure B read for 8 beats a Lithuanian car read with a hyphen.
-    assert (unsure.plate, unsure.country, unsure.kind) == ("LA8604", "LV", "army")
-    assert unsure.cost < sure.cost
-
-
-def test_it_counts_a_symbol_between_characters_against_the_read():
-    junk = parse_plate("K{Z 114")
-    clean_read = parse_plate("KJZ 114")
-    assert junk is not None and clean_read is not None
-    assert junk.plate == "KZ114"
-    assert clean_read.plate == "KJZ114"
-    assert junk.cost > clean_read.cost
-
-
-def test_it_counts_a_gap_where_the_format_has_none():
-    assert parse_plate("AB C123").cost > parse_plate("ABC 123").cost
-    assert parse_plate("ABC 123").cost == 0.0
+    assert parsed.plate == "KZ114"  # the symbol is no letter or digit
+    assert parse_plate("KJZ 114").plate == "KJZ114"
 
 
 def test_it_ignores_confidences_that_do_not_match_the_text():
     parsed = parse_plate("ABC 123", confidences=[0.1])
     assert parsed is not None
-    assert (parsed.plate, parsed.cost) == ("ABC123", 0.0)
+    assert (parsed.plate, parsed.cost, parsed.country) == ("ABC123", 0.0, "LT")
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,46 @@ class DetectConfig(BaseModel):
     )
 
 
+class ProposeConfig(BaseModel):
+    """Where the learned text detector looks, and at what resolution."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    still_side: int = Field(
+        default=1280,
+        ge=320,
+        le=4096,
+        description=(
+            "Longer side, in pixels, a still image (or its road zone) is scaled down to "
+            "for the text detector; smaller images are not scaled up."
+        ),
+    )
+    video_scale: float = Field(
+        default=0.6,
+        gt=0.1,
+        le=1.0,
+        description="Scale of a video frame's moving regions for the text detector.",
+    )
+    detect_every: int = Field(
+        default=2,
+        ge=1,
+        le=25,
+        description="Run the text detector on every N-th video frame; tracks bridge the rest.",
+    )
+    threshold: float = Field(
+        default=0.3, gt=0.0, lt=1.0, description="Text probability a pixel needs (DB map)."
+    )
+    box_threshold: float = Field(
+        default=0.5, gt=0.0, lt=1.0, description="Mean text probability a line needs."
+    )
+    min_text_height: int = Field(
+        default=8, ge=4, le=200, description="Smallest character height looked for, in pixels."
+    )
+    max_text_height: int = Field(
+        default=240, ge=16, le=2000, description="Largest character height looked for, in pixels."
+    )
+
+
 class MotionConfig(BaseModel):
     """How moving regions of a video are found (only there are plates looked for)."""
 
@@ -134,7 +174,13 @@ class ReaderConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    detect: DetectConfig = Field(default_factory=DetectConfig, description="Candidate finder.")
+    detect: DetectConfig = Field(
+        default_factory=DetectConfig,
+        description="Classic plate-box finder (used by redaction, which reads no text).",
+    )
+    propose: ProposeConfig = Field(
+        default_factory=ProposeConfig, description="Learned text-line proposals."
+    )
     motion: MotionConfig = Field(default_factory=MotionConfig, description="Motion gating.")
     track: TrackConfig = Field(default_factory=TrackConfig, description="Tracking and voting.")
     zone: tuple[tuple[int, int], ...] | None = Field(
@@ -142,6 +188,15 @@ class ReaderConfig(BaseModel):
     )
     min_confidence: float = Field(
         default=0.5, ge=0.0, le=1.0, description="OCR confidence below which a read is discarded."
+    )
+    unknown_min_confidence: float = Field(
+        default=0.75,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Confidence a read that fits no LT/LV format needs (it is kept as read, "
+            "with no country); a band seen lowers it to min_confidence."
+        ),
     )
     ocr_height: int = Field(
         default=48,

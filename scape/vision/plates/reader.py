@@ -1,10 +1,15 @@
 """Read licence plates in still images and in video.
 
-Stages, cheapest first: motion gating (video only) picks the regions that
-changed; the candidate finder looks for plate-shaped text there; each candidate
-is rectified to an upright crop and, only then, recognised by the OCR model; the
-grammars turn the raw text into a plate. In video, candidates are tracked so that
-one vehicle is read a few times, not in every frame, and its reads are voted.
+Stages, cheapest first: in video, motion gating picks the regions that changed
+(and tracked plates are looked for where they should be); the learned text
+detector that ships with rapidocr proposes text lines there, at a reduced
+resolution; lines that cannot be plates by their shape and colours are dropped
+(``propose``), the band is cut off, and each remaining line is recognised whole;
+the read is kept if its characters are laid out like a plate's, and the grammars
+then only score and annotate it (``grammar``): country and kind when it fits an
+LT/LV format, otherwise the read exactly as read, with no country. In video a
+plate is tracked so that one vehicle is read a few times, not in every frame,
+and its reads are voted.
 """
 
 from __future__ import annotations
@@ -17,203 +22,125 @@ import cv2
 import numpy as np
 
 from scape.vision.plates.config import ReaderConfig
-from scape.vision.plates.detect import (
-    Box,
-    Candidate,
-    Rectified,
-    _nested,
-    find_candidates,
-    iou,
-    point_in_zone,
-    rectify,
-    zone_bounds,
-)
-from scape.vision.plates.grammar import GAP_CHARS, parse_plate
+from scape.vision.plates.detect import iou, point_in_zone, zone_bounds
+from scape.vision.plates.grammar import parse_plate
 from scape.vision.plates.ocr import TextRead, recognise
+from scape.vision.plates.propose import Proposal, looks_like_plate, merge_lines, propose
+from scape.vision.plates.textdet import TextBox, detect_text
 from scape.vision.plates.voting import PlateRead, Track, edit_distance, vote
+
+Box = tuple[int, int, int, int]
 
 # A corrected character is less certain than one read as it is.
 CORRECTED_WEIGHT = 0.7
-# A read that fits no national grammar must be this confident to be kept.
-UNKNOWN_MIN_CONFIDENCE = 0.85
-# Candidates read in an image where none showed a plate outline.
-FALLBACK_CANDIDATES = 2
 # A track whose first reads are all junk is not a plate: stop spending OCR on it.
 MAX_FAILED_READS = 3
-# When two reads of one plate compete, each grammar cost point weighs this much.
-RANK_COST_FACTOR = 0.85
 
 
 def to_read(
     text: TextRead,
-    rect: Rectified,
-    hint: str | None,
+    prop: Proposal,
+    cfg: ReaderConfig,
     *,
     frame: int = 0,
     time_s: float = 0.0,
 ) -> PlateRead | None:
-    """Turn one recognised crop into a plate read, or None when it is no plate."""
-    scored = _to_scored_read(text, rect, hint, frame=frame, time_s=time_s)
-    return scored[0] if scored is not None else None
-
-
-def _to_scored_read(
-    text: TextRead,
-    rect: Rectified,
-    hint: str | None,
-    *,
-    frame: int = 0,
-    time_s: float = 0.0,
-) -> tuple[PlateRead, float] | None:
-    """Return ``to_read``'s read with the grammar cost of its fit."""
-    confidences = text.char_confidences if len(text.char_confidences) == len(text.text) else None
-    parsed = parse_plate(text.text, hint=hint, confidences=confidences)
+    """Turn one recognised line into a plate read, or None when it is no plate."""
+    raw = text.text.strip()
+    confidences = text.char_confidences if len(text.char_confidences) == len(raw) else None
+    parsed = parse_plate(raw, hint=cfg.country_hint, confidences=confidences)
     if parsed is None:
         return None
-    if parsed.country is None and (text.confidence < UNKNOWN_MIN_CONFIDENCE or not rect.has_band):
-        return None
-    # Without a plate outline around it, only text that fits a national format
-    # cleanly is trusted to be a plate.
-    if not rect.fitted and (parsed.kind == "personalised" or parsed.cost > 1.0):
-        return None
-    # One to three characters (LV "A-1") are easily found in a grille or a
-    # badge: such short plates need the band to count.
-    if len(parsed.plate) < 4 and not rect.has_band:
+    if not looks_like_plate(raw, has_band=prop.has_band, fits=parsed.fits):
         return None
     confs = []
-    upper = text.text.upper()
-    for ch, src in zip(parsed.plate, parsed.sources, strict=False):
-        c = text.char_confidences[src] if src < len(text.char_confidences) else text.confidence
+    upper = raw.upper()
+    for ch, src in zip(parsed.plate, parsed.sources, strict=True):
+        c = confidences[src] if confidences is not None else text.confidence
         confs.append(c if upper[src] == ch else c * CORRECTED_WEIGHT)
-    # A symbol read between the plate's characters stands for a character that
-    # could not be read: its (low) confidence counts against the read.
-    junk = []
-    if parsed.sources and confidences is not None:
-        kept = set(parsed.sources)
-        for i in range(parsed.sources[0], parsed.sources[-1]):
-            if i not in kept and upper[i] not in GAP_CHARS:
-                junk.append(confidences[i])
-    confidence = float(np.mean(confs + junk)) if confs else text.confidence
-    # Each correction or trimmed character lowers the trust in the read.
-    confidence *= 0.95**parsed.cost
-    read = PlateRead(
+    confidence = float(np.mean(confs)) if confs else text.confidence
+    needed = cfg.min_confidence if parsed.fits or prop.has_band else cfg.unknown_min_confidence
+    if confidence < needed:
+        return None
+    return PlateRead(
         plate=parsed.plate,
         text=parsed.text,
         country=parsed.country,
         kind=parsed.kind,
         confidence=confidence,
-        box=rect.box,
+        box=prop.box,
         frame=frame,
         time_s=time_s,
         char_confidences=tuple(confs),
-        crop=rect.image,
+        crop=prop.image,
     )
-    return read, parsed.cost
 
 
 class PlateReader:
-    """Read LT/LV (and, as unknown, foreign) plates in images and videos.
+    """Read LT/LV plates, and foreign plates as read, in images and videos.
 
     One reader may serve many images and videos one after another; each thread
-    should use its own reader (the OCR engines are per thread anyway).
+    should use its own reader (the ONNX sessions are per thread anyway).
     """
 
     def __init__(self, config: ReaderConfig | None = None) -> None:
         self.config = config or ReaderConfig()
 
-    def candidates(self, frame_bgr: np.ndarray, roi: Box | None = None) -> list[Candidate]:
-        """Return plate candidates inside the zone (and ``roi``), best first."""
-        cfg = self.config
-        h, w = frame_bgr.shape[:2]
-        zb = zone_bounds(cfg.zone, w, h)
-        if roi is not None:
-            zb = (max(zb[0], roi[0]), max(zb[1], roi[1]), min(zb[2], roi[2]), min(zb[3], roi[3]))
-        if zb[2] - zb[0] < 8 or zb[3] - zb[1] < 8:
+    def lines(
+        self, frame_bgr: np.ndarray, roi: Box, *, scale: float | None = None
+    ) -> list[TextBox]:
+        """Return the text lines the detector finds inside ``roi``, in frame pixels."""
+        cfg = self.config.propose
+        x1, y1, x2, y2 = roi
+        if x2 - x1 < 16 or y2 - y1 < 16:
             return []
-        found = find_candidates(frame_bgr, cfg.detect, roi=zb)
+        crop = frame_bgr[y1:y2, x1:x2]
+        found = detect_text(
+            crop,
+            side=cfg.still_side,
+            scale=scale,
+            threads=self.config.ocr_threads,
+            thresh=cfg.threshold,
+            box_thresh=cfg.box_threshold,
+        )
+        off = np.array([x1, y1], dtype=np.float32)
+        return [TextBox(b.points + off, b.score) for b in found]
+
+    def proposals(self, frame_bgr: np.ndarray, lines: list[TextBox]) -> list[Proposal]:
+        """Return the lines that may be plates, rectified, inside the zone, best first."""
+        cfg = self.config
+        props = propose(
+            frame_bgr,
+            merge_lines(lines),
+            min_height=cfg.propose.min_text_height,
+            max_height=cfg.propose.max_text_height,
+        )
+        props = [
+            p
+            for p in props
+            if point_in_zone(cfg.zone, (p.box[0] + p.box[2]) / 2, (p.box[1] + p.box[3]) / 2)
+        ]
+        props.sort(key=lambda p: p.score, reverse=True)
+        return props
+
+    def read_proposals(
+        self, props: list[Proposal], *, frame: int = 0, time_s: float = 0.0
+    ) -> list[PlateRead | None]:
+        """Recognise the proposals in one batch; return a read (or None) per proposal."""
+        cfg = self.config
+        texts = recognise([p.text_image for p in props], cfg.ocr_threads)
         return [
-            c
-            for c in found
-            if point_in_zone(cfg.zone, (c.box[0] + c.box[2]) / 2, (c.box[1] + c.box[3]) / 2)
+            to_read(t, p, cfg, frame=frame, time_s=time_s)
+            for t, p in zip(texts, props, strict=True)
         ]
 
-    def plates(self, frame_bgr: np.ndarray, cands: list[Candidate]) -> list[Rectified]:
-        """Rectify candidates and keep one per plate: the most plate-like.
-
-        A plate can be found whole and as its separate words, and at two scales;
-        the candidate with the blue band, then with a plate outline, then the
-        largest, stands for it.
-        """
-        cfg = self.config
-        rects = [rectify(frame_bgr, c.box, cfg.ocr_height) for c in cands]
-        if cfg.detect.require_outline:
-            rects = [r for r in rects if r.fitted]
-        rects.sort(key=lambda r: (r.has_band, r.fitted, _area(r.box)), reverse=True)
-        kept: list[Rectified] = []
-        for r in rects:
-            if all(iou(r.box, k.box) <= 0.1 for k in kept):
-                kept.append(r)
-        return kept
-
-    def read_rectified(
-        self, rects: list[Rectified], *, frame: int = 0, time_s: float = 0.0
-    ) -> list[PlateRead | None]:
-        """Read each rectified crop in one OCR batch; return a read (or None) per crop."""
-        cfg = self.config
-        texts = recognise([r.text_image for r in rects], cfg.ocr_threads)
-        out: list[PlateRead | None] = []
-        for text, rect in zip(texts, rects, strict=True):
-            read = to_read(text, rect, cfg.country_hint, frame=frame, time_s=time_s)
-            out.append(read if read is not None and read.confidence >= cfg.min_confidence else None)
-        return out
-
     def read_image(self, frame_bgr: np.ndarray) -> list[PlateRead]:
-        """Return the plates read in one image, most confident first.
-
-        Candidates are read one at a time, the most plate-like first (with the
-        blue band, then the largest outline), and a candidate that overlaps a
-        plate already read cleanly is skipped: one word of a plate, or the same
-        plate found at another scale, costs no second OCR run.
-        """
-        cfg = self.config
-        cands = self.candidates(frame_bgr)
-        rects = [rectify(frame_bgr, c.box, cfg.ocr_height) for c in cands]
-        fallback: list[Rectified] = []
-        if cfg.detect.require_outline:
-            # Small blurred plates can lose their outline: when nothing with an
-            # outline reads as a plate, the best few others are still read (the
-            # grammar is stricter for them, see to_read).
-            for r in rects:
-                if r.fitted or len(fallback) >= FALLBACK_CANDIDATES:
-                    continue
-                # One sign found at two scales is one fallback, not two.
-                if all(iou(r.box, f.box) < 0.3 and not _nested(r.box, f.box) for f in fallback):
-                    fallback.append(r)
-            rects = [r for r in rects if r.fitted]
-        rects.sort(key=lambda r: (r.has_band, r.fitted, _area(r.box)), reverse=True)
-        kept = self._read_in_order(rects)
-        if not kept and fallback:
-            kept = self._read_in_order(fallback)
-        kept.sort(key=lambda r: r.confidence, reverse=True)
-        return kept
-
-    def _read_in_order(self, rects: list[Rectified]) -> list[PlateRead]:
-        cfg = self.config
-        kept: list[tuple[PlateRead, float]] = []
-        for rect in rects:
-            if any(iou(rect.box, k.box) > 0.1 for k, _ in kept if k.kind != "unknown"):
-                continue
-            text = recognise([rect.text_image], cfg.ocr_threads)[0]
-            scored = _to_scored_read(text, rect, cfg.country_hint)
-            if scored is None or scored[0].confidence < cfg.min_confidence:
-                continue
-            read = scored[0]
-            clash = next((i for i, (k, _) in enumerate(kept) if iou(read.box, k.box) > 0.1), None)
-            if clash is None:
-                kept.append(scored)
-            elif _rank(*scored) > _rank(*kept[clash]):
-                kept[clash] = scored
-        return [k for k, _ in kept]
+        """Return the plates read in one image, most confident first."""
+        h, w = frame_bgr.shape[:2]
+        zb = zone_bounds(self.config.zone, w, h)
+        props = self.proposals(frame_bgr, self.lines(frame_bgr, zb))
+        reads = [r for r in self.read_proposals(props) if r is not None]
+        return _dedupe(reads)
 
     def session(self, fps: float = 25.0) -> VideoSession:
         """Return a fresh per-video state to feed frames into."""
@@ -232,6 +159,26 @@ class PlateReader:
                 time_s = float(frame.time) if frame.time is not None else index / fps
                 yield from session.feed(frame.to_ndarray(format="bgr24"), index, time_s)
             yield from session.close()
+
+
+def _dedupe(reads: list[PlateRead]) -> list[PlateRead]:
+    """Keep one read per plate position: the one that fits a format, then the surest."""
+    reads = sorted(reads, key=lambda r: (r.country is not None, r.confidence), reverse=True)
+    kept: list[PlateRead] = []
+    for r in reads:
+        if all(iou(r.box, k.box) <= 0.1 and not _inside(r.box, k.box) for k in kept):
+            kept.append(r)
+    kept.sort(key=lambda r: r.confidence, reverse=True)
+    return kept
+
+
+def _inside(a: Box, b: Box) -> bool:
+    """Return whether most of one box lies inside the other."""
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return small > 0 and inter > 0.6 * small
 
 
 @dataclass
@@ -291,44 +238,59 @@ class VideoSession:
     def feed(self, frame_bgr: np.ndarray, index: int, time_s: float) -> list[PlateRead]:
         """Process one frame; return the vehicles whose reads are final now."""
         reader = self.reader
-        tcfg = reader.config.track
+        cfg = reader.config
+        tcfg = cfg.track
+        h, w = frame_bgr.shape[:2]
+        # Motion is followed in every frame (it is cheap); the detector runs on
+        # every detect_every-th frame only, and tracks bridge the frames between.
         regions = self._moving_regions(frame_bgr, index)
-        # Tracked plates are looked for again where they should be, moving or not.
-        for t in self._tracks:
-            x1, y1, x2, y2 = t.predicted(index)
-            m = y2 - y1
-            regions.append((x1 - 2 * m, y1 - m, x2 + 2 * m, y2 + m))
-        regions = _merge_boxes(regions)
-        cands: list[Candidate] = []
-        for roi in regions:
-            cands.extend(reader.candidates(frame_bgr, roi))
-        plates = reader.plates(frame_bgr, cands)
-        matched: set[int] = set()
-        wanted: list[tuple[Track, Rectified]] = []
-        for rect in plates:
-            track = self._match(rect.box, index, matched)
-            if track is None:
-                track = Track(self._next_id, rect.box, index, index)
-                self._next_id += 1
-                self._tracks.append(track)
-            else:
-                track.update(rect.box, index)
-            matched.add(track.track_id)
-            if self._wants_ocr(track, index):
-                wanted.append((track, rect))
-        if wanted:
-            reads = reader.read_rectified([r for _, r in wanted], frame=index, time_s=time_s)
-            for (track, _), read in zip(wanted, reads, strict=True):
-                track.last_ocr_frame = index
-                if read is None:
-                    self._failed[track.track_id] = self._failed.get(track.track_id, 0) + 1
-                else:
-                    track.reads.append(read)
+        if index % cfg.propose.detect_every == 0:
+            for t in self._tracks:
+                x1, y1, x2, y2 = t.predicted(index)
+                m = y2 - y1
+                regions.append((x1 - 2 * m, y1 - m, x2 + 2 * m, y2 + m))
+            zb = zone_bounds(cfg.zone, w, h)
+            regions = [
+                (max(zb[0], r[0]), max(zb[1], r[1]), min(zb[2], r[2]), min(zb[3], r[3]))
+                for r in _merge_boxes(regions)
+            ]
+            lines: list[TextBox] = []
+            for roi in regions:
+                lines.extend(reader.lines(frame_bgr, roi, scale=cfg.propose.video_scale))
+            self._track(reader.proposals(frame_bgr, lines), index, time_s)
         done = [t for t in self._tracks if index - t.last_frame > tcfg.max_gap_frames]
         self._tracks = [t for t in self._tracks if t not in done]
         for t in done:
             self._close_track(t)
         return self._emit(index)
+
+    def _track(self, props: list[Proposal], index: int, time_s: float) -> None:
+        kept: list[Proposal] = []
+        for p in props:
+            if all(iou(p.box, k.box) <= 0.1 and not _inside(p.box, k.box) for k in kept):
+                kept.append(p)
+        matched: set[int] = set()
+        wanted: list[tuple[Track, Proposal]] = []
+        for prop in kept:
+            track = self._match(prop.box, index, matched)
+            if track is None:
+                track = Track(self._next_id, prop.box, index, index)
+                self._next_id += 1
+                self._tracks.append(track)
+            else:
+                track.update(prop.box, index)
+            matched.add(track.track_id)
+            if self._wants_ocr(track, index):
+                wanted.append((track, prop))
+        if not wanted:
+            return
+        reads = self.reader.read_proposals([p for _, p in wanted], frame=index, time_s=time_s)
+        for (track, _), read in zip(wanted, reads, strict=True):
+            track.last_ocr_frame = index
+            if read is None:
+                self._failed[track.track_id] = self._failed.get(track.track_id, 0) + 1
+            else:
+                track.reads.append(read)
 
     def close(self) -> list[PlateRead]:
         """Finish the video: close every track and return the remaining vehicles."""
@@ -393,14 +355,6 @@ class VideoSession:
                 keep.append(p)
         self._pending = keep
         return out
-
-
-def _rank(read: PlateRead, cost: float) -> float:
-    return read.confidence * RANK_COST_FACTOR**cost
-
-
-def _area(box: Box) -> int:
-    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def _merge_boxes(boxes: list[Box]) -> list[Box]:

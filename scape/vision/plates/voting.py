@@ -61,7 +61,8 @@ def vote(reads: Sequence[PlateRead]) -> PlateRead:
     The length most supported (by summed confidence) wins; among reads of that
     length each position takes the character with the highest summed character
     confidence. The voted string is checked against the grammars again; if it
-    fits none, the single most supported whole string is used instead. The
+    fits none and no read gave it, the single most supported whole read is used
+    instead. The grammar never changes the voted characters. The
     result keeps the crop, box and frame of the most confident read that agrees.
     """
     if not reads:
@@ -85,7 +86,9 @@ def vote(reads: Sequence[PlateRead]) -> PlateRead:
     hints = [r.country for r in reads if r.country is not None]
     hint = max(set(hints), key=hints.count) if hints else None
     parsed = parse_plate(voted, hint=hint)
-    if parsed is None or parsed.plate != voted:
+    # A character-wise vote that no single read gave and that fits no format is
+    # a blend, not a read: the most supported whole read stands instead.
+    if voted not in {r.plate for r in reads} and (parsed is None or not parsed.fits):
         whole: dict[str, float] = defaultdict(float)
         for r in reads:
             whole[r.plate] += r.confidence

@@ -249,6 +249,14 @@ TASKS = {
 }
 SCAPE_WORKER_HEARTBEAT_SECONDS = 10
 
+# Audit checkpoints (scape/core/checkpoints.py, docs/operations.md): how often
+# the worker signs the chain head, the folder that holds one subfolder of
+# copies per organization (point each at storage that partner controls), and
+# the secret the per-organization Ed25519 keys are derived from.
+SCAPE_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("SCAPE_AUDIT_CHECKPOINT_MINUTES", 60))
+SCAPE_AUDIT_WITNESS_DIR = os.environ.get("SCAPE_AUDIT_WITNESS_DIR", str(VAR_DIR / "witness"))
+SCAPE_AUDIT_SIGNING_SECRET = os.environ.get("SCAPE_AUDIT_SIGNING_SECRET", "")
+
 # Traffic cameras: reads that hit nothing are deleted after this many days.
 SCAPE_TRAFFIC_READ_DAYS = int(os.environ.get("SCAPE_TRAFFIC_READ_DAYS", 30))
 SCAPE_TRAFFIC_MAX_IMAGE_BYTES = int(os.environ.get("SCAPE_TRAFFIC_MAX_IMAGE_BYTES", 256 * 1024))

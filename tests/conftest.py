@@ -53,6 +53,28 @@ def _language() -> Any:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+def _allow_test_truncate(sender: Any, connection: Any, **kwargs: Any) -> None:
+    # Django empties every table with TRUNCATE between transactional tests;
+    # the audit tables refuse it unless the session says so, and only in a
+    # database named test_* (scape/core/migrations/0005_audit_checkpoint.py).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET scape.allow_truncate = 'on'")
+
+
+def pytest_configure(config: Any) -> None:
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_allow_test_truncate, dispatch_uid="scape-test-truncate")
+
+
+@pytest.fixture(autouse=True)
+def _witness(settings: Any, tmp_path: Path) -> Path:
+    """Give every test its own audit witness folder, never var/witness."""
+    settings.SCAPE_AUDIT_WITNESS_DIR = tmp_path / "witness"
+    return settings.SCAPE_AUDIT_WITNESS_DIR
+
+
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> Path:
     """Give every test its own media folder, never var/media."""

@@ -8,4 +8,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from scape.core import signals  # noqa: F401  (connects the audit receivers)
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        from scape.core import schedule, signals  # noqa: F401  (connects the audit receivers)
+        from scape.core.checkpoints import make_checkpoints
+
+        schedule.register(
+            "core.audit_checkpoint",
+            timedelta(minutes=settings.SCAPE_AUDIT_CHECKPOINT_MINUTES),
+            make_checkpoints,
+        )

@@ -24,7 +24,8 @@ from scape.core.models import GENESIS_HASH, AuditEvent
 _PG_LOCK_KEY = 0x5CA9E_A0D17
 
 
-def _lock_chain() -> None:
+def lock_chain() -> None:
+    """Take the chain's append lock for the rest of the current transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
@@ -68,7 +69,7 @@ def record(
     if actor is not None and getattr(actor, "is_authenticated", False):
         username = actor.get_username()
     with transaction.atomic():
-        _lock_chain()
+        lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         event = AuditEvent(
             time=timezone.now(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -26,7 +26,12 @@ class AuditImmutableError(Exception):
     """Raised when code tries to change or remove an audit event."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_M]):
+    """A queryset that refuses bulk updates and deletes (the database refuses them too)."""
+
     def update(self, **kwargs: Any) -> int:
         raise AuditImmutableError("audit events are append-only")
 
@@ -59,7 +64,7 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["AuditEvent"].as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -106,6 +111,39 @@ class AuditEvent(models.Model):
     def compute_hash(self) -> str:
         """Return the SHA-256 of this event's canonical form."""
         return hashlib.sha256(self.canonical()).hexdigest()
+
+
+class AuditCheckpoint(models.Model):
+    """An organization's signed statement of the audit chain's length and head.
+
+    Copies also go to the partners' witness folders (scape/core/checkpoints.py),
+    so that a wipe or rewrite of this table and the log together is still seen.
+    """
+
+    organization_code = models.CharField(_("organization"), max_length=32, db_index=True)
+    count = models.PositiveBigIntegerField(_("events"))
+    head = models.CharField(_("head hash"), max_length=64)
+    signed_at = models.CharField(_("signed at"), max_length=40)
+    public_key = models.CharField(_("public key"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=128)
+
+    objects = AppendOnlyQuerySet["AuditCheckpoint"].as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.organization_code} {self.count} {self.head[:12]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AuditImmutableError("audit checkpoints are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError("audit checkpoints are append-only")
 
 
 class GrantQuerySet(models.QuerySet["Grant"]):

@@ -41,6 +41,7 @@ def test_it_reviews_boxes_and_renders_a_redacted_copy(live_server, page, tmp_pat
         "redact for the press office"
     )
     page.get_by_role("button", name="Show the frames").click()
+    page.wait_for_load_state("networkidle")
 
     # Detection ran inline; the review page shows the face boxes over the frames.
     page.locator(".redaction-box-face").first.wait_for()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +44,8 @@ def do_create_person(
     **profile: Any,
 ) -> Person:
     """Create a user account with its person profile and roles."""
+    if actor is not None and rank(roles) > _rank_of_user(actor):
+        raise ValidationError({"roles": _("You cannot give a role above your own.")})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
@@ -61,10 +63,45 @@ def do_create_person(
     return person
 
 
+# Who outranks whom: nobody changes, demotes or deactivates a person of a higher
+# rank, nor gives a role above their own, so an organization administrator
+# cannot disarm or re-address the system administrator who oversees them.
+_RANK = {Role.SYS_ADMIN: 3, Role.ORG_ADMIN: 2}
+
+
+def rank(roles: Iterable[str], *, superuser: bool = False) -> int:
+    """Return the rank of a set of roles: 3 system admin, 2 organization admin, else 1."""
+    return max([3 if superuser else 0, 1, *(_RANK.get(Role(r), 1) for r in roles)])
+
+
+def _rank_of_user(user: Any) -> int:
+    return rank(_roles_of(user), superuser=bool(getattr(user, "is_superuser", False)))
+
+
+def check_may_manage(person: Person, actor: Any) -> None:
+    """Raise PermissionDenied when ``actor`` is outranked by ``person``."""
+    if _rank_of_user(actor) < rank(person.role_codes(), superuser=person.user.is_superuser):
+        raise PermissionDenied(_("You cannot change a person whose role is above yours."))
+
+
+def _other_system_admins(person: Person) -> bool:
+    admins = Person.objects.filter(
+        is_active=True, user__is_active=True, role_assignments__role=Role.SYS_ADMIN
+    ).exclude(pk=person.pk)
+    superusers = User.objects.filter(is_active=True, is_superuser=True).exclude(pk=person.user_id)
+    return admins.exists() or superusers.exists()
+
+
+def _check_not_last_system_admin(person: Person) -> None:
+    if Role.SYS_ADMIN in person.role_codes() and not _other_system_admins(person):
+        raise ValidationError(_("This is the last system administrator: make another one first."))
+
+
 @transaction.atomic
 def do_update_person(person: Person, *, actor: Any, **changes: Any) -> Person:
     """Change a person's profile and account details; record what changed."""
     access_object(Person, actor, person.pk, Action.CHANGE)
+    check_may_manage(person, actor)
     changed: dict[str, Any] = {}
     for field in PERSON_FIELDS:
         if field in changes and getattr(person, field) != changes[field]:
@@ -89,14 +126,17 @@ def do_update_person(person: Person, *, actor: Any, **changes: Any) -> Person:
 def do_set_roles(person: Person, roles: Iterable[str], *, actor: Any) -> None:
     """Give the person exactly these roles (each change is audited by a receiver)."""
     access_object(Person, actor, person.pk, Action.CHANGE)
+    check_may_manage(person, actor)
     wanted = {Role(r) for r in roles}
     promotes = Role.SYS_ADMIN in wanted and Role.SYS_ADMIN not in person.role_codes()
-    if promotes and not (
-        getattr(actor, "is_superuser", False) or Role.SYS_ADMIN in _roles_of(actor)
-    ):
+    if promotes and _rank_of_user(actor) < 3:
         raise ValidationError(
             {"roles": _("Only a system administrator can make a system administrator.")}
         )
+    if rank(wanted) > _rank_of_user(actor):
+        raise ValidationError({"roles": _("You cannot give a role above your own.")})
+    if Role.SYS_ADMIN not in wanted:
+        _check_not_last_system_admin(person)
     current = {ra.role: ra for ra in person.role_assignments.all()}
     for role, assignment in current.items():
         if role not in wanted:
@@ -117,6 +157,8 @@ def do_deactivate_person(person: Person, *, actor: Any) -> Person:
     access_object(Person, actor, person.pk, Action.DELETE)
     if person.user_id == getattr(actor, "pk", None):
         raise ValidationError(_("You cannot deactivate your own account."))
+    check_may_manage(person, actor)
+    _check_not_last_system_admin(person)
     person.is_active = False
     person.save(update_fields=["is_active", "updated_at"])
     person.user.is_active = False

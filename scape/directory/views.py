@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -110,8 +111,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         roles = data.pop("roles")
         try:
-            do_update_person(obj, actor=request.user, **data)
-            do_set_roles(obj, roles, actor=request.user)
+            # Both or neither: a refused role change must not leave the profile edited.
+            with transaction.atomic():
+                do_update_person(obj, actor=request.user, **data)
+                do_set_roles(obj, roles, actor=request.user)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

@@ -103,3 +103,46 @@ def test_the_openapi_schema_and_docs_are_served(client, lt_org, persona, logged_
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
+
+
+def test_an_org_admin_cannot_touch_a_system_administrator(lt_org, persona):
+    sysadmin = persona(lt_org, Role.SYS_ADMIN, username="sys.admin")
+    persona(lt_org, Role.SYS_ADMIN, username="second.sys")  # so "last one" is not the reason
+    api = _api(persona(lt_org, Role.ORG_ADMIN, username="org.admin"))
+    url = f"/api/v1/people/{sysadmin.pk}/"
+    demote = api.patch(url, {"email": "mallory@example.org", "roles": []}, format="json")
+    assert demote.status_code == 403
+    assert api.delete(url).status_code == 403
+    sysadmin.refresh_from_db()
+    sysadmin.user.refresh_from_db()
+    assert sysadmin.role_codes() == ["sys_admin"] and sysadmin.user.is_active
+    assert sysadmin.user.email != "mallory@example.org"
+
+
+def test_an_org_admin_cannot_give_a_role_above_their_own(lt_org, persona):
+    officer = persona(lt_org, Role.OFFICER, username="plain.officer")
+    api = _api(persona(lt_org, Role.ORG_ADMIN, username="org.admin"))
+    raised = api.patch(f"/api/v1/people/{officer.pk}/", {"roles": ["sys_admin"]}, format="json")
+    assert raised.status_code == 400
+    created = api.post(
+        "/api/v1/people/",
+        {"username": "new.sys", "first_name": "A", "last_name": "B",
+         "organization": lt_org.code, "roles": ["sys_admin"]},
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 400
+    assert not Person.objects.filter(user__username="new.sys").exists()
+
+
+def test_the_last_system_administrator_cannot_be_removed(lt_org, persona):
+    only = persona(lt_org, Role.SYS_ADMIN, username="only.sys")
+    other = persona(lt_org, Role.SYS_ADMIN, username="other.sys")
+    api = _api(other)
+    assert api.delete(f"/api/v1/people/{only.pk}/").status_code == 204
+    # `other` is now the last one: nobody may demote them.
+    peer = persona(lt_org, Role.ORG_ADMIN, username="peer.admin")
+    self_demote = api.patch(f"/api/v1/people/{other.pk}/", {"roles": ["officer"]}, format="json")
+    assert self_demote.status_code == 400
+    assert _api(peer).delete(f"/api/v1/people/{other.pk}/").status_code == 403
+    other.refresh_from_db()
+    assert other.role_codes() == ["sys_admin"]

@@ -136,30 +136,40 @@ TEMPLATES = [
 ]
 
 
+# IMMEDIATE serialises SQLite writers up front, so the audit chain's
+# read-last-then-append never races and no writer fails half-way with
+# "database is locked"; WAL lets readers go on while one writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+
+
 def _database() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
         db: dict[str, Any] = dict(
             dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         )
+        if db["ENGINE"] == "django.db.backends.sqlite3":
+            # A sqlite:// URL is the embedded database at another path: same options.
+            db["OPTIONS"] = {**SQLITE_OPTIONS, **db.get("OPTIONS", {})}
+            db["CONN_MAX_AGE"] = 0
         if db["ENGINE"] == "django.db.backends.postgresql":
             test_name = os.environ.get("SCAPE_TEST_DATABASE_NAME")
             if test_name:
-                db["TEST"] = {"NAME": test_name}
+                # The audit tables let only a database named test_* be emptied
+                # between tests (core migration 0005).
+                db["TEST"] = {
+                    "NAME": test_name if test_name.startswith("test_") else f"test_{test_name}"
+                }
         return db
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "scape.sqlite3",
-        "OPTIONS": {
-            # IMMEDIATE serialises writers up front, so the audit chain's
-            # read-last-then-append never races; WAL lets readers go on.
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            ),
-        },
+        "OPTIONS": dict(SQLITE_OPTIONS),
     }
 
 

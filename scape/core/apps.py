@@ -14,9 +14,12 @@ class CoreConfig(AppConfig):
 
         from scape.core import schedule, signals  # noqa: F401  (connects the audit receivers)
         from scape.core.checkpoints import make_checkpoints
+        from scape.core.recovery import requeue_orphans
 
         schedule.register(
             "core.audit_checkpoint",
             timedelta(minutes=settings.SCAPE_AUDIT_CHECKPOINT_MINUTES),
             make_checkpoints,
         )
+        # Tasks of a worker that died go back to the queue within a minute.
+        schedule.register("core.requeue_orphans", timedelta(seconds=30), requeue_orphans)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scape.directory.models import Organization
-from scape.vault import uploads
+from scape.vault import storage, uploads
 from scape.vault.actions import destroy_expired, do_propose_deletion, verify_item
 from scape.vault.choices import Integrity, ItemStatus
 from scape.vault.models import EvidenceItem
@@ -33,3 +33,14 @@ def retention() -> str:
 def expire_uploads() -> str:
     """Remove abandoned resumable uploads and their partial files."""
     return str(uploads.expire_uploads())
+
+
+def sweep_staging() -> dict[str, int]:
+    """Remove what killed tasks left in the staging folder and the system temporary folder."""
+    from scape.core.recovery import sweep_temp
+
+    folder = storage.staging_dir()
+    return {
+        "parts": storage.sweep_stale_parts(folder),
+        "folders": sweep_temp(folder, prefixes=("tmp",)) + sweep_temp(),
+    }

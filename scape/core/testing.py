@@ -73,3 +73,24 @@ def login(client: Client, user: Any, *, verified: bool = True) -> Client:
         session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
         session.save()
     return client
+
+
+def bomb_png(width: int, height: int) -> bytes:
+    """Return a small valid PNG that declares ``width`` x ``height`` pixels.
+
+    Its few rows of data compress a whole grey picture's worth of zero bytes
+    only as far as a test needs: opening it reads the header, decoding it all
+    would need width * height * 3 bytes.
+    """
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * (1 + width * 3) * 4, 9)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )

@@ -262,7 +262,7 @@ def read_photo(upload: Any) -> tuple[bytes, str]:
     Pillow must recognise it as a JPEG, PNG or WebP picture and decode it
     whole: a renamed document or a truncated file is refused.
     """
-    from PIL import Image
+    from scape.core.limits import ImageTooLargeError, open_image
 
     limit_mb = MAX_PHOTO_BYTES // (1024 * 1024)
     too_big = ValidationError(
@@ -279,11 +279,13 @@ def read_photo(upload: Any) -> tuple[bytes, str]:
     if not data:
         raise not_a_photo
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_image(io.BytesIO(data)) as image:
             image_format = image.format or ""
             image.verify()
-        with Image.open(io.BytesIO(data)) as image:
+        with open_image(io.BytesIO(data)) as image:
             image.load()
+    except ImageTooLargeError as exc:
+        raise ValidationError({"photo": str(exc)}) from exc
     except Exception as exc:
         raise not_a_photo from exc
     if image_format not in _PHOTO_FORMATS:

@@ -28,6 +28,7 @@ from scape.equipment.models import ASSET_POLICY, Asset, ImportBatch
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_COLUMNS = 64
 # The columns, as the export writes them; "tag" and "kind" are required.
 COLUMNS = (
     "organization", "tag", "kind", "status", "serial", "make", "model", "unit", "location",
@@ -100,7 +101,23 @@ def _xlsx_table(data: bytes) -> list[list[Any]]:
         raise ValidationError(_("This is not a readable XLSX file.")) from exc
     try:
         sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # The sheet's declared size is read before any row: a small file can
+        # declare sixteen thousand columns and take seconds and hundreds of MB.
+        rows, columns = sheet.max_row or 0, sheet.max_column or 0
+        if rows - 1 > MAX_IMPORT_ROWS:
+            raise ValidationError(
+                _("At most %(count)s rows can be imported at once.") % {"count": MAX_IMPORT_ROWS}
+            )
+        if columns > MAX_IMPORT_COLUMNS:
+            raise ValidationError(
+                _("The sheet has %(count)s columns; an inventory has at most %(limit)s.")
+                % {"count": columns, "limit": MAX_IMPORT_COLUMNS}
+            )
+        # A sheet whose declared size lies is still read no further than the limits.
+        bounded = sheet.iter_rows(
+            values_only=True, max_row=MAX_IMPORT_ROWS + 2, max_col=MAX_IMPORT_COLUMNS
+        )
+        return [list(row) for row in bounded]
     finally:
         book.close()
 

@@ -161,11 +161,13 @@ def _store(
 
 
 def _thumbnail(source: Any, kind: str, out: Path) -> dict[str, Any]:
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import ImageOps, UnidentifiedImageError
+
+    from scape.core.limits import open_image
 
     try:
         if kind == MediaKind.IMAGE:
-            with Image.open(_rewind(source)) as opened:
+            with open_image(_rewind(source)) as opened:
                 image = ImageOps.exif_transpose(opened).convert("RGB")
         else:
             image = _frame_near(source, THUMBNAIL_AT_S).to_image()

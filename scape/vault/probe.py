@@ -80,19 +80,25 @@ def probe(path: str | Path | int, kind: str) -> tuple[dict[str, Any], str]:
 
 
 def _probe_image(path: str | Path | int) -> tuple[dict[str, Any], str]:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import UnidentifiedImageError
+
+    from scape.core.limits import ImageTooLargeError, open_image
 
     target = f"/proc/self/fd/{path}" if isinstance(path, int) else str(path)
     try:
-        with Image.open(target) as image:
+        # The declared size is checked before anything is decoded: a tiny file
+        # may declare billions of pixels.
+        with open_image(target) as image:
             image.verify()
-        with Image.open(target) as image:
+        with open_image(target) as image:
             meta: dict[str, Any] = {"width": image.width, "height": image.height}
             exif = image.getexif()
             taken = exif.get(306)  # DateTime
             if taken:
                 meta["creation_time"] = str(taken)
             return meta, ""
+    except ImageTooLargeError as exc:
+        return {}, str(exc)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         return {}, str(exc) or exc.__class__.__name__
 

@@ -105,6 +105,37 @@ def test_it_refuses_an_unreadable_file(desk, logged_in, name, data, message):
     assert not ImportBatch.objects.exists() and not Asset.objects.exists()
 
 
+def _with_dimension(ref: str) -> bytes:
+    """Return a small XLSX whose sheet declares the size `ref` (as another program may write)."""
+    import re
+    import zipfile
+
+    book = Workbook()
+    book.active.append(["Tag", "Kind"])
+    book.active.append(["R-1", "radio"])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), data)
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def test_it_refuses_a_sheet_declaring_too_many_columns_before_reading_rows(desk, logged_in):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    response = _upload(logged_in(desk), "wide.xlsx", _with_dimension("A1:XFD3000"))
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert response.status_code == 400 and "16384 columns" in response.text
+    assert grown_mib < 50
+    assert not ImportBatch.objects.exists()
+
+
 def test_an_officer_cannot_import(officer, logged_in):
     client = logged_in(officer)
     assert client.get(reverse("equipment:import")).status_code == 403

@@ -84,6 +84,25 @@ def test_it_refuses_a_photo_too_large(desk, make_asset, logged_in, monkeypatch, 
     assert not list((settings.MEDIA_ROOT).rglob("*.png"))
 
 
+def test_it_refuses_a_photo_declaring_too_many_pixels_before_decoding_it(
+    desk, make_asset, logged_in
+):
+    import resource
+
+    from scape.core.testing import bomb_png
+
+    camera = make_asset(tag="BC-9")
+    upload = SimpleUploadedFile("p.png", bomb_png(12000, 12000), content_type="image/png")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    response = logged_in(desk).post(
+        reverse("equipment:photo_add", args=[camera.pk]), {"photo": upload}
+    )
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert response.status_code == 400 and "12000 by 12000 pixels" in response.text
+    assert grown_mib < 100  # decoding it would take 412 MiB
+    assert not AssetPhoto.objects.exists()
+
+
 def test_it_keeps_condition_photos_with_the_check_in(desk, officer, make_asset, logged_in):
     camera = make_asset(tag="BC-1")
     do_check_out(camera, officer, timezone.now() + datetime.timedelta(hours=2), actor=desk.user)

@@ -1,0 +1,37 @@
+"""Pictures that declare more pixels than can be decoded are refused before decoding."""
+
+from __future__ import annotations
+
+import io
+import resource
+
+import pytest
+from django.core.management import call_command
+
+from scape.core.testing import bomb_png
+from scape.vault.choices import ItemStatus
+from scape.vault.models import EvidenceItem
+from tests.vault.conftest import make_clip
+
+pytestmark = pytest.mark.django_db
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def test_a_folder_with_a_decompression_bomb_is_ingested_whole(tmp_path, lt_org, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    dock = tmp_path / "dock"
+    dock.mkdir()
+    make_clip(dock / "0001.mp4")
+    (dock / "0002.png").write_bytes(bomb_png(30000, 30000))
+    before = _peak_mib()
+    out = io.StringIO()
+    call_command("ingest", str(dock), "--org", lt_org.code, "--no-progress", stdout=out)
+    assert _peak_mib() - before < 200  # decoding it would take 2.5 GiB
+    assert EvidenceItem.objects.count() == 2
+    bomb = EvidenceItem.objects.get(original_name="0002.png")
+    assert bomb.status == ItemStatus.UNREADABLE
+    assert "megapixels" in bomb.unreadable_reason
+    assert not list(tmp_path.rglob("*.part*"))

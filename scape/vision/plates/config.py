@@ -70,13 +70,13 @@ class ProposeConfig(BaseModel):
         ),
     )
     video_scale: float = Field(
-        default=0.6,
+        default=0.4,
         gt=0.1,
         le=1.0,
         description="Scale of a video frame's moving regions for the text detector.",
     )
     detect_every: int = Field(
-        default=2,
+        default=3,
         ge=1,
         le=25,
         description="Run the text detector on every N-th video frame; tracks bridge the rest.",

@@ -15,6 +15,7 @@ from the grammar (which fits only LT/LV plates and must keep foreign ones):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import cv2
@@ -31,10 +32,10 @@ REC_HEIGHT = 48
 BAND_REACH = 1.1
 # A column is band when this share of its pixels is saturated blue.
 BAND_COLUMN_SHARE = 0.45
+# Share of dark pixels above which the text is light on a dark background.
+MAX_DARK_SHARE = 0.55
 # Saturation (0-255) above which a background counts as coloured.
 COLOURED_SATURATION = 95
-# Share of dark pixels above which the text is light on a dark background.
-MAX_DARK_SHARE = 0.62
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def _line_geometry(points: np.ndarray) -> tuple[np.ndarray, float, float]:
     return quad, w, h
 
 
-def merge_lines(boxes: list[TextBox], max_gap: float = 0.9) -> list[TextBox]:
+def merge_lines(boxes: list[TextBox], max_gap: float = 0.6) -> list[TextBox]:
     """Merge text boxes that are words of one line (``VW`` and ``4X4WP``).
 
     Two boxes merge when their heights are alike, they overlap vertically for
@@ -160,25 +161,33 @@ def _band_end(wide: np.ndarray, text_x: int) -> int | None:
         while col < is_band.size and is_band[col]:
             col += 1
         width = col - run_start
-        if REC_HEIGHT // 5 <= width <= REC_HEIGHT and col >= text_x - REC_HEIGHT // 3:
+        # A run from the crop's very edge is a blue surface (a sign), not a band.
+        if (
+            run_start > 0
+            and REC_HEIGHT // 5 <= width <= REC_HEIGHT
+            and col >= text_x - REC_HEIGHT // 3
+        ):
             end = col
     return end
 
 
 def _background(text_img: np.ndarray) -> tuple[str, float]:
-    """Judge the colours of a line: return ('white'|'yellow'|'dark'|'coloured', dark share)."""
-    gray = cv2.cvtColor(text_img, cv2.COLOR_BGR2GRAY)
-    h = gray.shape[0]
-    core = gray[h // 8 : h - h // 8]
-    _thr, mask = cv2.threshold(core, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    """Judge the colours of a line: return ('white'|'yellow'|'dark'|'coloured', dark share).
+
+    Between the characters of a line the background fills most of its box, so
+    the grey-level class (Otsu) that covers most of the box's core is the
+    background. A plate's is the lighter one, white or yellow; white letters on
+    a green, blue or brown sign give a dark or a coloured background.
+    """
+    h, w = text_img.shape[:2]
+    core = text_img[int(h * 0.2) : int(h * 0.8) + 1, int(w * 0.04) : int(w * 0.96) + 1]
+    gray = cv2.cvtColor(core, cv2.COLOR_BGR2GRAY)
+    _thr, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     light = mask > 0
     dark_share = 1.0 - float(light.mean())
-    if dark_share > MAX_DARK_SHARE:
+    if dark_share > MAX_DARK_SHARE or not light.any():
         return "dark", dark_share
-    hsv = cv2.cvtColor(text_img[h // 8 : h - h // 8], cv2.COLOR_BGR2HSV)
-    bg = hsv[light]
-    if bg.size == 0:
-        return "dark", dark_share
+    bg = cv2.cvtColor(core, cv2.COLOR_BGR2HSV)[light]
     sat = float(np.median(bg[:, 1]))
     hue = float(np.median(bg[:, 0]))
     if sat < COLOURED_SATURATION:
@@ -186,6 +195,19 @@ def _background(text_img: np.ndarray) -> tuple[str, float]:
     if 12 <= hue <= 40:
         return "yellow", dark_share
     return "coloured", dark_share
+
+
+def light_ground(frame: np.ndarray, line: TextBox) -> bool:
+    """Return whether a text line has dark characters on a white or yellow ground.
+
+    Checked on each of the detector's lines before they are merged, so that a
+    plate is never merged with the white letters of a sign right beside it.
+    """
+    quad, _w, h = _line_geometry(line.points)
+    if h < 4:
+        return False
+    img, _k = _warp(frame, quad, 0.05, 0.05, 0.12)
+    return _background(img)[0] in ("white", "yellow")
 
 
 def propose(
@@ -219,8 +241,8 @@ def propose(
         if text_img.shape[1] < REC_HEIGHT // 2:
             continue
         colour, _dark = _background(text_img)
-        # A blue band vouches for a plate even when its colours are hard to judge.
-        if colour in ("dark", "coloured") and not has_band:
+        # Light text on a dark or coloured ground is a sign, band or no band.
+        if colour in ("dark", "coloured"):
             continue
         x1, y1, x2, y2 = line.box
         pad = int(0.1 * h)
@@ -239,18 +261,28 @@ def looks_like_plate(raw: str, *, has_band: bool, fits: bool) -> bool:
     """Return whether a read's characters are laid out like a plate's.
 
     Plates print capitals A-Z and digits only: a diacritic (``RĪGA``) or lower
-    case (``km``) marks a sign. A plate has 2-10 characters; without the band
-    or a national format it needs four or more, and at least one digit.
+    case (``24h``, ``km``) marks a sign. A plate has 2-10 characters. A read that
+    neither fits an LT/LV format nor shows the band must look like a plate of
+    somewhere: four or more characters, a digit among them, and no run of four
+    letters or more (a word: ``RIMI 8-22``, ``PICA 2 EUR``). Fewer than four
+    characters need the band.
     """
     if has_foreign_letter(raw):
         return False
-    letters = [ch for ch in raw if ch.isalpha()]
-    lower = sum(1 for ch in letters if ch.islower())
-    if lower >= 2 or (letters and lower * 3 > len(letters)):
-        return False
+    lower = sum(1 for ch in raw if ch.isalpha() and ch.islower())
     chars, _ = clean(raw)
     if not 2 <= len(chars) <= 10:
         return False
-    if fits or has_band:
+    # One to three characters (LV "A-1") are easily found in a grille or a
+    # badge: such short plates need the band.
+    if len(chars) < 4 and not has_band:
+        return False
+    if fits:
+        return lower <= 1
+    if lower:
+        return False
+    if has_band:
         return True
-    return len(chars) >= 4 and any(ch.isdigit() for ch in chars)
+    if len(chars) < 4 or not any(ch.isdigit() for ch in chars):
+        return False
+    return re.search(r"[A-Z]{4}", chars) is None

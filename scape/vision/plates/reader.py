@@ -25,7 +25,13 @@ from scape.vision.plates.config import ReaderConfig
 from scape.vision.plates.detect import iou, point_in_zone, zone_bounds
 from scape.vision.plates.grammar import parse_plate
 from scape.vision.plates.ocr import TextRead, recognise
-from scape.vision.plates.propose import Proposal, looks_like_plate, merge_lines, propose
+from scape.vision.plates.propose import (
+    Proposal,
+    light_ground,
+    looks_like_plate,
+    merge_lines,
+    propose,
+)
 from scape.vision.plates.textdet import TextBox, detect_text
 from scape.vision.plates.voting import PlateRead, Track, edit_distance, vote
 
@@ -33,6 +39,8 @@ Box = tuple[int, int, int, int]
 
 # A corrected character is less certain than one read as it is.
 CORRECTED_WEIGHT = 0.7
+# Moving regions merge only while their union stays this close to their area.
+MAX_REGION_GROWTH = 1.3
 # A track whose first reads are all junk is not a plate: stop spending OCR on it.
 MAX_FAILED_READS = 3
 
@@ -109,9 +117,10 @@ class PlateReader:
     def proposals(self, frame_bgr: np.ndarray, lines: list[TextBox]) -> list[Proposal]:
         """Return the lines that may be plates, rectified, inside the zone, best first."""
         cfg = self.config
+        light = [line for line in lines if light_ground(frame_bgr, line)]
         props = propose(
             frame_bgr,
-            merge_lines(lines),
+            merge_lines(light),
             min_height=cfg.propose.min_text_height,
             max_height=cfg.propose.max_text_height,
         )
@@ -207,7 +216,13 @@ class VideoSession:
         small = cv2.resize(
             frame_bgr, None, fx=cfg.scale, fy=cfg.scale, interpolation=cv2.INTER_AREA
         )
-        small = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0)
+        grey = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (3, 3), 0)
+        # Auto-exposure changes the whole frame's brightness and contrast from one
+        # frame to the next: compare frames normalised to one mean and spread, or
+        # every flicker is "motion" over the whole frame.
+        mean, std = cv2.meanStdDev(grey)
+        norm = (grey.astype(np.float32) - float(mean[0, 0])) * (48.0 / max(float(std[0, 0]), 1.0))
+        small = np.clip(norm + 128.0, 0, 255).astype(np.uint8)
         prev, self._prev = self._prev, small
         if cfg.full_scan_every and index % cfg.full_scan_every == 0:
             return [(0, 0, w, h)]
@@ -233,7 +248,7 @@ class VideoSession:
                     min(h, int((y + bh) / cfg.scale) + pad),
                 )
             )
-        return _merge_boxes(boxes)
+        return _merge_boxes(boxes, MAX_REGION_GROWTH)
 
     def feed(self, frame_bgr: np.ndarray, index: int, time_s: float) -> list[PlateRead]:
         """Process one frame; return the vehicles whose reads are final now."""
@@ -252,7 +267,7 @@ class VideoSession:
             zb = zone_bounds(cfg.zone, w, h)
             regions = [
                 (max(zb[0], r[0]), max(zb[1], r[1]), min(zb[2], r[2]), min(zb[3], r[3]))
-                for r in _merge_boxes(regions)
+                for r in _merge_boxes(regions, MAX_REGION_GROWTH)
             ]
             lines: list[TextBox] = []
             for roi in regions:
@@ -357,8 +372,13 @@ class VideoSession:
         return out
 
 
-def _merge_boxes(boxes: list[Box]) -> list[Box]:
-    """Merge overlapping boxes until none overlap."""
+def _merge_boxes(boxes: list[Box], max_growth: float | None = None) -> list[Box]:
+    """Merge overlapping boxes until none overlap.
+
+    With ``max_growth``, two boxes merge only when their union is at most that
+    many times the area they cover apart: the detector then runs on a few
+    tight regions rather than on one box spanning the frame.
+    """
     boxes = list(boxes)
     merged = True
     while merged:
@@ -367,10 +387,17 @@ def _merge_boxes(boxes: list[Box]) -> list[Box]:
         for b in boxes:
             for i, o in enumerate(out):
                 if b[0] <= o[2] and o[0] <= b[2] and b[1] <= o[3] and o[1] <= b[3]:
-                    out[i] = (min(b[0], o[0]), min(b[1], o[1]), max(b[2], o[2]), max(b[3], o[3]))
+                    u = (min(b[0], o[0]), min(b[1], o[1]), max(b[2], o[2]), max(b[3], o[3]))
+                    if max_growth is not None and _area(u) > max_growth * (_area(b) + _area(o)):
+                        continue
+                    out[i] = u
                     merged = True
                     break
             else:
                 out.append(b)
         boxes = out
     return boxes
+
+
+def _area(box: Box) -> int:
+    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])

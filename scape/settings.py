@@ -271,6 +271,10 @@ SCAPE_AUDIT_SIGNING_SECRET = os.environ.get("SCAPE_AUDIT_SIGNING_SECRET", "")
 SCAPE_TRAFFIC_READ_DAYS = int(os.environ.get("SCAPE_TRAFFIC_READ_DAYS", 30))
 SCAPE_TRAFFIC_MAX_IMAGE_BYTES = int(os.environ.get("SCAPE_TRAFFIC_MAX_IMAGE_BYTES", 256 * 1024))
 
+# Largest picture (in pixels) that is decoded anywhere: evidence stills,
+# equipment photos, plate crops. Checked on the header, before decoding.
+SCAPE_MAX_IMAGE_PIXELS = int(os.environ.get("SCAPE_MAX_IMAGE_PIXELS", 64_000_000))
+
 # Evidence vault
 SCAPE_MAX_EVIDENCE_BYTES = int(os.environ.get("SCAPE_MAX_EVIDENCE_BYTES", 64 * 1024**3))
 SCAPE_RECOVERY_DAYS = int(os.environ.get("SCAPE_RECOVERY_DAYS", 7))

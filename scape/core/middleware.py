@@ -48,7 +48,12 @@ class RequestContextMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Add the Content-Security-Policy and Permissions-Policy headers."""
+    """Add the Content-Security-Policy and Permissions-Policy headers.
+
+    Whatever a signed-in user (or an API token) is answered holds personal data
+    or evidence: unless a view chose otherwise, no browser, proxy or shared
+    computer may keep a copy of it (``Cache-Control: private, no-store``).
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -57,6 +62,9 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.SCAPE_CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) or "HTTP_AUTHORIZATION" in request.META:
+            response.setdefault("Cache-Control", "private, no-store")
         return response
 
 

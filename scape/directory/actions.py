@@ -28,6 +28,7 @@ PERSON_FIELDS = (
     "gender",
 )
 USER_FIELDS = ("first_name", "last_name", "email")
+MIN_WEBHOOK_SECRET = 16
 
 
 @transaction.atomic
@@ -175,7 +176,18 @@ def do_update_organization(org: Organization, *, actor: Any, **changes: Any) -> 
     for field, value in changes.items():
         if getattr(org, field) != value:
             setattr(org, field, value)
-            changed[field] = str(value)
+            # The audit log says that the secret changed, never what it is.
+            changed[field] = "(changed)" if field == "webhook_secret" else str(value)
+    if org.webhook_url and len(org.webhook_secret or "") < MIN_WEBHOOK_SECRET:
+        raise ValidationError(
+            {
+                "webhook_secret": _(
+                    "A webhook needs a secret of at least %(count)s characters, so that "
+                    "the receiver can tell SCAPE's messages from forged ones."
+                )
+                % {"count": MIN_WEBHOOK_SECRET}
+            }
+        )
     if changed:
         org.save()
         audit.record("directory.organization_changed", obj=org, actor=actor, details=changed)

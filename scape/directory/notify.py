@@ -118,9 +118,16 @@ def notify_organizations(
     return notifications
 
 
-def sign(secret: str, body: bytes) -> str:
-    """Return the X-Scape-Signature value for a webhook body."""
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, body: bytes, *, timestamp: str, delivery: str) -> str:
+    """Return the X-Scape-Signature value for a webhook body.
+
+    The HMAC covers the X-Scape-Timestamp and X-Scape-Delivery values as well
+    as the body (``f"{timestamp}.{delivery}.".encode() + body``), so that a
+    receiver that refuses old timestamps and delivery ids it has seen cannot be
+    fed a recorded message again.
+    """
+    message = f"{timestamp}.{delivery}.".encode() + body
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
     return f"sha256={digest}"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -53,6 +55,13 @@ def post_webhook(organization_id: int, event: str, payload: dict[str, Any]) -> i
     delivery = WebhookDelivery.objects.create(
         organization=organization, event=event, url=organization.webhook_url, payload=payload
     )
+    if not organization.webhook_secret:
+        # Unsigned, the receiver could not tell it from a forgery: not sent.
+        delivery.error = "no webhook secret set: not sent"
+        delivery.save(update_fields=["error"])
+        return None
+    timestamp = str(int(time.time()))
+    nonce = secrets.token_hex(16)
     request = urllib.request.Request(  # noqa: S310 (scheme checked above)
         organization.webhook_url,
         data=body,
@@ -61,7 +70,11 @@ def post_webhook(organization_id: int, event: str, payload: dict[str, Any]) -> i
             "Content-Type": "application/json",
             "User-Agent": "SCAPE",
             "X-Scape-Event": event,
-            "X-Scape-Signature": sign(organization.webhook_secret, body),
+            "X-Scape-Timestamp": timestamp,
+            "X-Scape-Delivery": nonce,
+            "X-Scape-Signature": sign(
+                organization.webhook_secret, body, timestamp=timestamp, delivery=nonce
+            ),
         },
     )
     try:

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
@@ -93,7 +94,7 @@ def test_it_posts_a_signed_webhook_the_receiver_can_verify(
 ):
     settings.TASKS = IMMEDIATE
     lt_org.webhook_url = f"http://127.0.0.1:{receiver.server_port}/hook"
-    lt_org.webhook_secret = "s3cret"
+    lt_org.webhook_secret = "s3cret-of-sixteen"
     lt_org.save()
     persona(lt_org, Role.OFFICER)
 
@@ -101,8 +102,13 @@ def test_it_posts_a_signed_webhook_the_receiver_can_verify(
         notify_organizations([lt_org], kind="traffic-hit", title="Hit", payload={"plate": "ABC123"})
 
     headers, body = _Receiver.received[0]
-    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    stamp, nonce = headers["X-Scape-Timestamp"], headers["X-Scape-Delivery"]
+    assert abs(int(stamp) - time.time()) < 60 and len(nonce) == 32
+    signed = f"{stamp}.{nonce}.".encode() + body
+    expected = hmac.new(b"s3cret-of-sixteen", signed, hashlib.sha256).hexdigest()
     assert headers["X-Scape-Signature"] == f"sha256={expected}"
+    # The body alone, replayed under another timestamp, does not verify.
+    assert hmac.new(b"s3cret-of-sixteen", body, hashlib.sha256).hexdigest() != expected
     assert json.loads(body) == {"event": "traffic-hit", "plate": "ABC123"}
     delivery = WebhookDelivery.objects.get()
     assert delivery.status_code == 204 and delivery.delivered_at is not None
@@ -114,6 +120,7 @@ def test_it_records_a_failed_webhook_without_failing_the_action(
     settings.TASKS = IMMEDIATE
     _Receiver.status = 500
     lt_org.webhook_url = f"http://127.0.0.1:{receiver.server_port}/hook"
+    lt_org.webhook_secret = "s3cret-of-sixteen"
     lt_org.save()
     persona(lt_org, Role.OFFICER)
 
@@ -123,6 +130,28 @@ def test_it_records_a_failed_webhook_without_failing_the_action(
     delivery = WebhookDelivery.objects.get()
     assert delivery.status_code == 500 and delivery.delivered_at is None
     assert Notification.objects.count() == 1
+
+
+def test_a_webhook_without_a_secret_is_neither_accepted_nor_sent(
+    lt_org, persona, settings, receiver, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import ValidationError
+
+    from scape.directory.actions import do_update_organization
+
+    settings.TASKS = IMMEDIATE
+    admin = persona(lt_org, Role.ORG_ADMIN)
+    url = f"http://127.0.0.1:{receiver.server_port}/hook"
+    with pytest.raises(ValidationError) as refused:
+        do_update_organization(lt_org, actor=admin.user, webhook_url=url, webhook_secret="")
+    assert "webhook_secret" in refused.value.message_dict
+    type(lt_org).objects.filter(pk=lt_org.pk).update(webhook_url=url, webhook_secret="")
+    lt_org.refresh_from_db()
+    _Receiver.received.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_organizations([lt_org], kind="test", title="Hit")
+    assert _Receiver.received == []
+    assert "no webhook secret" in WebhookDelivery.objects.get().error
 
 
 def test_it_shows_unread_notifications_live_and_marks_them_read_when_opened(

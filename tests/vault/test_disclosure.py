@@ -194,3 +194,16 @@ def test_opening_an_item_is_recorded_in_its_custody(client, case, custodian, log
     client.get(f"/api/v1/vault/items/{item.pk}/")
     viewed = AuditEvent.objects.filter(action="vault.item_viewed", object_id=str(item.pk))
     assert viewed.count() == 2
+
+
+def test_evidence_pages_and_api_answers_are_not_kept_by_caches(client, case, custodian, logged_in):
+    from rest_framework.authtoken.models import Token
+
+    item = case.items.first()
+    logged_in(custodian)
+    for url in (f"/vault/items/{item.pk}/", "/vault/items/", f"/vault/cases/{case.pk}/"):
+        assert "no-store" in client.get(url)["Cache-Control"], url
+    client.logout()
+    token = Token.objects.create(user=custodian.user).key
+    api = client.get(f"/api/v1/vault/items/{item.pk}/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.status_code == 200 and "no-store" in api["Cache-Control"]

@@ -415,6 +415,8 @@ def do_mark_attendance(session: Session, marks: dict[int, bool], *, actor: Any) 
     if unknown:
         raise ValidationError(_("Only approved participants can be marked present."))
     now = timezone.now()
+    if session.starts_at > now:
+        raise ValidationError(_("Attendance can be marked once the session has started."))
     saved: list[Attendance] = []
     user = actor if getattr(actor, "is_authenticated", False) else None
     for person_id, present in marks.items():
@@ -465,6 +467,9 @@ def do_issue_certificates(activity: Activity, *, actor: Any) -> list[Certificate
         )
     issued: list[Certificate] = []
     now = timezone.now()
+    # A certificate unlocks equipment (a drone, an e-bike): not before the training is over.
+    if activity.sessions.filter(ends_at__gt=now).exists():
+        raise ValidationError(_("Certificates can be issued once the last session has ended."))
     today = timezone.localdate(now)
     expires = certificate_expiry(activity, today)
     done = set(Certificate.objects.filter(activity=activity).values_list("person_id", flat=True))

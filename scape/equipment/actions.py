@@ -439,9 +439,38 @@ def do_record_reading(
     number = _decimal(value, "value")
     if number < 0:
         raise ValidationError({"value": _("A meter reading cannot be negative.")})
-    read_at = read_at or timezone.now()
+    now = timezone.now()
+    read_at = read_at or now
+    if read_at > now + datetime.timedelta(minutes=5):
+        raise ValidationError({"read_at": _("A meter reading cannot be in the future.")})
     with transaction.atomic():
         Asset.objects.select_for_update().filter(pk=asset.pk).first()
+        # A backdated reading must fit between its neighbours in time: no
+        # higher than the next reading, unless the meter was replaced since.
+        following = (
+            MeterReading.objects.filter(asset=asset, unit=unit, read_at__gt=read_at)
+            .order_by("read_at", "id")
+            .first()
+        )
+        if (
+            following is not None
+            and number > following.value
+            and not following.replacement
+            and not replacement
+        ):
+            raise ValidationError(
+                {
+                    "value": _(
+                        "The reading %(value)s is higher than a later one (%(next)s on "
+                        "%(when)s): readings must go up in time."
+                    )
+                    % {
+                        "value": number,
+                        "next": following.value,
+                        "when": timezone.localtime(following.read_at).strftime("%Y-%m-%d %H:%M"),
+                    }
+                }
+            )
         last = (
             MeterReading.objects.filter(asset=asset, unit=unit, read_at__lte=read_at)
             .order_by("-read_at", "-id")

@@ -114,8 +114,16 @@ def training(make_activity: Any, first_aid: Any) -> Any:
 
 @pytest.fixture
 def two_sessions(training: Any, rasa: Any) -> Any:
-    """Two sessions of 3 hours each."""
-    start = training.starts_at
+    """Two sessions of 3 hours each, held last week.
+
+    Attendance and certificates are only for sessions that took place, so the
+    training planned for next week is moved back before its sessions are added.
+    """
+    start = timezone.now() - datetime.timedelta(days=7)
+    type(training).objects.filter(pk=training.pk).update(
+        starts_at=start, ends_at=start + datetime.timedelta(hours=8)
+    )
+    training.refresh_from_db()
     return [
         do_add_session(training, starts_at=start, ends_at=start + datetime.timedelta(hours=3), place="Hall", actor=rasa.user),
         do_add_session(training, starts_at=start + datetime.timedelta(hours=4), ends_at=start + datetime.timedelta(hours=7), place="Beach", actor=rasa.user),

@@ -91,3 +91,27 @@ def test_it_prints_a_sign_in_sheet_with_baltic_letters(
     assert "Tomas Jankauskas" in text
     assert "Liepāja Municipal Police" in text
     assert "Sign-in sheet" in text and "First-aid training" in text
+
+
+def test_it_refuses_attendance_and_certificates_before_the_sessions_took_place(
+    training, santa, rasa, enrol
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from scape.activities.actions import do_add_session, do_issue_certificates
+    from scape.activities.models import Certificate
+
+    enrol(training, santa)
+    start = training.starts_at  # next week
+    session = do_add_session(
+        training, starts_at=start, ends_at=start + datetime.timedelta(hours=6), place="Hall",
+        actor=rasa.user,
+    )  # fmt: skip
+    assert session.starts_at > timezone.now()
+    with pytest.raises(ValidationError, match="session has started"):
+        do_mark_attendance(session, {santa.pk: True}, actor=rasa.user)
+    with pytest.raises(ValidationError, match="last session has ended"):
+        do_issue_certificates(training, actor=rasa.user)
+    assert not Attendance.objects.exists() and not Certificate.objects.exists()

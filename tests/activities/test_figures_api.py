@@ -33,7 +33,9 @@ def api(person):
 def test_it_counts_the_programme_figures(
     two_sessions, training, make_activity, santa, tomas, enrol, attend, rasa, palanga, liepaja
 ):
-    make_activity(kind=ActivityKind.SEMINAR, title_en="Seminar", partners=[])
+    make_activity(
+        kind=ActivityKind.SEMINAR, title_en="Seminar", partners=[], starts_at=training.starts_at
+    )
     enrol(training, santa)
     enrol(training, tomas)
     attend(two_sessions, santa, True, True)

@@ -119,6 +119,34 @@ def test_it_refuses_a_check_out_without_the_competency(make_asset, desk, officer
     assert _api(desk).post(f"{BASE}{bike.pk}/check-out/", {"person": officer.pk}).status_code == 201
 
 
+def test_it_refuses_a_backdated_reading_higher_than_a_later_one(make_asset, desk):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    car = make_asset(kind=AssetKind.ELECTRIC_CAR, tag="EV-2")
+    now = timezone.now()
+    do_record_reading(
+        car, MeterUnit.KM, "1000", actor=desk.user, read_at=now - datetime.timedelta(days=10)
+    )
+    do_record_reading(
+        car, MeterUnit.KM, "1500", actor=desk.user, read_at=now - datetime.timedelta(days=1)
+    )
+    with pytest.raises(ValidationError, match="higher than a later one"):
+        do_record_reading(
+            car, MeterUnit.KM, "1700", actor=desk.user, read_at=now - datetime.timedelta(days=5)
+        )
+    do_record_reading(
+        car, MeterUnit.KM, "1200", actor=desk.user, read_at=now - datetime.timedelta(days=5)
+    )
+    with pytest.raises(ValidationError, match="future"):
+        do_record_reading(
+            car, MeterUnit.KM, "1600", actor=desk.user, read_at=now + datetime.timedelta(days=1)
+        )
+    assert MeterReading.objects.filter(asset=car).count() == 3
+
+
 def test_it_records_readings_and_refuses_a_decreasing_meter(make_asset, officer, desk):
     car = make_asset(kind=AssetKind.ELECTRIC_CAR, tag="EV-1")
     do_record_reading(car, MeterUnit.KM, "1200", actor=desk.user)

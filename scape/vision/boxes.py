@@ -5,6 +5,24 @@ One JSON object per line and per frame::
     {"frame": 12, "time_s": 0.4, "boxes": [
         {"kind": "face", "box": [x1, y1, x2, y2], "score": 0.93}]}
 
+Frames the engine wants a person to check carry a ``review`` list as well
+(absent when there is nothing to check, so older readers and files are
+unaffected)::
+
+    {"frame": 40, "time_s": 1.333, "boxes": [...], "review": ["held", "low_score"]}
+
+``review`` reasons, sorted by name:
+
+* ``track_start``: a box reaches back before its face's first detection; a
+  face may have been there, unseen, before the box begins.
+* ``track_end``: a box is carried on after its face's last detection; the
+  face may still be there after the box ends, or have left sooner.
+* ``held``: a box bridges a detection frame on which the detector did not
+  find its face (the mask stays on; nothing confirmed it).
+* ``low_score``: a box rests on a detection scored under the tracker's
+  ``low_score`` (masked like any other, but it may be a near miss).
+
+``review`` is only read back for what it says; masks never depend on it.
 ``frame`` counts decoded frames from 0; ``time_s`` is the frame's
 presentation time; boxes are in source pixels, ``x2 > x1`` and ``y2 > y1``.
 ``--boxes-out`` writes every frame, ``--boxes-in`` reads any subset of frames
@@ -27,6 +45,7 @@ from typing import IO, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 Kind = Literal["face", "plate", "manual"]
+ReviewReason = Literal["track_start", "track_end", "held", "low_score"]
 
 
 class Region(NamedTuple):
@@ -75,6 +94,10 @@ class FrameModel(BaseModel):
         default=None, ge=0.0, description="Presentation time of the frame."
     )
     boxes: list[BoxModel] = Field(default_factory=list)
+    review: list[ReviewReason] = Field(
+        default_factory=list,
+        description="Why a person should check this frame (see the module docstring).",
+    )
 
 
 def _describe(exc: ValidationError) -> str:
@@ -134,9 +157,15 @@ class BoxWriter:
         else:
             self.discard()
 
-    def write(self, frame: int, time_s: float | None, regions: Iterable[Region]) -> None:
-        """Write the line of one frame."""
-        line = {
+    def write(
+        self,
+        frame: int,
+        time_s: float | None,
+        regions: Iterable[Region],
+        review: Iterable[str] = (),
+    ) -> None:
+        """Write the line of one frame, with its review reasons when there are any."""
+        line: dict[str, object] = {
             "frame": frame,
             "time_s": None if time_s is None else round(time_s, 6),
             "boxes": [
@@ -148,6 +177,9 @@ class BoxWriter:
                 for r in regions
             ],
         }
+        reasons = sorted(set(review))
+        if reasons:
+            line["review"] = reasons
         self._fh.write(json.dumps(line, separators=(",", ":")) + "\n")
 
     def finish(self) -> None:

@@ -231,8 +231,10 @@ class FaceDetector:
         """Return the network input (width, height) for frames of the given size."""
         scale = min(1.0, MODEL_MIN_FACE_PX / self.config.min_face_px)
         scale = min(scale, self.config.max_detect_side / max(width, height))
-        w = max(_ALIGN, round(width * scale / _ALIGN) * _ALIGN)
-        h = max(_ALIGN, round(height * scale / _ALIGN) * _ALIGN)
+        # Round up, so that a frame at full resolution is never shrunk (720
+        # lines would otherwise become 704 and a 12 px face 11.7 px).
+        w = max(_ALIGN, -(-round(width * scale) // _ALIGN) * _ALIGN)
+        h = max(_ALIGN, -(-round(height * scale) // _ALIGN) * _ALIGN)
         return w, h
 
     def detect_rgb(self, image: np.ndarray, source_size: tuple[int, int]) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Hide faces, plates and hand-drawn regions in a video.
 
-One pass over the input: demux, decode, detect on every Nth frame, track,
-mask, encode, with audio packets copied through. Decoded frames wait in a
+One pass over the input: demux, decode, estimate the camera's motion, detect
+on every Nth frame (sooner while the camera moves), track, mask, encode, with
+audio packets copied through. Decoded frames wait in a
 lookahead buffer until the tracker can no longer change their boxes, so boxes
 are interpolated both forward and backward from each detection (see
 :mod:`scape.vision.tracker`). Masks are drawn straight into the planes of the
@@ -23,7 +24,7 @@ import numpy as np
 from scape.vision.boxes import BoxWriter, Region
 from scape.vision.config import MaskConfig, MaskMode, MaskShape, RedactConfig
 from scape.vision.faces import FaceDetector
-from scape.vision.tracker import Tracker
+from scape.vision.tracker import CameraMotion, Tracker
 from scape.vision.video import VideoReader, VideoWriter, frame_planes
 
 # A detector takes a decoded frame and returns an (N, 5) array-like of
@@ -88,6 +89,8 @@ class RedactStats:
     seconds: float = 0.0
     detections: dict[str, int] = field(default_factory=lambda: {"face": 0, "plate": 0})
     masked_frames: int = 0
+    detection_frames: int = 0
+    review_frames: int = 0
 
     @property
     def fps(self) -> float:
@@ -269,6 +272,7 @@ class Redactor:
     ) -> RedactStats:
         cfg = self.config
         interval = cfg.track.detect_interval
+        moving_interval = min(interval, cfg.track.moving_interval)
         width, height = reader.info.width, reader.info.height
         total = reader.info.frames
         trackers = {kind: Tracker(cfg.track) for kind in self.detectors}
@@ -276,10 +280,15 @@ class Redactor:
         stats = RedactStats()
         pending: deque[tuple[int, av.VideoFrame]] = deque()
         last_detected = -1
+        motion = CameraMotion() if cfg.track.camera_motion and self.detectors else None
+        position = at_detection = np.zeros(2)
+        changed = False  # a frame since the last detection a shift does not explain
 
         def detect(index: int, frame: av.VideoFrame) -> None:
-            nonlocal last_detected
+            nonlocal last_detected, at_detection, changed
             last_detected = index
+            at_detection, changed = position, False
+            stats.detection_frames += 1
             for kind, detector in self.detectors.items():
                 found = np.asarray(detector(frame), dtype=np.float64).reshape(-1, 5)
                 stats.detections[kind] = stats.detections.get(kind, 0) + len(found)
@@ -294,6 +303,9 @@ class Redactor:
                     for kind, tracker in trackers.items()
                     for box, score in tracker.boxes_at(index)
                 ]
+                review = sorted(set().union(*(t.review_at(index) for t in trackers.values())))
+                if review:
+                    stats.review_frames += 1
                 regions = _clip(regions + self.manual.get(index, []), width, height)
                 boxes = _pixel_boxes(regions, cfg.mask.scale, width, height)
                 if boxes:
@@ -305,7 +317,7 @@ class Redactor:
                     t = None
                     if frame.pts is not None and frame.time_base is not None:
                         t = float(frame.pts * frame.time_base)
-                    box_writer.write(index, t, regions)
+                    box_writer.write(index, t, regions, review=review)
                 stats.frames += 1
                 if progress is not None:
                     progress(stats.frames, total)
@@ -321,7 +333,15 @@ class Redactor:
             pending.append((index, item))
             if not self.detectors:
                 emit(index)
-            elif index % interval == 0:
+                continue
+            if motion is not None:
+                position, response = motion.update(_luma(item))
+                changed = changed or response < cfg.track.motion_response
+                for tracker in trackers.values():
+                    tracker.set_camera(index, (position[0], position[1]))
+            gap = index - last_detected
+            moved = changed or float(np.abs(position - at_detection).max()) > cfg.track.motion_px
+            if last_detected < 0 or gap >= interval or (moved and gap >= moving_interval):
                 detect(index, item)
                 emit(index - latency)
         # The tail after the last detection frame would only be covered by
@@ -330,6 +350,14 @@ class Redactor:
             detect(*pending[-1])
         emit(index)
         return stats
+
+
+def _luma(frame: av.VideoFrame) -> np.ndarray:
+    """Return the luma plane of a frame, without copying when it is planar YUV."""
+    try:
+        return frame_planes(frame)[0][0]
+    except ValueError:
+        return frame.to_ndarray(format="gray")
 
 
 def redact_video(

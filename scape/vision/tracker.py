@@ -15,6 +15,19 @@ Because a later detection can still change an earlier frame's boxes (the
 start of a new track reaches back ``hold_frames``; a re-found track fills its
 gap), a frame's boxes are final only ``latency`` frames after it. The
 redactor keeps that many frames in a lookahead buffer before encoding them.
+
+Camera motion: a body camera shakes and pans, so a face can jump by more
+than its own width between two detections while the person stands still.
+:class:`CameraMotion` estimates the global shift of every frame (phase
+correlation of a tiny luma picture, about a millisecond a frame) and the
+tracker, when given those positions, interpolates and holds boxes in
+*scene* coordinates (camera shake taken out), then puts the shake back for
+the frame asked. The redactor also runs the detector sooner when the camera
+moves or the picture changes in a way a shift cannot explain (zoom, a cut).
+
+For the custodian's review, :meth:`Tracker.review_at` says why a frame's
+boxes deserve a look: a track starts or ends there, a box rests on a weak
+detection, or a box is held without a detection behind it.
 """
 
 from __future__ import annotations
@@ -22,9 +35,17 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from scape.vision.config import TrackConfig
+
+# Review reasons, in the order they are listed (see scape.vision.boxes).
+TRACK_START = "track_start"
+TRACK_END = "track_end"
+LOW_SCORE = "low_score"
+HELD = "held"
+REVIEW_REASONS = (TRACK_START, TRACK_END, LOW_SCORE, HELD)
 
 
 @dataclass
@@ -97,6 +118,9 @@ class Tracker:
     def __init__(self, config: TrackConfig | None = None) -> None:
         self.config = config or TrackConfig()
         self.tracks: list[Track] = []
+        # Camera shift per frame (see set_camera) and the frames detected on.
+        self.camera: dict[int, np.ndarray] = {}
+        self.detected_on: list[int] = []
 
     @property
     def latency(self) -> int:
@@ -106,6 +130,10 @@ class Tracker:
     def update(self, frame: int, detections: np.ndarray) -> None:
         """Add the (N, 5) detections (x1, y1, x2, y2, score) made on ``frame``."""
         cfg = self.config
+        self.detected_on.append(frame)
+        # Scene coordinates: the camera's shift at this frame taken out.
+        detections = np.array(detections, dtype=np.float64).reshape(-1, 5)
+        detections[:, :4] -= np.tile(self._cam(frame), 2)
         live = [
             t
             for t in self.tracks
@@ -138,13 +166,52 @@ class Tracker:
                 track.add(frame, np.asarray(det[:4], dtype=np.float64), float(det[4]))
                 self.tracks.append(track)
 
+    def set_camera(self, frame: int, position: tuple[float, float]) -> None:
+        """Record the camera's cumulative shift (x, y) in source pixels at ``frame``.
+
+        Once given, detections are tracked in scene coordinates: the camera's
+        shift at their frame is taken out, and put back for the frame asked.
+        Frames must be given in order, before any detection on them.
+        """
+        self.camera[frame] = np.asarray(position, dtype=np.float64)
+
+    def _cam(self, frame: int) -> np.ndarray:
+        pos = self.camera.get(frame)
+        return _NO_SHIFT if pos is None else pos
+
     def boxes_at(self, frame: int) -> list[tuple[np.ndarray, float]]:
         """Return the (box, score) of every track present at ``frame``."""
+        return [(box, score) for box, score, _state in self._boxes(frame)]
+
+    def review_at(self, frame: int) -> set[str]:
+        """Return why a person should check ``frame`` (empty when nothing stands out).
+
+        ``track_start`` and ``track_end``: the frame is held before a track's
+        first or after its last detection (a face may be there but unseen
+        beyond the hold, or the box may be late); ``low_score``: a box rests
+        on a detection scored under ``low_score``; ``held``: a box is kept on
+        this frame although the detector missed it on a detection frame
+        since or before (masks stay on through a miss, but a person should
+        see that nothing confirmed them).
+        """
+        reasons: set[str] = set()
+        for _box, score, state in self._boxes(frame):
+            if state != "detected" and state != "between":
+                reasons.add(state)
+            if score < self.config.low_score:
+                reasons.add(LOW_SCORE)
+        return reasons
+
+    def _boxes(self, frame: int) -> list[tuple[np.ndarray, float, str]]:
         cfg = self.config
+        cam = self._cam(frame)
         out = []
         for track in self.tracks:
             frames = track.frames
             i = bisect_right(frames, frame)
+            if i and frames[i - 1] == frame:
+                out.append((track.boxes[i - 1] + np.tile(cam, 2), track.scores[i - 1], "detected"))
+                continue
             if i == 0:
                 # Before the first detection: reach back, the object was
                 # probably there already and simply not detected yet.
@@ -153,13 +220,13 @@ class Tracker:
                     continue
                 shift = -track.velocity(at_end=False) * d
                 box = _grow(track.boxes[0] + np.tile(shift, 2), 1 + cfg.grow_per_frame * d)
-                out.append((box, track.scores[0]))
+                out.append((box + np.tile(cam, 2), track.scores[0], TRACK_START))
             elif i == len(frames):
                 d = frame - frames[-1]
                 if d > cfg.hold_frames:
                     continue
                 box = _grow(track.predict(frame), 1 + cfg.grow_per_frame * d)
-                out.append((box, track.scores[-1]))
+                out.append((box + np.tile(cam, 2), track.scores[-1], TRACK_END))
             else:
                 f0, f1 = frames[i - 1], frames[i]
                 t = (frame - f0) / (f1 - f0)
@@ -171,10 +238,53 @@ class Tracker:
                 # at the speed it had around this stretch.
                 pad = track.speed_around(i - 1) * d
                 box = _grow(box, 1 + cfg.grow_per_frame * d) + np.concatenate([-pad, pad])
-                out.append((box, min(track.scores[i - 1 : i + 1])))
+                # A detection frame between the two where this track was not
+                # found: the box bridges a miss.
+                missed = any(f0 < f < f1 for f in self.detected_on[-64:])
+                state = HELD if missed else "between"
+                out.append((box + np.tile(cam, 2), min(track.scores[i - 1 : i + 1]), state))
         return out
 
     def forget(self, before: int) -> None:
         """Drop tracks that can no longer touch frames from ``before`` on."""
         keep = self.latency
         self.tracks = [t for t in self.tracks if t.frames[-1] + keep >= before]
+        horizon = before - 2 * keep - 1
+        for f in [f for f in self.camera if f < horizon]:
+            del self.camera[f]
+        self.detected_on = [f for f in self.detected_on if f >= horizon]
+
+
+_NO_SHIFT = np.zeros(2)
+
+
+class CameraMotion:
+    """Estimate the global shift between consecutive frames from their luma.
+
+    The luma plane is shrunk to ``width`` pixels across and phase-correlated
+    with the previous one. :meth:`update` returns the camera's cumulative
+    position (source pixels, sign as image content moves) and the peak
+    response, near 1 for a clean shift and low for zoom, rotation, a cut or
+    heavy blur, where a shift alone does not describe the change.
+    """
+
+    def __init__(self, width: int = 160) -> None:
+        self.width = width
+        self._prev: np.ndarray | None = None
+        self._window: np.ndarray | None = None
+        self.position = np.zeros(2)
+
+    def update(self, luma: np.ndarray) -> tuple[np.ndarray, float]:
+        """Feed one frame's luma plane; return (cumulative position, response)."""
+        h, w = luma.shape[:2]
+        k = self.width / w
+        size = (self.width, max(8, round(h * k)))
+        small = cv2.resize(luma, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+        if self._prev is None or self._prev.shape != small.shape:
+            self._prev = small
+            self._window = cv2.createHanningWindow(size, cv2.CV_32F)
+            return self.position.copy(), 1.0
+        (dx, dy), response = cv2.phaseCorrelate(self._prev, small, self._window)
+        self._prev = small
+        self.position = self.position + np.array([dx, dy]) / k
+        return self.position.copy(), float(response)

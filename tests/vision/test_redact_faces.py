@@ -25,15 +25,22 @@ def test_it_finds_the_astronauts_face_with_centerface():
     assert iou(faces[0, :4], ASTRONAUT_FACE) > 0.6
 
 
-def test_it_finds_a_small_face_at_the_reduced_detection_size():
-    # A 40 px face in a 1280x720 frame: the default detection size is well
-    # below full resolution, and must still see it.
+def test_it_detects_at_full_resolution_by_default_at_720p_and_1080p():
+    # 12 px faces must be found, so the defaults never shrink these frames.
+    detector = FaceDetector()
+    assert detector.input_size(1280, 720) == (1280, 736)
+    assert detector.input_size(1920, 1080) == (1920, 1088)
+
+
+def test_it_finds_a_40_px_face_at_the_reduced_detection_size_asked_for():
+    # A 40 px face in a 1280x720 frame: asked for 40 px faces only, the
+    # detection size is well below full resolution, and must still see it.
     image = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
     k = 40 / (ASTRONAUT_FACE[2] - ASTRONAUT_FACE[0])
     small = cv2.resize(image, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
     frame = np.full((720, 1280, 3), 100, np.uint8)
     frame[300 : 300 + small.shape[0], 600 : 600 + small.shape[1]] = small
-    detector = FaceDetector()
+    detector = FaceDetector(FaceConfig(min_face_px=40))
     assert detector.input_size(1280, 720)[0] < 1280
     faces = detector(frame)
     expected = ASTRONAUT_FACE * k + np.array([600, 300, 600, 300])

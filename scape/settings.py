@@ -320,7 +320,11 @@ if PRODUCTION:
 # Lockout after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("SCAPE_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("SCAPE_LOCKOUT_HOURS", 0.25))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per username, from whatever address: guessing one account's password from
+# many addresses (spraying through proxies) is locked out too.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# API tokens: the longest lifetime a token may be given (scape/core/api.py).
+SCAPE_API_TOKEN_DAYS = int(os.environ.get("SCAPE_API_TOKEN_DAYS", 90))
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -329,7 +333,7 @@ OTP_TOTP_ISSUER = "SCAPE"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "scape.core.api.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["scape.core.api.IsMember"],

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import permissions, serializers
+from rest_framework import exceptions, permissions, serializers
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from scape.core.access import access_object, actor_of
-from scape.core.choices import Action
+from scape.core.choices import Action, TokenScope
 
 
 class IsMember(permissions.BasePermission):
@@ -91,3 +96,39 @@ class GrantSerializer(serializers.Serializer):
     purpose = serializers.CharField()
     expires_at = serializers.DateTimeField()
     allow_download = serializers.BooleanField()
+
+
+class ScopedTokenAuthentication(TokenAuthentication):
+    """API tokens that expire and carry a scope.
+
+    A token is refused after its expiry (chosen when it is made, at most
+    ``SCAPE_API_TOKEN_DAYS``; a token made before scopes existed expires that
+    many days after it was made). A read-only token may only read. A token is
+    deleted when its user's password changes or the user is deactivated
+    (scape/core/signals.py). Cameras do not use these: each posts plate reads
+    with its own camera token.
+    """
+
+    def authenticate_credentials(self, key: str) -> Any:
+        from scape.core.models import ApiTokenScope
+
+        user, token = super().authenticate_credentials(key)
+        policy = ApiTokenScope.objects.filter(token_id=token.pk).first()
+        days = int(getattr(settings, "SCAPE_API_TOKEN_DAYS", 90))
+        expires = policy.expires_at if policy else token.created + datetime.timedelta(days=days)
+        if expires <= timezone.now():
+            raise exceptions.AuthenticationFailed(
+                _("This API token has expired. Make a new one on your profile page.")
+            )
+        token.scape_scope = policy.scope if policy else TokenScope.INTEGRATOR
+        return user, token
+
+    def authenticate(self, request: Any) -> Any:
+        found = super().authenticate(request)
+        if found is not None:
+            scope = getattr(found[1], "scape_scope", TokenScope.INTEGRATOR)
+            if scope == TokenScope.READ and request.method not in permissions.SAFE_METHODS:
+                raise exceptions.PermissionDenied(
+                    _("This API token is read-only: make one that may write.")
+                )
+        return found

@@ -47,3 +47,10 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("running")
     SUCCEEDED = "succeeded", _("succeeded")
     FAILED = "failed", _("failed")
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do (on top of its user's roles)."""
+
+    READ = "read", _("Read only")
+    INTEGRATOR = "integrator", _("Read and write (integration)")

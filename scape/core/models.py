@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scape.core.choices import JobStatus, Outcome
+from scape.core.choices import JobStatus, Outcome, TokenScope
 
 GENESIS_HASH = "0" * 64
 
@@ -282,3 +282,22 @@ class ScheduleState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApiTokenScope(models.Model):
+    """The scope and expiry chosen for an API token (scape.core.api.ScopedTokenAuthentication)."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, related_name="scope", primary_key=True
+    )
+    scope = models.CharField(
+        _("scope"), max_length=16, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("API token scope")
+        verbose_name_plural = _("API token scopes")
+
+    def __str__(self) -> str:
+        return f"{self.scope} until {self.expires_at:%Y-%m-%d}"

@@ -82,8 +82,15 @@ def _on_user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
         )
         return
     before = getattr(instance, "_scape_before", None) or {}
-    if before.get("password") not in (None, instance.password):
+    password_changed = before.get("password") not in (None, instance.password)
+    if password_changed:
         audit.record("auth.password_changed", obj=instance)
+    if password_changed or (before.get("is_active") and not instance.is_active):
+        # Whoever knew the old password may have made a token with it.
+        from rest_framework.authtoken.models import Token
+
+        if Token.objects.filter(user=instance).delete()[0]:
+            audit.record("auth.api_token_revoked", obj=instance, details={"why": "password"})
     changed = {
         f: getattr(instance, f)
         for f in ("is_superuser", "is_staff", "is_active")

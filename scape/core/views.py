@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+from datetime import timedelta
 from typing import Any
 
 import segno
@@ -32,10 +33,10 @@ from rest_framework.authtoken.models import Token
 from scape.core import audit
 from scape.core.access import actor_of
 from scape.core.actions import do_set_language
-from scape.core.choices import Outcome, Role
+from scape.core.choices import Outcome, Role, TokenScope
 from scape.core.exports import spreadsheet_text
 from scape.core.forms import AuditFilterForm, TokenForm
-from scape.core.models import AuditEvent, WorkerHeartbeat
+from scape.core.models import ApiTokenScope, AuditEvent, WorkerHeartbeat
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -74,6 +75,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         for device in devices:
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)
+                # A new session key once the second factor is passed: a key
+                # planted or seen before this step is worth nothing after it.
+                request.session.cycle_key()
                 audit.record("auth.2fa_verified", obj=user, actor=user)
                 return redirect(_next_url(request))
         audit.record("auth.2fa_failed", obj=user, actor=user, outcome=Outcome.FAILURE)
@@ -99,6 +103,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save()
             otp_login(request, device)
+            request.session.cycle_key()
             messages.success(request, _("Two-factor login is set up."))
             return redirect(_next_url(request))
         form.add_error("token", _("That code is not valid. Check the time on your phone."))
@@ -127,14 +132,37 @@ def profile(request: HttpRequest) -> HttpResponse:
     """The user's own profile: language, second factor, API token."""
     user: Any = request.user
     token = Token.objects.filter(user=user).first()
+    policy = ApiTokenScope.objects.filter(token=token).first() if token else None
+    context = {
+        "token": token,
+        "policy": policy,
+        "show_token": False,
+        "scopes": TokenScope.choices,
+        "max_days": settings.SCAPE_API_TOKEN_DAYS,
+    }
     if request.method == "POST" and request.POST.get("op") == "rotate_token":
+        scope = request.POST.get("scope", TokenScope.READ)
+        try:
+            days = int(request.POST.get("days", "30"))
+        except ValueError:
+            days = 0
+        if scope not in TokenScope.values or not 1 <= days <= settings.SCAPE_API_TOKEN_DAYS:
+            messages.error(
+                request,
+                _("Choose what the token may do and a lifetime of 1 to %(days)s days.")
+                % {"days": settings.SCAPE_API_TOKEN_DAYS},
+            )
+            return render(request, "core/profile.html", context, status=400)
         with transaction.atomic():
             Token.objects.filter(user=user).delete()
             token = Token.objects.create(user=user)
-            audit.record("auth.api_token_created", obj=user)
+            policy = ApiTokenScope.objects.create(
+                token=token, scope=scope, expires_at=timezone.now() + timedelta(days=days)
+            )
+            audit.record("auth.api_token_created", obj=user, details={"scope": scope, "days": days})
         messages.success(request, _("A new API token was created; the old one no longer works."))
-        return render(request, "core/profile.html", {"token": token, "show_token": True})
-    return render(request, "core/profile.html", {"token": token, "show_token": False})
+        context.update(token=token, policy=policy, show_token=True)
+    return render(request, "core/profile.html", context)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

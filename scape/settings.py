@@ -322,7 +322,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("SCAPE_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("SCAPE_LOCKOUT_HOURS", 0.25))
 # Per username, from whatever address: guessing one account's password from
 # many addresses (spraying through proxies) is locked out too.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 # API tokens: the longest lifetime a token may be given (scape/core/api.py).
 SCAPE_API_TOKEN_DAYS = int(os.environ.get("SCAPE_API_TOKEN_DAYS", 90))
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"

@@ -244,17 +244,31 @@ def main() -> int:
     )
     p.add_argument("--clip-frames", type=int, default=200)
     p.add_argument("--repeat", type=int, default=2, help="clip runs; the best is kept")
+    p.add_argument(
+        "--still-side",
+        type=int,
+        default=None,
+        help="longer side stills are detected at (default: the reader's own default)",
+    )
     p.add_argument("--skip", nargs="*", default=(), choices=["real", "synthetic", "clip"])
     args = p.parse_args()
     fresh = args.fresh_seed if args.fresh_seed is not None else secrets.randbelow(2**31)
     print(f"fixed seed {args.seed}, fresh seed {fresh}", file=sys.stderr, flush=True)
-    reader = PlateReader(ReaderConfig())
+    config = ReaderConfig()
+    if args.still_side is not None:
+        config = config.model_copy(
+            update={"propose": config.propose.model_copy(update={"still_side": args.still_side})}
+        )
+    reader = PlateReader(config)
     engine = baseline_engine()
     result: dict[str, object] = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.python_version()}",
         "load_start": loadavg(),
         "fonts": sorted(_plates_world.fonts()),
+        "still_side": reader.config.propose.still_side,
+        "fixed_seed": args.seed,
+        "fresh_seed": fresh,
     }
     if "real" not in args.skip:
         result["real"] = run_real(reader, engine, args.real_dir)

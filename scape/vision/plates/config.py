@@ -61,12 +61,27 @@ class ProposeConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     still_side: int = Field(
-        default=1280,
+        default=640,
         ge=320,
         le=4096,
         description=(
             "Longer side, in pixels, a still image (or its road zone) is scaled down to "
             "for the text detector; smaller images are not scaled up."
+        ),
+    )
+    coarse_box_threshold: float = Field(
+        default=0.2,
+        gt=0.0,
+        lt=1.0,
+        description="Mean text probability a line needs in the coarse pass over a still.",
+    )
+    refine_below: int = Field(
+        default=400,
+        ge=0,
+        le=400,
+        description=(
+            "Lines of a still lower than this (frame pixels) in the coarse pass are "
+            "detected again at full resolution around them."
         ),
     )
     video_scale: float = Field(

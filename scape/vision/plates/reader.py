@@ -95,7 +95,13 @@ class PlateReader:
         self.config = config or ReaderConfig()
 
     def lines(
-        self, frame_bgr: np.ndarray, roi: Box, *, scale: float | None = None
+        self,
+        frame_bgr: np.ndarray,
+        roi: Box,
+        *,
+        scale: float | None = None,
+        side: int | None = None,
+        box_threshold: float | None = None,
     ) -> list[TextBox]:
         """Return the text lines the detector finds inside ``roi``, in frame pixels."""
         cfg = self.config.propose
@@ -105,14 +111,45 @@ class PlateReader:
         crop = frame_bgr[y1:y2, x1:x2]
         found = detect_text(
             crop,
-            side=cfg.still_side,
+            side=side or cfg.still_side,
             scale=scale,
             threads=self.config.ocr_threads,
             thresh=cfg.threshold,
-            box_thresh=cfg.box_threshold,
+            box_thresh=cfg.box_threshold if box_threshold is None else box_threshold,
         )
         off = np.array([x1, y1], dtype=np.float32)
         return [TextBox(b.points + off, b.score) for b in found]
+
+    def still_lines(self, frame_bgr: np.ndarray, roi: Box) -> list[TextBox]:
+        """Return the text lines of a still: coarse to fine.
+
+        The detector first sees the image scaled to ``still_side`` with a lower
+        line threshold; every line it finds lower than ``refine_below`` pixels
+        (a small plate is a faint line at that scale) is looked at again at full
+        resolution, on a crop around it only. Most of the cost of detecting at
+        full resolution is saved, and no small plate is given up for it.
+        """
+        cfg = self.config.propose
+        x1, y1, x2, y2 = roi
+        if max(x2 - x1, y2 - y1) <= cfg.still_side:
+            return self.lines(frame_bgr, roi)
+        coarse = self.lines(frame_bgr, roi, box_threshold=cfg.coarse_box_threshold)
+        out: list[TextBox] = []
+        regions: list[Box] = []
+        for line in coarse:
+            bx1, by1, bx2, by2 = line.box
+            bh = by2 - by1
+            if bh >= cfg.refine_below:
+                if line.score >= cfg.box_threshold:
+                    out.append(line)
+                continue
+            m = max(bh, 8)
+            regions.append(
+                (max(x1, bx1 - 2 * m), max(y1, by1 - m), min(x2, bx2 + 2 * m), min(y2, by2 + m))
+            )
+        for region in _merge_boxes(regions):
+            out.extend(self.lines(frame_bgr, region, scale=1.0))
+        return out
 
     def proposals(self, frame_bgr: np.ndarray, lines: list[TextBox]) -> list[Proposal]:
         """Return the lines that may be plates, rectified, inside the zone, best first."""
@@ -147,7 +184,7 @@ class PlateReader:
         """Return the plates read in one image, most confident first."""
         h, w = frame_bgr.shape[:2]
         zb = zone_bounds(self.config.zone, w, h)
-        props = self.proposals(frame_bgr, self.lines(frame_bgr, zb))
+        props = self.proposals(frame_bgr, self.still_lines(frame_bgr, zb))
         reads = [r for r in self.read_proposals(props) if r is not None]
         return _dedupe(reads)
 

@@ -29,6 +29,11 @@ MODEL_MIN_FACE_PX = 16
 # sides must be multiples of 32 (five stride-2 stages).
 _STRIDE = 4
 _ALIGN = 32
+# Overlap of neighbouring small-face tiles, in frame pixels: more than the
+# largest face a tile is there for.
+_TILE_MARGIN = 24
+# Widest face, in frame pixels, a small-face tile reports (see detect_tile).
+_TILE_MAX_FACE_PX = 3 * MODEL_MIN_FACE_PX
 _INPUT = "input.1"
 _OUTPUTS = ["537", "538", "539"]  # heatmap, log-scale, offset; landmarks unused
 
@@ -264,9 +269,67 @@ class FaceDetector:
         out[:, 4] = heat[0, 0, rows, cols]
         return out[nms(out[:, :4], out[:, 4], self.config.nms_iou)]
 
+    def tiles(self, width: int, height: int) -> list[tuple[int, int, int, int]]:
+        """Return the small-face tiles (x1, y1, x2, y2) of a frame, overlapping a little.
+
+        Neighbouring tiles overlap by a margin, so that a small face on a
+        border lies whole inside one of them.
+        """
+        n = self.config.small_face_tiles
+        if n == 0:
+            return []
+        margin = _TILE_MARGIN
+        out = []
+        for row in range(n):
+            for col in range(n):
+                x1, x2 = width * col // n - margin, width * (col + 1) // n + margin
+                y1, y2 = height * row // n - margin, height * (row + 1) // n + margin
+                out.append((max(0, x1), max(0, y1), min(width, x2), min(height, y2)))
+        return out
+
+    def detect_tile(self, rgb: np.ndarray, tile: tuple[int, int, int, int]) -> np.ndarray:
+        """Return the faces of one tile of a full-resolution RGB frame, enlarged first.
+
+        Boxes come back in frame pixels, like :meth:`detect_rgb`'s.
+        """
+        x1, y1, x2, y2 = tile
+        crop = rgb[y1:y2, x1:x2]
+        k = self.config.small_face_upscale
+        w = -(-round((x2 - x1) * k) // _ALIGN) * _ALIGN
+        h = -(-round((y2 - y1) * k) // _ALIGN) * _ALIGN
+        big = cv2.resize(crop, (w, h), interpolation=cv2.INTER_LINEAR)
+        found = self.detect_rgb(big, (x2 - x1, y2 - y1))
+        # The whole-frame pass finds larger faces; here they would only come
+        # back cut at the tile's edge, or as a face-like part of a face.
+        found = found[found[:, 2] - found[:, 0] <= _TILE_MAX_FACE_PX]
+        found[:, [0, 2]] += x1
+        found[:, [1, 3]] += y1
+        return found
+
+    def merge(self, *found: np.ndarray) -> np.ndarray:
+        """Return detections of several passes over one frame, overlaps suppressed."""
+        boxes = np.concatenate([f for f in found if len(f)] or [np.empty((0, 5), np.float32)])
+        if len(boxes) < 2:
+            return boxes
+        boxes = boxes[nms(boxes[:, :4], boxes[:, 4], self.config.nms_iou)]
+        # An enlarged look also sees faces in the parts of a face (an eye and
+        # its brow); a box lying mostly inside a larger one adds nothing.
+        x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+        area = (x2 - x1) * (y2 - y1)
+        iw = np.clip(np.minimum(x2[:, None], x2) - np.maximum(x1[:, None], x1), 0, None)
+        ih = np.clip(np.minimum(y2[:, None], y2) - np.maximum(y1[:, None], y1), 0, None)
+        inside = (iw * ih) / np.maximum(area[:, None], 1e-6)  # share of row inside column
+        bigger = area[None, :] > 2 * area[:, None]
+        return boxes[~((inside > 0.5) & bigger).any(axis=1)]
+
     def __call__(self, frame_bgr: np.ndarray) -> np.ndarray:
-        """Return the faces of a full BGR frame (see :meth:`detect_rgb`)."""
+        """Return the faces of a full BGR frame: the whole frame and every small-face tile."""
         height, width = frame_bgr.shape[:2]
         size = self.input_size(width, height)
         small = cv2.resize(frame_bgr, size, interpolation=cv2.INTER_AREA)
-        return self.detect_rgb(cv2.cvtColor(small, cv2.COLOR_BGR2RGB), (width, height))
+        found = [self.detect_rgb(cv2.cvtColor(small, cv2.COLOR_BGR2RGB), (width, height))]
+        tiles = self.tiles(width, height)
+        if tiles:
+            rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
+            found += [self.detect_tile(rgb, tile) for tile in tiles]
+        return self.merge(*found)

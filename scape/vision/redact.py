@@ -61,24 +61,70 @@ def bgr_detector(detect: BgrDetector) -> FrameDetector:
     return run
 
 
-def face_frame_detector(detector: FaceDetector) -> FrameDetector:
+class FaceFrameDetector:
     """Adapt :class:`FaceDetector` to decoded frames.
 
-    The frame is shrunk and converted to RGB in one swscale pass, which is
-    several times cheaper than converting it to a full-size array first.
-    """
-    sizes: dict[tuple[int, int], tuple[int, int]] = {}
+    Three passes per detection frame, merged:
 
-    def run(frame: av.VideoFrame) -> np.ndarray:
+    * the whole frame, shrunk and converted to RGB in one swscale pass (several
+      times cheaper than converting it to a full-size array first), at the
+      size the configured smallest face needs (full resolution by default);
+    * one enlarged small-face tile, a different one each time, so that every
+      part of the picture gets an enlarged look every few detections;
+    * enlarged regions around the small faces being tracked (``focus``, set by
+      the redactor before each call), so a face only the enlarged look can see
+      is confirmed on every detection frame instead of only when its tile
+      comes round again.
+    """
+
+    # Tracked faces narrower than this get a focus region; the region spans
+    # this many face widths (at least FOCUS_MIN_PX) around the face.
+    FOCUS_BELOW_PX = 24.0
+    FOCUS_SPAN = 5.0
+    FOCUS_MIN_PX = 96
+    FOCUS_MAX = 24
+
+    def __init__(self, detector: FaceDetector) -> None:
+        self.detector = detector
+        self.focus: list[np.ndarray] = []
+        self._sizes: dict[tuple[int, int], tuple[int, int]] = {}
+        self._turn = 0
+
+    def __call__(self, frame: av.VideoFrame) -> np.ndarray:
+        """Return the faces of a frame as an (N, 5) array in frame pixels."""
+        detector = self.detector
         src = (frame.width, frame.height)
-        if src not in sizes:
-            sizes[src] = detector.input_size(*src)
-        w, h = sizes[src]
+        if src not in self._sizes:
+            self._sizes[src] = detector.input_size(*src)
+        w, h = self._sizes[src]
         # One thread: on frames this small, handing out slices costs more than it saves.
         small = frame.reformat(width=w, height=h, format="rgb24", interpolation="AREA", threads=1)
-        return detector.detect_rgb(small.to_ndarray(), src)
+        found = [detector.detect_rgb(small.to_ndarray(), src)]
+        tiles = detector.tiles(*src)
+        regions = self._focus_regions(*src) if tiles else []
+        if tiles:
+            regions.append(tiles[self._turn % len(tiles)])
+            self._turn += 1
+        if regions:
+            rgb = frame.to_ndarray(format="rgb24")
+            found += [detector.detect_tile(rgb, r) for r in regions]
+        return detector.merge(*found)
 
-    return run
+    def _focus_regions(self, width: int, height: int) -> list[tuple[int, int, int, int]]:
+        out = []
+        small = [b for b in self.focus if b[2] - b[0] < self.FOCUS_BELOW_PX]
+        for box in small[: self.FOCUS_MAX]:
+            side = max(self.FOCUS_MIN_PX, self.FOCUS_SPAN * float(box[2] - box[0]))
+            cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+            x1 = int(min(max(cx - side / 2, 0), max(0, width - side)))
+            y1 = int(min(max(cy - side / 2, 0), max(0, height - side)))
+            out.append((x1, y1, min(width, x1 + int(side)), min(height, y1 + int(side))))
+        return out
+
+
+def face_frame_detector(detector: FaceDetector) -> FrameDetector:
+    """Adapt :class:`FaceDetector` to decoded frames (see :class:`FaceFrameDetector`)."""
+    return FaceFrameDetector(detector)
 
 
 @dataclass
@@ -290,6 +336,8 @@ class Redactor:
             at_detection, changed = position, False
             stats.detection_frames += 1
             for kind, detector in self.detectors.items():
+                if isinstance(detector, FaceFrameDetector):
+                    detector.focus = [box for box, _score in trackers[kind].boxes_at(index)]
                 found = np.asarray(detector(frame), dtype=np.float64).reshape(-1, 5)
                 stats.detections[kind] = stats.detections.get(kind, 0) + len(found)
                 trackers[kind].update(index, found)

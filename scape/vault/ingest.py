@@ -47,6 +47,12 @@ def max_bytes() -> int:
     return int(getattr(settings, "SCAPE_MAX_EVIDENCE_BYTES", 64 * 1024**3))
 
 
+# Characters that reorder how a name is displayed, not what it is.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
 def check_name(name: str) -> str:
     """Return why a file cannot be ingested on its own by its name, or an empty string.
 
@@ -57,6 +63,9 @@ def check_name(name: str) -> str:
         return _("the file name is empty or too long")
     if "/" in name or "\\" in name or any(unicodedata.category(c) == "Cc" for c in name):
         return _("the file name contains path separators or control characters")
+    if any(c in BIDI_CONTROLS for c in name):
+        # U+202E (right-to-left override) can make "clip<RLO>4pm.exe" read as "clipexe.mp4".
+        return _("the file name contains characters that change the reading direction")
     if probe.is_sidecar(name):
         return _("a telemetry file is attached to its video, not stored on its own")
     if probe.kind_of(name) is None:

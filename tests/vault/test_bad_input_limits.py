@@ -35,3 +35,12 @@ def test_a_folder_with_a_decompression_bomb_is_ingested_whole(tmp_path, lt_org, 
     assert bomb.status == ItemStatus.UNREADABLE
     assert "megapixels" in bomb.unreadable_reason
     assert not list(tmp_path.rglob("*.part*"))
+
+
+def test_a_file_name_that_reverses_its_reading_direction_is_refused(lt_org):
+    from scape.vault.ingest import do_ingest
+
+    spoofed = "bodycam-\u202e4pm.exe"  # displays as "bodycam-exe.mp4"
+    result = do_ingest(io.BytesIO(b"\x00" * 64), name=spoofed, organization=lt_org)
+    assert result.status == "rejected" and "reading direction" in result.reason
+    assert not EvidenceItem.objects.exists()

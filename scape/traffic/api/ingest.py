@@ -37,6 +37,8 @@ from scape.traffic.queries import camera_for_token
 
 # A read stamped this far in the future comes from a camera with a wrong clock.
 FUTURE_SLACK = datetime.timedelta(minutes=5)
+# No camera of the programme read a plate before this year.
+EARLIEST_YEAR = 2000
 
 
 def max_image_bytes() -> int:
@@ -80,11 +82,15 @@ def _image(value: Any) -> tuple[bytes, str]:
         ext = "png"
     else:
         raise ValidationError(_("The image must be a JPEG or PNG."))
-    from PIL import Image, UnidentifiedImageError
+    from PIL import UnidentifiedImageError
+
+    from scape.core.limits import ImageTooLargeError, open_image
 
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with open_image(io.BytesIO(data)) as img:
             img.verify()
+    except ImageTooLargeError as exc:
+        raise ValidationError(str(exc)) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(_("The image could not be decoded.")) from exc
     return data, ext
@@ -101,15 +107,29 @@ def _camera_matches(camera: TrafficCamera, value: Any) -> bool:
     return False
 
 
+def _foreign_letters(text: str) -> set[str]:
+    """Return the letters and digits of ``text`` that are not A-Z or 0-9."""
+    return {c for c in text.upper() if c.isalnum() and not ("A" <= c <= "Z" or "0" <= c <= "9")}
+
+
 def _fields(camera: TrafficCamera, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     data: dict[str, Any] = {}
     raw_time = body.get("time")
-    time = parse_datetime(raw_time) if isinstance(raw_time, str) else None
+    try:
+        # Well-formed but impossible dates (2026-02-30, hour 25) raise ValueError.
+        time = parse_datetime(raw_time) if isinstance(raw_time, str) else None
+    except ValueError:
+        time = None
     if time is None:
         errors["time"] = _("Give the time as ISO 8601, e.g. 2026-05-04T10:15:00+03:00.")
     elif timezone.is_naive(time):
         errors["time"] = _("Give the time with its time zone.")
+    elif time.year < EARLIEST_YEAR:
+        # Also keeps year 1 at +14:00 from overflowing when turned into UTC.
+        errors["time"] = _("The time is before %(year)s: check the camera's clock.") % {
+            "year": EARLIEST_YEAR
+        }
     elif time > timezone.now() + FUTURE_SLACK:
         errors["time"] = _("The time is in the future: check the camera's clock.")
     else:
@@ -117,9 +137,16 @@ def _fields(camera: TrafficCamera, body: dict[str, Any]) -> tuple[dict[str, Any]
     raw_plate = body.get("plate")
     plate = ""
     if isinstance(raw_plate, str) and len(raw_plate) <= 32:
-        plate, text, country = plate_fields(raw_plate, hint=camera.organization.country)
-        data.update(plate=plate, text=text, country=country)
-    if not plate or len(plate) > 12:
+        if _foreign_letters(raw_plate):
+            # "ĄČĘ123" is not a plate with its letters dropped: it is refused.
+            errors["plate"] = _(
+                "The plate holds letters other than A-Z (%(letters)s): send it as the "
+                "plate shows it, in Latin capitals and digits."
+            ) % {"letters": "".join(sorted(_foreign_letters(raw_plate)))}
+        else:
+            plate, text, country = plate_fields(raw_plate, hint=camera.organization.country)
+            data.update(plate=plate, text=text, country=country)
+    if "plate" not in errors and (not plate or len(plate) > 12):
         errors["plate"] = _("The plate must be 1 to 12 letters A-Z and digits.")
     confidence = body.get("confidence")
     if (
@@ -149,7 +176,8 @@ def ingest_read(request: HttpRequest) -> JsonResponse:
         body = json.loads(request.body or b"")
     except RequestDataTooBig:
         return _error(_("The request is too large."), status=413)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        # RecursionError: nesting thousands of levels deep is no plate read either.
         return _error(_("The body is not valid JSON."))
     if not isinstance(body, dict):
         return _error(_("The body must be a JSON object."))

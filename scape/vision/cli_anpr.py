@@ -32,7 +32,11 @@ def _parse_zone(value: str) -> tuple[tuple[int, int], ...]:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="scape anpr", description="Read Lithuanian and Latvian licence plates."
+        prog="scape anpr",
+        description=(
+            "Read licence plates: Lithuanian and Latvian ones with their country, "
+            "any other exactly as read, with no country."
+        ),
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="images or videos")
     p.add_argument("--json", action="store_true", help="print JSON Lines, one read per line")

@@ -1,8 +1,9 @@
-"""Licence-plate reading (ANPR) for Lithuanian and Latvian plates.
+"""Licence-plate reading (ANPR): Lithuanian and Latvian plates, and foreign ones as read.
 
-``PlateReader`` reads plates in images and videos; ``parse_plate`` normalises
-raw text with the national grammars; ``detect_plate_boxes`` finds plate boxes
-without reading them, for redaction.
+``PlateReader`` reads plates in images and videos (learned text-line proposals,
+whole-plate recognition); ``parse_plate`` scores raw text against the national
+grammars and annotates it, never cutting it; ``detect_plate_boxes`` finds plate
+boxes without reading them, for redaction.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from scape.core import panels
+from scape.core import audit, panels
 from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Action, Role
@@ -81,6 +81,9 @@ def people(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one person, with the grants that share their record."""
     obj = access_person(request.user, pk)
+    if obj.user_id != request.user.pk:
+        # A person's card (contacts, languages, roles) is personal data: the look is recorded.
+        audit.record("directory.person_viewed", obj=obj, actor=request.user)
     can_share = can(request.user, Action.SHARE, obj)
     grants = (
         Grant.objects.filter(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import time
 import zoneinfo
 from typing import Any
 
@@ -286,14 +287,43 @@ def reads(request: HttpRequest) -> HttpResponse:
             found = search_reads(request.user, plate, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             add_validation_errors(form, exc)
-    listing = found if found is not None else get_reads(request.user)
+    if found is None and not form.errors and not _may_browse_reads(request, form):
+        # Every plate is personal data: looking through them all is a
+        # consultation too, asked for and recorded like a search.
+        listing = get_reads(request.user).none()
+        needs_reason = True
+    else:
+        listing = found if found is not None else get_reads(request.user)
+        needs_reason = False
     if form.errors:
         listing = listing.none()
     page = Paginator(listing, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "plate": plate}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "plate": plate,
+        "needs_reason": needs_reason,
+    }
     return render(request, "traffic/reads.html", context, status=400 if form.errors else 200)
+
+
+_BROWSE_KEY = "traffic_reads_browse_until"
+
+
+def _may_browse_reads(request: HttpRequest, form: SearchForm) -> bool:
+    """Return whether this session gave a reason to look through the reads, not long ago."""
+    now = time.time()
+    if request.session.get(_BROWSE_KEY, 0) > now:
+        return True
+    reason = (form.cleaned_data.get("reason") or "").strip() if form.is_bound else ""
+    if len(reason) < 5:
+        return False
+    audit.record("traffic.reads_browsed", object_type="traffic.plateread", reason=reason)
+    request.session[_BROWSE_KEY] = now + 15 * 60
+    return True
 
 
 @require_GET

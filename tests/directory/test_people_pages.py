@@ -159,3 +159,15 @@ def test_the_language_choice_is_saved_on_the_profile(client, lt_org, persona, lo
     client.cookies.clear()  # another browser: the profile decides
     logged_in(person)
     assert 'lang="lv"' in client.get("/").content.decode()
+
+
+def test_opening_someone_elses_card_is_recorded(client, lt_org, persona, logged_in):
+    from scape.core.models import AuditEvent
+
+    viewer = persona(lt_org, Role.COORDINATOR, username="viewer")
+    other = persona(lt_org, Role.OFFICER, username="seen")
+    logged_in(viewer)
+    assert client.get(f"/people/{other.pk}/").status_code == 200
+    client.get(f"/people/{viewer.pk}/")
+    viewed = AuditEvent.objects.filter(action="directory.person_viewed")
+    assert [e.object_id for e in viewed] == [str(other.pk)]

@@ -157,21 +157,38 @@ def test_searching_a_plate_needs_a_reason_and_is_audited(camera, pal_officer, lo
     assert event.actor_username == pal_officer.user.username
 
 
+BROWSE = {"reason": "shift review of the A13 camera"}
+
+
 def test_the_reads_page_lists_only_visible_reads(camera, pal_officer, lie_officer, logged_in):
     read(camera, "GUF465")
-    assert "GUF 465" in logged_in(pal_officer).get("/traffic/reads/").content.decode()
+    assert "GUF 465" in logged_in(pal_officer).get("/traffic/reads/", BROWSE).content.decode()
     from django.test import Client
 
     from scape.core.testing import login
 
     assert (
-        "GUF 465" not in login(Client(), lie_officer.user).get("/traffic/reads/").content.decode()
+        "GUF 465"
+        not in login(Client(), lie_officer.user).get("/traffic/reads/", BROWSE).content.decode()
     )
+
+
+def test_looking_through_the_reads_asks_for_a_reason_once_and_records_it(
+    camera, pal_officer, logged_in
+):
+    read(camera, "GUF465")
+    client = logged_in(pal_officer)
+    asked = client.get("/traffic/reads/").content.decode()
+    assert "GUF 465" not in asked and "Give a reason" in asked
+    assert "GUF 465" in client.get("/traffic/reads/", BROWSE).content.decode()
+    assert "GUF 465" in client.get("/traffic/reads/").content.decode()  # for a while, no re-ask
+    event = AuditEvent.objects.get(action="traffic.reads_browsed")
+    assert event.reason == BROWSE["reason"] and event.actor_username == pal_officer.user.username
 
 
 def test_the_pages_show_times_in_the_organizations_zone(camera, pal_officer, logged_in):
     read(camera, "GUF465", datetime.datetime(2026, 1, 15, 8, 7, tzinfo=datetime.UTC))
-    html = logged_in(pal_officer).get("/traffic/reads/").content.decode()
+    html = logged_in(pal_officer).get("/traffic/reads/", BROWSE).content.decode()
     assert "10:07" in html and "8:07" not in html
 
 

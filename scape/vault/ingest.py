@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from scape.core import audit
 from scape.equipment.queries import who_held
 from scape.vault import probe, storage
-from scape.vault.choices import ItemStatus, SourceType
+from scape.vault.choices import ItemStatus, MediaKind, SourceType
 from scape.vault.models import Blob, Case, Category, EvidenceItem
 from scape.vault.retention import apply_retention
 from scape.vault.signals import item_ingested
@@ -167,6 +167,8 @@ def ingest_staged(
 
     target = staged.path if staged.path is not None else staged.fd
     meta, problem = probe.probe(target, kind)
+    if meta.get("content_kind") == MediaKind.VIDEO and kind != MediaKind.VIDEO:
+        kind, content_type = MediaKind.VIDEO, probe.video_type(meta)
     recorded = probe.recorded_at(meta)
     if officer is None and device_serial:
         # Whoever had that camera checked out when it recorded (or now, when

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from scape.vault.choices import MediaKind
 
 EXTENSIONS: dict[str, tuple[str, str]] = {
@@ -28,6 +30,16 @@ SIDECARS = {".srt": "application/x-subrip", ".gpx": "application/gpx+xml"}
 def kind_of(name: str) -> tuple[str, str] | None:
     """Return (media kind, content type) for an accepted evidence file name."""
     return EXTENSIONS.get(Path(name).suffix.lower())
+
+
+def video_type(meta: dict[str, Any]) -> str:
+    """Return the content type of a video by its container, as the probe found it."""
+    fmt = str(meta.get("format", ""))
+    if "matroska" in fmt:
+        return "video/x-matroska"
+    if "avi" in fmt:
+        return "video/x-msvideo"
+    return "video/mp4" if "mp4" in fmt or "mov" in fmt else "application/octet-stream"
 
 
 def is_sidecar(name: str) -> bool:
@@ -56,7 +68,10 @@ def probe(path: str | Path | int, kind: str) -> tuple[dict[str, Any], str]:
             video = next(iter(container.streams.video), None)
             audio = next(iter(container.streams.audio), None)
             if kind == MediaKind.VIDEO and video is None:
-                return meta, "no video stream"
+                return meta, _("the file holds no video stream")
+            if kind == MediaKind.AUDIO and video is not None:
+                # A video renamed .wav is a video: its kind comes from its content.
+                meta["content_kind"] = MediaKind.VIDEO
             if video is not None:
                 rate = video.average_rate or video.guessed_rate
                 meta.update(
@@ -70,13 +85,21 @@ def probe(path: str | Path | int, kind: str) -> tuple[dict[str, Any], str]:
                 for _frame in container.decode(video=0):
                     break
                 else:
-                    return meta, "no decodable video frame"
+                    return meta, _("no video frame of the file can be decoded")
             if audio is not None:
                 meta["audio_codec"] = audio.codec_context.name
                 meta["sample_rate"] = audio.codec_context.sample_rate
             return meta, ""
     except (av.error.FFmpegError, OSError, ValueError, IndexError) as exc:
-        return {}, str(exc) or exc.__class__.__name__
+        # The decoder's own words name the server's file path: a person reads
+        # this sentence; the decoder's reason, without the path, is kept aside.
+        return {"decoder_error": _decoder_reason(exc)}, _(
+            "the file cannot be decoded as audio or video: it is damaged or of another type"
+        )
+
+
+def _decoder_reason(exc: BaseException) -> str:
+    return str(getattr(exc, "strerror", "") or exc.__class__.__name__)[:200]
 
 
 def _probe_image(path: str | Path | int) -> tuple[dict[str, Any], str]:
@@ -100,7 +123,9 @@ def _probe_image(path: str | Path | int) -> tuple[dict[str, Any], str]:
     except ImageTooLargeError as exc:
         return {}, str(exc)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        return {}, str(exc) or exc.__class__.__name__
+        return {"decoder_error": _decoder_reason(exc)}, _(
+            "the picture cannot be decoded: it is damaged or of another type"
+        )
 
 
 def recorded_at(meta: dict[str, Any]) -> datetime | None:

@@ -44,3 +44,21 @@ def test_a_file_name_that_reverses_its_reading_direction_is_refused(lt_org):
     result = do_ingest(io.BytesIO(b"\x00" * 64), name=spoofed, organization=lt_org)
     assert result.status == "rejected" and "reading direction" in result.reason
     assert not EvidenceItem.objects.exists()
+
+
+def test_a_video_renamed_wav_is_stored_as_a_video_and_a_broken_file_says_so_plainly(
+    tmp_path, lt_org
+):
+    from scape.vault.choices import MediaKind
+    from scape.vault.ingest import do_ingest
+
+    clip = make_clip(tmp_path / "clip.mp4")
+    renamed = do_ingest(clip.open("rb"), name="interview.wav", organization=lt_org).item
+    assert renamed.media_kind == MediaKind.VIDEO and renamed.content_type == "video/mp4"
+    broken = do_ingest(io.BytesIO(b"RIFF" + b"\x07" * 4000), name="call.wav", organization=lt_org)
+    assert broken.item.status == ItemStatus.UNREADABLE
+    assert "damaged or of another type" in broken.item.unreadable_reason
+    assert (
+        str(tmp_path) not in broken.item.unreadable_reason
+        and "/" not in broken.item.unreadable_reason
+    )

@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import task
 
@@ -54,7 +53,19 @@ def test_a_task_of_a_killed_worker_is_queued_again_and_finishes(db_tasks):
     assert AuditEvent.objects.filter(action="core.task_requeued").count() == 1
     assert requeue_orphans() == 0  # once, not on every sweep
 
-    call_command("db_worker", batch=True, worker_id="host-456-new", verbosity=0)
+    # A new worker finds it among the ready tasks and runs it (the worker's own
+    # loop would also close the test's database connection between polls).
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    ready = DBTaskResult.objects.ready().get()
+    assert ready.pk == row.pk
+    ready.claim("host-456-new")
+    worker = Worker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=1, worker_id="host-456-new", excluded_queue_names=[],
+    )  # fmt: skip
+    worker.run_task(ready)
     job.refresh_from_db()
     row.refresh_from_db()
     assert row.status == "SUCCESSFUL" and job.status == JobStatus.SUCCEEDED

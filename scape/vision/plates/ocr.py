@@ -24,11 +24,19 @@ _local = threading.local()
 
 @dataclass(frozen=True)
 class TextRead:
-    """What the recogniser read on one crop, with a confidence per character."""
+    """What the recogniser read on one crop, with a confidence per character.
+
+    ``margins`` says, per character, how much surer the recogniser was of it
+    than of its look-alike (O for 0, S for 5, ...): its probability less the
+    look-alike's, where both were scored; 1.0 for a character without one. A
+    read of ``K0-6640`` at 0.89 with 0.10 on ``O`` has a margin of 0.79: the
+    recogniser hesitated between the two, which its best score alone hides.
+    """
 
     text: str
     confidence: float
     char_confidences: tuple[float, ...]
+    margins: tuple[float, ...] | None = None
 
 
 @cache
@@ -64,13 +72,61 @@ def _engine(threads: int) -> Any:
             params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
             params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
         engine = RapidOCR(params=params)
+        rec: Any = engine._load_rec_model()
+        # Keep the recogniser's raw output (its probabilities per time step and
+        # class) beside what rapidocr decodes from it, for the margins.
+        rec.session = _Recording(rec.session)
         _local.engine = engine
         _local.threads = threads
     return engine
 
 
+class _Recording:
+    """Wrap the recogniser's ONNX session and keep the output of its last runs."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.outputs: list[np.ndarray] = []
+
+    def __call__(self, batch: np.ndarray) -> Any:
+        out = self.session(batch)
+        self.outputs.append(np.asarray(out))
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.session, name)
+
+
+def _look_alike(ch: str) -> str | None:
+    from scape.vision.plates.grammar import TO_DIGIT, TO_LETTER
+
+    return TO_LETTER.get(ch) if ch.isdigit() else TO_DIGIT.get(ch.upper())
+
+
+def _margins(probs: np.ndarray, characters: list[str], text: str) -> tuple[float, ...] | None:
+    """Return each character's margin over its look-alike, from one crop's CTC output.
+
+    None when the greedy decoding here does not give ``text`` back.
+    """
+    best = probs.argmax(axis=-1)
+    index = {c: i for i, c in enumerate(characters)}
+    decoded, margins = [], []
+    prev = 0
+    for t, k in enumerate(best):
+        if k != 0 and k != prev and k < len(characters):
+            ch = characters[k]
+            alt = _look_alike(ch)
+            alt_p = float(probs[t, index[alt]]) if alt in index else 0.0
+            decoded.append(ch)
+            margins.append(float(probs[t, k]) - alt_p if alt is not None else 1.0)
+        prev = k
+    if "".join(decoded) != text:
+        return None
+    return tuple(margins)
+
+
 def recognise(crops: list[np.ndarray], threads: int = 0) -> list[TextRead]:
-    """Read the text on each crop (BGR, one text line each), in one batch."""
+    """Read the text on each crop (BGR, one text line each), in batches."""
     if not crops:
         return []
     engine = _engine(threads)
@@ -78,15 +134,29 @@ def recognise(crops: list[np.ndarray], threads: int = 0) -> list[TextRead]:
     engine.update_params(
         use_det=False, use_cls=False, use_rec=True, return_word_box=True, text_score=0.0
     )
-    out = engine.recognize_txt(crops)
-    reads = []
-    for i, text in enumerate(out.txts or ()):
-        score = float(out.scores[i]) if out.scores is not None else 0.0
-        confs: tuple[float, ...] = ()
-        words = out.word_results[i] if out.word_results else None
-        if words is not None and getattr(words, "confs", None) is not None:
-            confs = tuple(float(c) for c in words.confs)
-        if len(confs) != len(text):
-            confs = (score,) * len(text)
-        reads.append(TextRead(str(text), score, confs))
+    rec = engine.text_rec
+    batch = int(rec.rec_batch_num)
+    reads: list[TextRead] = []
+    for start in range(0, len(crops), batch):
+        chunk = crops[start : start + batch]
+        rec.session.outputs = []
+        out = engine.recognize_txt(chunk)
+        # rapidocr runs one batch, its crops sorted by aspect ratio as here.
+        order = np.argsort(np.array([c.shape[1] / float(c.shape[0]) for c in chunk]))
+        probs = rec.session.outputs[0] if len(rec.session.outputs) == 1 else None
+        row_of = {int(crop): row for row, crop in enumerate(order)}
+        characters = list(rec.postprocess_op.character)
+        for i, text in enumerate(out.txts or ()):
+            text = str(text)
+            score = float(out.scores[i]) if out.scores is not None else 0.0
+            confs: tuple[float, ...] = ()
+            words = out.word_results[i] if out.word_results else None
+            if words is not None and getattr(words, "confs", None) is not None:
+                confs = tuple(float(c) for c in words.confs)
+            if len(confs) != len(text):
+                confs = (score,) * len(text)
+            margins = None
+            if probs is not None and probs.ndim == 3 and row_of[i] < probs.shape[0]:
+                margins = _margins(probs[row_of[i]], characters, text)
+            reads.append(TextRead(text, score, confs, margins))
     return reads

@@ -56,7 +56,12 @@ def to_read(
     """Turn one recognised line into a plate read, or None when it is no plate."""
     raw = text.text.strip()
     confidences = text.char_confidences if len(text.char_confidences) == len(raw) else None
-    parsed = parse_plate(raw, hint=cfg.country_hint, confidences=confidences)
+    # How sure the recogniser was of each character against its look-alike:
+    # a confident "0" that gave "O" a tenth of the probability is unsure.
+    sureness = confidences
+    if confidences is not None and text.margins is not None and len(text.margins) == len(raw):
+        sureness = tuple(min(c, m) for c, m in zip(confidences, text.margins, strict=True))
+    parsed = parse_plate(raw, hint=cfg.country_hint, confidences=sureness)
     if parsed is None:
         return None
     if not looks_like_plate(raw, has_band=prop.has_band, fits=parsed.fits):

@@ -323,6 +323,9 @@ AXES_COOLOFF_TIME = float(os.environ.get("SCAPE_LOCKOUT_HOURS", 0.25))
 # Per username, from whatever address: guessing one account's password from
 # many addresses (spraying through proxies) is locked out too.
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+# Days a new account (or one whose second factor an administrator reset) may
+# enrol an authenticator app; afterwards only an administrator opens it again.
+SCAPE_ENROL_DAYS = int(os.environ.get("SCAPE_ENROL_DAYS", 7))
 # API tokens: the longest lifetime a token may be given (scape/core/api.py).
 SCAPE_API_TOKEN_DAYS = int(os.environ.get("SCAPE_API_TOKEN_DAYS", 90))
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scape.core import audit
 from scape.core.access import access_object, actor_of
 from scape.core.choices import Action
-from scape.core.models import Grant
+from scape.core.models import Grant, SecondFactorPermit
 
 
 @transaction.atomic
@@ -97,3 +98,19 @@ def do_set_language(user: Any, language: str) -> None:
     if person.ui_language != language:
         person.ui_language = language
         person.save(update_fields=["ui_language", "updated_at"])
+
+
+def do_permit_second_factor(user: Any, *, actor: Any, days: int | None = None) -> Any:
+    """Let `user` enrol a (new) authenticator for a few days; their old devices stop working."""
+    days = days or int(getattr(settings, "SCAPE_ENROL_DAYS", 7))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        permit, _created = SecondFactorPermit.objects.update_or_create(
+            user=user,
+            defaults={
+                "expires_at": timezone.now() + timedelta(days=days),
+                "granted_by": actor if getattr(actor, "is_authenticated", False) else None,
+            },
+        )
+        audit.record("auth.2fa_setup_permitted", obj=user, actor=actor, details={"days": days})
+    return permit

@@ -301,3 +301,35 @@ class ApiTokenScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} until {self.expires_at:%Y-%m-%d}"
+
+
+class SecondFactorPermit(models.Model):
+    """An administrator's leave for a user to enrol an authenticator, until a deadline.
+
+    Without one, knowing a not-yet-enrolled user's password would be enough to
+    register one's own authenticator in their name. A permit is given when an
+    administrator creates the account or resets its second factor, and is used
+    up by the enrolment.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="second_factor_permit",
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("leave to set up two-factor login")
+        verbose_name_plural = _("leaves to set up two-factor login")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} until {self.expires_at:%Y-%m-%d}"

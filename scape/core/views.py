@@ -36,7 +36,7 @@ from scape.core.actions import do_set_language
 from scape.core.choices import Outcome, Role, TokenScope
 from scape.core.exports import spreadsheet_text
 from scape.core.forms import AuditFilterForm, TokenForm
-from scape.core.models import ApiTokenScope, AuditEvent, WorkerHeartbeat
+from scape.core.models import ApiTokenScope, AuditEvent, SecondFactorPermit, WorkerHeartbeat
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -92,6 +92,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user_has_device(user):
         return redirect("core:otp_verify")
+    permit = SecondFactorPermit.objects.filter(user=user, expires_at__gt=timezone.now()).first()
+    if permit is None:
+        # A password alone must not be enough to register an authenticator.
+        audit.record("auth.2fa_setup_refused", obj=user, actor=user, outcome=Outcome.DENIED)
+        return render(request, "core/otp_setup_closed.html", status=403)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
@@ -102,6 +107,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save()
+            permit.delete()  # used up: a second enrolment needs a new leave
             otp_login(request, device)
             request.session.cycle_key()
             messages.success(request, _("Two-factor login is set up."))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from scape.core import audit
 from scape.core.access import access_object, forget_actor
+from scape.core.actions import do_permit_second_factor
 from scape.core.choices import Action, Role
 from scape.directory.models import Organization, Person, RoleAssignment
 
@@ -58,6 +59,8 @@ def do_create_person(
     person = Person.objects.create(user=user, organization=organization, **profile)
     for role in set(roles):
         RoleAssignment.objects.create(person=person, role=Role(role), granted_by=actor)
+    # The administrator who makes the account lets its owner enrol a second factor.
+    do_permit_second_factor(user, actor=actor)
     audit.record(
         "directory.person_created", obj=person, actor=actor, details={"roles": sorted(roles)}
     )
@@ -150,6 +153,14 @@ def do_set_roles(person: Person, roles: Iterable[str], *, actor: Any) -> None:
 def _roles_of(user: Any) -> list[str]:
     person = getattr(user, "person", None)
     return person.role_codes() if person else []
+
+
+@transaction.atomic
+def do_reset_second_factor(person: Person, *, actor: Any) -> None:
+    """Remove the person's authenticator (a lost phone) and let them enrol a new one."""
+    access_object(Person, actor, person.pk, Action.CHANGE)
+    check_may_manage(person, actor)
+    do_permit_second_factor(person.user, actor=actor)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reset-2fa/", views.person_reset_2fa, name="person_reset_2fa"),
     path("people/<int:pk>/share/", views.person_share, name="person_share"),
     path("people/<int:pk>/share/<int:grant_pk>/revoke/", views.grant_revoke, name="grant_revoke"),
     path("organizations/", views.organizations, name="organizations"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +21,12 @@ from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Action, Role
 from scape.core.forms import ShareForm, add_validation_errors
 from scape.core.models import Grant
-from scape.directory.actions import do_deactivate_person, do_set_roles, do_update_person
+from scape.directory.actions import (
+    do_deactivate_person,
+    do_reset_second_factor,
+    do_set_roles,
+    do_update_person,
+)
 from scape.directory.forms import PeopleFilterForm, PersonForm
 from scape.directory.models import Organization, Person
 from scape.directory.queries import (
@@ -98,6 +104,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         != getattr(getattr(request.user, "person", None), "organization_id", None),
         "can_change": can(request.user, Action.CHANGE, obj),
         "can_delete": can(request.user, Action.DELETE, obj),
+        "enrol_days": settings.SCAPE_ENROL_DAYS,
         "can_share": can_share,
         "grants": grants,
     }
@@ -124,6 +131,22 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The changes were saved."))
             return redirect(obj)
     return render(request, "directory/person_edit.html", {"person": obj, "form": form})
+
+
+@require_POST
+@login_required
+def person_reset_2fa(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a person's authenticator and let them enrol a new one for a few days."""
+    obj = access_person(request.user, pk, Action.DELETE)
+    do_reset_second_factor(obj, actor=request.user)
+    messages.success(
+        request,
+        _(
+            "Two-factor login was reset: the person may set up a new authenticator within %(days)s days."
+        )
+        % {"days": settings.SCAPE_ENROL_DAYS},
+    )
+    return redirect(obj)
 
 
 @require_http_methods(["GET", "POST"])

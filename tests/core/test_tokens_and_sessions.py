@@ -107,3 +107,28 @@ def test_guessing_one_account_from_many_addresses_locks_it(client, lt_org, perso
         REMOTE_ADDR="198.51.100.7",
     )
     assert response.status_code == 429
+
+
+def test_a_password_alone_cannot_enrol_an_authenticator_after_the_leave_ran_out(
+    client, lt_org, persona
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from scape.core.models import SecondFactorPermit
+    from scape.directory.actions import do_reset_second_factor
+
+    officer = persona(lt_org, Role.OFFICER, username="jonas")
+    admin = persona(lt_org, Role.ORG_ADMIN, username="admin")
+    SecondFactorPermit.objects.filter(user=officer.user).update(expires_at=timezone.now())
+    client.post(reverse("core:login"), {"username": "jonas", "password": PASSWORD})
+    closed = client.get(reverse("core:otp_setup"))
+    assert closed.status_code == 403 and "administrator" in closed.content.decode()
+    assert not TOTPDevice.objects.filter(user=officer.user).exists()
+
+    do_reset_second_factor(officer, actor=admin.user)  # the administrator opens it again
+    opened = client.get(reverse("core:otp_setup"))
+    assert opened.status_code == 200
+    device = TOTPDevice.objects.get(user=officer.user, confirmed=False)
+    client.post(reverse("core:otp_setup"), {"token": current_code(device)})
+    assert TOTPDevice.objects.get(user=officer.user).confirmed
+    assert not SecondFactorPermit.objects.filter(user=officer.user).exists()  # used up

@@ -42,7 +42,7 @@ def test_demo_data_loads_once_and_the_audit_chain_verifies(instance, tmp_path):
     second = _run(["demo", "--load-only"], instance)
     assert "nothing changed" in second.stdout
     verify = _run(["audit", "verify"], instance)
-    assert "intact" in verify.stdout
+    assert "intact" in verify.stdout and "signed checkpoints" in verify.stdout
 
     db = sqlite3.connect(tmp_path / "var" / "scape.sqlite3")
     with db:

@@ -60,7 +60,7 @@ def test_it_alerts_both_sides_without_reloading(live_server, browser, settings):
             assert page.locator(".notif-toast a").count() == 0
 
         body = json.dumps(
-            {"camera": camera.pk, "time": timezone.now().isoformat(), "plate": "LV KR-1234",
+            {"camera": camera.pk, "time": timezone.now().isoformat(), "plate": "KR-1234",
              "confidence": 0.91}
         ).encode()  # fmt: skip
         request = urllib.request.Request(

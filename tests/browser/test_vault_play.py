@@ -48,6 +48,7 @@ def test_it_plays_a_clip_after_a_reason_and_shows_it_in_custody(
     page.get_by_role("link", name="Back to the item").click()
     custody = page.locator("table.custody")
     row = custody.locator("tr", has_text="vault.item_streamed")
+    row.first.wait_for()
     assert row.count() == 1
     assert REASON in row.inner_text() and "ruta.custodian" in row.inner_text()
     # The jobs fragment is fetched by htmx: the media job finished.

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from scape.core import demo
+from scape.core.checkpoints import make_checkpoints
 
 
 class Command(BaseCommand):
@@ -22,6 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, load_only: bool, addr: str, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         created, lines = demo.load_all()
+        if created:
+            # The partners witness the demo's log from its first day.
+            make_checkpoints()
         self.stdout.write(
             f"Demo data: {created} records created"
             if created

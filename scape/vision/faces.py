@@ -6,6 +6,13 @@ takes an RGB image whose sides are multiples of 32 and returns, on a grid four
 times coarser, a face-centre heatmap, the log of the box size and the sub-cell
 offset of the centre. Boxes are read off the heatmap, then non-maximum
 suppression keeps the best box of each face.
+
+Small faces: by default the whole frame is seen at full resolution, and
+faces of 12-13 px, which CenterFace scores near 0 there, are looked for on
+tiles of the frame enlarged twice (:meth:`FaceDetector.tiles`,
+:meth:`FaceDetector.detect_tile`). A still image gets every tile; the
+redactor gives each detection frame one tile in turn plus enlarged regions
+around the small faces it tracks (:class:`scape.vision.redact.FaceFrameDetector`).
 """
 
 from __future__ import annotations

@@ -81,6 +81,23 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"detect on every Nth frame, track between (default: {track.detect_interval})",
     )
     p.add_argument(
+        "--small-face-tiles",
+        type=int,
+        default=face.small_face_tiles,
+        metavar="N",
+        help=(
+            "look for the smallest faces on an NxN grid of enlarged tiles, 0 = off "
+            f"(faster, misses faces under about 14 px) (default: {face.small_face_tiles})"
+        ),
+    )
+    p.add_argument(
+        "--moving-interval",
+        type=int,
+        default=track.moving_interval,
+        metavar="N",
+        help=f"detect on every Nth frame while the camera moves (default: {track.moving_interval})",
+    )
+    p.add_argument(
         "--preset",
         default=enc.preset,
         help=f"libx264 preset (default: {enc.preset})",
@@ -99,8 +116,14 @@ def config_from_args(args: argparse.Namespace) -> RedactConfig:
     return RedactConfig(
         faces=args.faces,
         plates=args.plates,
-        face=FaceConfig(threshold=args.threshold, min_face_px=args.min_face),
-        track=TrackConfig(detect_interval=args.detect_interval),
+        face=FaceConfig(
+            threshold=args.threshold,
+            min_face_px=args.min_face,
+            small_face_tiles=args.small_face_tiles,
+        ),
+        track=TrackConfig(
+            detect_interval=args.detect_interval, moving_interval=args.moving_interval
+        ),
         mask=MaskConfig(mode=MaskMode(args.mode), scale=args.scale),
         encode=EncodeConfig(preset=args.preset, crf=args.crf),
     )

@@ -169,3 +169,14 @@ def test_it_rejects_unknown_and_out_of_range_settings(capsys):
         TrackConfig(detect_interval=0)
     assert cli_redact.main(["in.mp4", "out.mp4", "--scale", "0.5"]) == 2
     assert "scale" in capsys.readouterr().err
+
+
+def test_it_takes_the_small_face_and_motion_settings_from_the_command_line():
+    args = cli_redact.build_parser().parse_args(
+        ["in.mp4", "out.mp4", "--small-face-tiles", "0", "--moving-interval", "3"]
+    )
+    config = cli_redact.config_from_args(args)
+    assert config.face.small_face_tiles == 0
+    assert config.track.moving_interval == 3
+    defaults = cli_redact.config_from_args(cli_redact.build_parser().parse_args(["a", "b"]))
+    assert defaults == RedactConfig()

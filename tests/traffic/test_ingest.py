@@ -209,3 +209,25 @@ def test_it_refuses_an_image_over_the_limit(client, camera, token, settings):
 def test_it_takes_only_post(client, camera, token):
     response = client.get(URL, HTTP_AUTHORIZATION=f"Camera {token}")
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("plate", ["PP587AO", "XYZ321", "BAB1234", "GD12345"])
+def test_footage_reads_of_foreign_plates_are_stored_whole(camera, make_entry, palanga, plate):
+    # The background footage reader stores what the vision reader returned,
+    # with no country and no grammar cut: the same rule as the camera endpoint.
+    from scape.traffic.choices import ReadSource
+    from scape.traffic.reading import store_reads
+    from scape.vision.plates import PlateRead as VisionRead
+
+    make_entry(plate[1:], share_with=(palanga,))  # a plate cut from it: no hit
+    read = VisionRead(
+        plate=plate, text=plate, country=None, kind="unknown", confidence=0.9, box=(0, 0, 9, 9)
+    )
+    start = timezone.now() - datetime.timedelta(minutes=1)
+    (stored,) = store_reads(
+        [read], organization=camera.organization, camera=camera, start=start,
+        source=ReadSource.VAULT,
+    )  # fmt: skip
+    stored.refresh_from_db()
+    assert (stored.plate, stored.country) == (plate, "")
+    assert not stored.hits.exists()

@@ -213,12 +213,6 @@ class ReaderConfig(BaseModel):
             "with no country); a band seen lowers it to min_confidence."
         ),
     )
-    ocr_height: int = Field(
-        default=48,
-        ge=16,
-        le=128,
-        description="Height of the rectified plate crop given to the recogniser.",
-    )
     ocr_threads: int = Field(
         default=0,
         ge=0,

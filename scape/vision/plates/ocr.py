@@ -1,7 +1,8 @@
 """Run rapidocr's text recogniser (and only it) on rectified plate crops.
 
-The detector of rapidocr is never used: the crops already are the text lines.
-rapidocr keeps per-call options on the engine object, so every call passes all
+rapidocr's own pipeline (detector, classifier) is not run here: the crops are
+already the text lines, proposed by ``textdet.py`` from the detection model in
+the same wheel. rapidocr keeps per-call options on the engine object, so every call passes all
 of them explicitly, and each thread gets its own engine because one engine is
 not safe to share between threads.
 """

@@ -138,21 +138,49 @@ class SampledFrame:
     frame: int
     time_s: float | None
     boxes: list[dict[str, Any]]
+    review: tuple[str, ...] = ()
 
 
-def sample_frames(frames: Frames, count: int = 12) -> list[SampledFrame]:
-    """Return about `count` evenly spaced frames with their boxes and track ids."""
+# Which engine marks send a frame to the reviewer first: where a face may have
+# slipped out of its box (a track ends or starts), then the unconfirmed ones.
+_REVIEW_ORDER = {"track_end": 0, "track_start": 1, "held": 2, "low_score": 3}
+
+
+def flagged_count(frames: Frames) -> int:
+    """Return how many frames the engine marked for a person to check."""
+    return sum(1 for line in frames if line.get("review"))
+
+
+def sample_frames(frames: Frames, count: int = 12, flagged: int = 12) -> list[SampledFrame]:
+    """Return about `count` evenly spaced frames and up to `flagged` marked ones, in order.
+
+    The marked frames (see scape.vision.boxes: ``review``) are where a face may
+    have slipped through; the first of each marked run, most telling reason
+    first, is shown so that a long held stretch does not crowd out the rest.
+    """
     if not frames:
         return []
     tracks = link_tracks(frames)
     step = max(1, -(-len(frames) // count))
+    chosen = {line["frame"]: line for line in frames[::step]}
+    marked = []
+    previous = None
+    for line in frames:
+        reasons = tuple(line.get("review") or ())
+        if reasons and reasons != previous:
+            rank = min(_REVIEW_ORDER.get(r, 9) for r in reasons)
+            marked.append((rank, line["frame"], line))
+        previous = reasons
+    for _rank, n, line in sorted(marked)[:flagged]:
+        chosen[n] = line
     out = []
-    for line in frames[::step]:
-        n = line["frame"]
+    for n in sorted(chosen):
+        line = chosen[n]
         boxes = [
             {**b, "index": i, "track": tracks[(n, i)]} for i, b in enumerate(line.get("boxes", []))
         ]
-        out.append(SampledFrame(n, line.get("time_s"), boxes))
+        reasons = tuple(sorted(line.get("review") or (), key=lambda r: _REVIEW_ORDER.get(r, 9)))
+        out.append(SampledFrame(n, line.get("time_s"), boxes, reasons))
     return out
 
 

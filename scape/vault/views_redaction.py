@@ -110,6 +110,7 @@ def redaction_review(request: HttpRequest, pk: int) -> HttpResponse:
         "item": session.item,
         "samples": samples,
         "frame_count": len(frames),
+        "flagged_count": redaction.flagged_count(frames),
         "width": meta.get("width") or "",
         "height": meta.get("height") or "",
         "can_change": can(request.user, Action.CHANGE, session.item),

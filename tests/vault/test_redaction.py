@@ -302,3 +302,19 @@ def test_it_keeps_others_out(square_item, start, persona, lt_org, lv_org):
     assert foreign.get(reverse("vault:redaction_frame", session.pk, 0)).status_code == 404
     assert all(foreign.post(url).status_code == 404 for url in urls)
     assert RedactionSession.objects.count() == 1
+
+
+def test_the_review_shows_the_frames_where_a_face_may_have_slipped_through():
+    box = {"kind": "face", "box": [10.0, 10.0, 30.0, 30.0], "score": 0.9}
+    frames = [{"frame": n, "time_s": n / 30, "boxes": [box]} for n in range(300)]
+    frames[137]["review"] = ["track_end"]
+    for n in range(200, 260):  # one long held stretch counts once
+        frames[n]["review"] = ["held"]
+    samples = redaction.sample_frames(frames)
+    by_frame = {s.frame: s for s in samples}
+    assert by_frame[137].review == ("track_end",)
+    assert by_frame[200].review == ("held",)
+    # The start of the held stretch is added; evenly spaced frames inside it show their mark too.
+    assert {s.frame for s in samples if s.review} - {137, 200} <= set(range(201, 260))
+    assert [s.frame for s in samples] == sorted(s.frame for s in samples)
+    assert redaction.flagged_count(frames) == 61

@@ -33,13 +33,31 @@ class AppendOnlyQuerySet(models.QuerySet[_M]):
     """A queryset that refuses bulk updates and deletes (the database refuses them too)."""
 
     def update(self, **kwargs: Any) -> int:
-        raise AuditImmutableError("audit events are append-only")
+        raise AuditImmutableError(f"{self.model._meta.verbose_name_plural} are append-only")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AuditImmutableError("audit events are append-only")
+        raise AuditImmutableError(f"{self.model._meta.verbose_name_plural} are append-only")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record written once: saving an existing row or deleting one raises.
+
+    The database refuses the same on PostgreSQL (core migrations 0002, 0005).
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AuditImmutableError(f"{self._meta.verbose_name_plural} are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditImmutableError(f"{self._meta.verbose_name_plural} are append-only")
+
+
+class AuditEvent(AppendOnlyModel):
     """One entry of the append-only audit log, chained to the previous by SHA-256."""
 
     time = models.DateTimeField(_("time"), db_index=True)
@@ -74,14 +92,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AuditImmutableError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditImmutableError("audit events are append-only")
-
     def canonical(self) -> bytes:
         """Return the bytes the hash covers: every field but the id and the hash.
 
@@ -113,7 +123,7 @@ class AuditEvent(models.Model):
         return hashlib.sha256(self.canonical()).hexdigest()
 
 
-class AuditCheckpoint(models.Model):
+class AuditCheckpoint(AppendOnlyModel):
     """An organization's signed statement of the audit chain's length and head.
 
     Copies also go to the partners' witness folders (scape/core/checkpoints.py),
@@ -136,14 +146,6 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_code} {self.count} {self.head[:12]}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AuditImmutableError("audit checkpoints are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AuditImmutableError("audit checkpoints are append-only")
 
 
 class GrantQuerySet(models.QuerySet["Grant"]):

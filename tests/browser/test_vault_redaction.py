@@ -52,8 +52,13 @@ def test_it_reviews_boxes_and_renders_a_redacted_copy(live_server, page, tmp_pat
     page.get_by_text("Removed the box from").wait_for()
     assert page.locator(".redaction-box-face").count() == 0
 
+    page.wait_for_load_state("networkidle")
     image = page.locator(".redaction-frame img").nth(2)
     image.scroll_into_view_if_needed()
+    # Drawing needs the frame's picture laid out at its real size.
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
     area = image.bounding_box()
     assert area is not None
     x, y = area["x"] + area["width"] * 0.2, area["y"] + area["height"] * 0.2

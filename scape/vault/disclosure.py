@@ -70,9 +70,9 @@ def newest_redacted(item: EvidenceItem) -> Derivative | None:
     return item.derivatives.filter(kind=DerivativeKind.REDACTED).order_by("-created_at").first()
 
 
-def redacted_name(item: EvidenceItem, derivative: Derivative) -> str:
-    """Return the neutral name a redacted copy is handed out under."""
-    ext = os.path.splitext(derivative.name)[1].lower() or ".mp4"
+def redacted_name(item: EvidenceItem, stored_name: str) -> str:
+    """Return the neutral name a redacted copy (stored as ``stored_name``) is handed out under."""
+    ext = os.path.splitext(stored_name)[1].lower() or ".mp4"
     return f"evidence-{item.pk}-redacted{ext}"
 
 
@@ -102,7 +102,7 @@ def redacted_file(item: EvidenceItem) -> Disclosed | None:
         derivative.storage_key,
         derivative.sha256,
         derivative.size,
-        redacted_name(item, derivative),
+        redacted_name(item, derivative.name),
         derivative.content_type or "video/mp4",
     )
 
@@ -112,18 +112,13 @@ def file_for(item: EvidenceItem, *, redacted: bool) -> Disclosed | None:
     return redacted_file(item) if redacted else original_file(item)
 
 
-def must_redact(user: Any, item: EvidenceItem, *, asked: bool = False) -> bool:
-    """Return whether only a redacted copy of the item may go to ``user``.
-
-    ``asked`` is the user's own choice (for example "redacted copies" ticked on
-    an export); the share's rule holds whatever the user chose.
-    """
-    return asked or redacted_only_for(user, item)
-
-
 def file_for_user(user: Any, item: EvidenceItem, *, asked: bool = False) -> Disclosed | None:
-    """Return the file of the item that may go to ``user`` (None: nothing may)."""
-    return file_for(item, redacted=must_redact(user, item, asked=asked))
+    """Return the file of the item that may go to ``user`` (None: nothing may).
+
+    ``asked`` is the user's own choice of a redacted copy; the share's rule
+    holds whatever the user chose.
+    """
+    return file_for(item, redacted=asked or redacted_only_for(user, item))
 
 
 def files_for(

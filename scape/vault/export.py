@@ -22,9 +22,9 @@ from scape.core.choices import Action
 from scape.vault import storage
 from scape.vault.choices import ItemStatus
 from scape.vault.custody import custody_csv, custody_pdf
-from scape.vault.disclosure import files_for, must_redact
+from scape.vault.disclosure import files_for
 from scape.vault.models import Case
-from scape.vault.queries import redacted_only_for
+from scape.vault.queries import redacted_only_ids
 
 CHUNK = 4 * 1024 * 1024
 
@@ -56,10 +56,8 @@ def build_export(
     )
     # The share's rule wins over the user's choice: a partner shown redacted
     # copies only never exports an original, and a gap refuses the whole export.
-    chosen = files_for(items, redacted=lambda item: must_redact(actor, item, asked=use_redacted))
-    limited = {
-        item.pk for item, _f in chosen if actor is not None and redacted_only_for(actor, item)
-    }
+    limited = redacted_only_ids(actor, items) if actor is not None else set()
+    chosen = files_for(items, redacted=lambda item: use_redacted or item.pk in limited)
     files: list[dict[str, Any]] = []
     partial = out.with_name(f".{out.name}.part-{os.getpid()}")
     try:

@@ -49,8 +49,13 @@ def redacted_only_for(user: Any, item: EvidenceItem) -> bool:
     """Return whether `user` may see only redacted copies of `item`.
 
     True for a partner whose every active share of the item (directly or
-    through a case) says "redacted copies only"; never for the owner.
+    through a case) says "redacted copies only"; never for the owner. An item
+    fetched with access_item (or named with name_items) for this user already
+    knows the answer, so the views that ask again cost no query.
     """
+    known = getattr(item, "_redacted_only_for", None)
+    if known is not None and known[0] == getattr(user, "pk", None):
+        return bool(known[1])
     return item.pk in redacted_only_ids(user, [item])
 
 
@@ -114,6 +119,7 @@ def name_items(user: Any, items: Iterable[EvidenceItem]) -> None:
     items = list(items)
     hidden = redacted_only_ids(user, items)
     for item in items:
+        item._redacted_only_for = (getattr(user, "pk", None), item.pk in hidden)  # type: ignore[attr-defined]
         item.display_name = (  # type: ignore[attr-defined]
             _("Evidence %(number)s") % {"number": item.pk}
             if item.pk in hidden

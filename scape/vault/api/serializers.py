@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from scape.core.models import AuditEvent
 from scape.vault.choices import DerivativeKind
-from scape.vault.disclosure import redacted_file
+from scape.vault.disclosure import redacted_file, redacted_name
 from scape.vault.models import Case, Derivative, EvidenceItem
 
 
@@ -63,7 +63,7 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
             derivatives=[d for d in data["derivatives"] if d["kind"] == DerivativeKind.REDACTED],
         )
         for d in data["derivatives"]:
-            d["name"] = f"evidence-{instance.pk}-redacted.mp4"
+            d["name"] = redacted_name(instance, d["name"])
         return data
 
 

@@ -65,30 +65,23 @@ class Statement:
     signature: str
     where: str = ""
 
-    def payload(self) -> bytes:
-        """Return the bytes the signature covers."""
-        body = {
+    def _signed(self) -> dict[str, object]:
+        return {
             "format": FORMAT,
             "organization": self.organization,
             "count": self.count,
             "head": self.head,
             "time": self.time,
         }
-        return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+    def payload(self) -> bytes:
+        """Return the bytes the signature covers."""
+        return json.dumps(self._signed(), sort_keys=True, separators=(",", ":")).encode()
 
     def as_json(self) -> str:
-        return json.dumps(
-            {
-                "format": FORMAT,
-                "organization": self.organization,
-                "count": self.count,
-                "head": self.head,
-                "time": self.time,
-                "public_key": self.public_key,
-                "signature": self.signature,
-            },
-            indent=2,
-        )
+        """Return the checkpoint as a partner keeps it: what was signed, the key and signature."""
+        body = {**self._signed(), "public_key": self.public_key, "signature": self.signature}
+        return json.dumps(body, indent=2)
 
 
 def _secret() -> bytes:

@@ -51,6 +51,26 @@ def make_clip(
     return path
 
 
+def add_redacted(item, data: bytes = b"redacted-copy-bytes" * 100, name: str = "redacted.mp4"):
+    """Store `data` as a redacted copy of `item` (a stand-in for a rendered redaction)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from scape.vault import storage
+    from scape.vault.choices import DerivativeKind
+    from scape.vault.models import Derivative
+
+    sha = hashlib.sha256(data).hexdigest()
+    key = storage.derived_key(sha, ".mp4")
+    if not storage.evidence_storage().exists(key):
+        storage.evidence_storage().save(key, ContentFile(data))
+    return Derivative.objects.create(
+        item=item, kind=DerivativeKind.REDACTED, sha256=sha, size=len(data),
+        storage_key=key, content_type="video/mp4", name=name,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def clip(tmp_path: Path) -> Path:
     return make_clip(tmp_path / "bodycam-0001.mp4")

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,8 +19,7 @@ from scape.vault import storage
 from scape.vault.actions import do_add_to_case, do_create_case, do_create_external_link
 from scape.vault.choices import DerivativeKind
 from scape.vault.ingest import do_ingest
-from scape.vault.models import Derivative
-from tests.vault.conftest import make_clip
+from tests.vault.conftest import add_redacted, make_clip
 
 pytestmark = pytest.mark.django_db
 
@@ -29,19 +27,7 @@ REDACTED_BYTES = b"redacted-copy-bytes" * 100
 
 
 def _add_redacted(item):
-    sha = hashlib.sha256(REDACTED_BYTES).hexdigest()
-    key = storage.derived_key(sha, ".mp4")
-    if not storage.evidence_storage().exists(key):
-        storage.evidence_storage().save(key, ContentFile(REDACTED_BYTES))
-    return Derivative.objects.create(
-        item=item,
-        kind=DerivativeKind.REDACTED,
-        sha256=sha,
-        size=len(REDACTED_BYTES),
-        storage_key=key,
-        content_type="video/mp4",
-        name=f"{item.original_name}-redacted.mp4",
-    )
+    return add_redacted(item, REDACTED_BYTES, name=f"{item.original_name}-redacted.mp4")
 
 
 @pytest.fixture

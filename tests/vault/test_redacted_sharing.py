@@ -11,10 +11,9 @@ from scape.core.actions import do_share_record
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
 from scape.vault import storage
-from scape.vault.choices import DerivativeKind
 from scape.vault.ingest import do_ingest
-from scape.vault.models import Derivative
 from scape.vault.queries import redacted_only_for
+from tests.vault.conftest import add_redacted
 
 pytestmark = pytest.mark.django_db
 
@@ -25,24 +24,7 @@ def item(clip, lt_org, settings):
     import scape.vault.tasks  # noqa: F401 - media production on ingest
 
     item = do_ingest(clip.open("rb"), name=clip.name, organization=lt_org).item
-    # Stand-in for a rendered redaction: a derivative of kind REDACTED with its own bytes.
-    data = b"redacted-copy-bytes" * 100
-    import hashlib
-
-    from django.core.files.base import ContentFile
-
-    sha = hashlib.sha256(data).hexdigest()
-    key = storage.derived_key(sha, ".mp4")
-    storage.evidence_storage().save(key, ContentFile(data))
-    Derivative.objects.create(
-        item=item,
-        kind=DerivativeKind.REDACTED,
-        sha256=sha,
-        size=len(data),
-        storage_key=key,
-        content_type="video/mp4",
-        name="redacted.mp4",
-    )
+    add_redacted(item)  # stand-in for a rendered redaction
     return item
 
 

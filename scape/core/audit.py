@@ -8,7 +8,7 @@ previous event.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,18 +112,35 @@ def iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
         last_id = chunk[-1].pk
 
 
-def verify() -> tuple[int, Break | None]:
-    """Walk the chain; return the number of events checked and the first break."""
+def walk(positions: Iterable[int] = ()) -> tuple[int, Break | None, dict[int, str]]:
+    """Walk the whole chain once.
+
+    Return the number of events, the first break, and the hash of the event at
+    each of ``positions`` (1 is the first event; 0, before any, is genesis),
+    which is what checkpoints are held against.
+    """
+    wanted = set(positions)
+    hashes_at = {0: GENESIS_HASH}
     prev = GENESIS_HASH
     count = 0
+    broken: Break | None = None
     for event in iter_events():
         count += 1
-        if event.prev_hash != prev:
-            return count, Break(event.pk, "previous-hash link broken (event removed or inserted)")
-        if event.compute_hash() != event.hash:
-            return count, Break(event.pk, "content does not match its hash (event altered)")
+        if broken is None:
+            if event.prev_hash != prev:
+                broken = Break(event.pk, "previous-hash link broken (event removed or inserted)")
+            elif event.compute_hash() != event.hash:
+                broken = Break(event.pk, "content does not match its hash (event altered)")
         prev = event.hash
-    return count, None
+        if count in wanted:
+            hashes_at[count] = event.hash
+    return count, broken, hashes_at
+
+
+def verify() -> tuple[int, Break | None]:
+    """Walk the chain; return the number of events and the first break."""
+    count, broken, _hashes = walk()
+    return count, broken
 
 
 def head() -> str:

@@ -48,7 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scape.core import audit
-from scape.core.models import GENESIS_HASH, AuditCheckpoint, AuditEvent
+from scape.core.models import AuditCheckpoint, AuditEvent
 
 FORMAT = "scape-audit-checkpoint/1"
 
@@ -230,23 +230,7 @@ def verify() -> tuple[int, audit.Break | None, list[Finding], int]:
                     % {"org": s.organization, "where": s.where},
                 )
             )
-    wanted = {s.count for s in valid}
-    hashes_at: dict[int, str] = {0: GENESIS_HASH}
-    prev = GENESIS_HASH
-    count = 0
-    broken: audit.Break | None = None
-    for event in audit.iter_events():
-        count += 1
-        if broken is None:
-            if event.prev_hash != prev:
-                broken = audit.Break(
-                    event.pk, "previous-hash link broken (event removed or inserted)"
-                )
-            elif event.compute_hash() != event.hash:
-                broken = audit.Break(event.pk, "content does not match its hash (event altered)")
-        prev = event.hash
-        if count in wanted:
-            hashes_at[count] = event.hash
+    count, broken, hashes_at = audit.walk(s.count for s in valid)
     # The newest checkpoint of each signer says the most; older ones are
     # checked too, since a rewrite can keep the count and change the past.
     for s in sorted(valid, key=lambda s: (s.count, s.time), reverse=True):

@@ -13,8 +13,14 @@ class CoreConfig(AppConfig):
         from django.conf import settings
 
         from scape.core import schedule, signals  # noqa: F401  (connects the audit receivers)
-        from scape.core.checkpoints import make_checkpoints
         from scape.core.recovery import requeue_orphans
+
+        def make_checkpoints() -> object:
+            # Imported when the job runs: the signing library is not needed
+            # by every web process and command at start-up.
+            from scape.core.checkpoints import make_checkpoints as make
+
+            return make()
 
         schedule.register(
             "core.audit_checkpoint",

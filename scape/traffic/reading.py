@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from scape.traffic.models import PlateRead, TrafficCamera
 from scape.vision.plates import PlateRead as VisionRead
 from scape.vision.plates import PlateReader, ReaderConfig
+from scape.vision.video import NoVideoStreamError, UnreadableVideoError, VideoError
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
 
@@ -64,35 +65,18 @@ def read_file(
         if progress:
             progress(1.0)
         return
-    import av
-
     try:
-        container = av.open(str(path))
-    except (av.FFmpegError, UnicodeDecodeError) as exc:
+        yield from reader.read_video(path, progress=progress)
+    except NoVideoStreamError as exc:
+        raise UnreadableFile(_("The file has no video.")) from exc
+    except UnreadableVideoError as exc:
+        # An image with an unusual suffix is still worth a try before giving up.
         frame = _image(path)
         if frame is None:
             raise UnreadableFile(_("The file is not a decodable image or video.")) from exc
         yield from reader.read_image(frame)
-        return
-    with container:
-        if not container.streams.video:
-            raise UnreadableFile(_("The file has no video."))
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        fps = float(stream.average_rate) if stream.average_rate else 25.0
-        duration = float(container.duration) / 1_000_000 if container.duration else 0.0
-        session = reader.session(fps)
-        try:
-            for index, vframe in enumerate(container.decode(stream)):
-                time_s = float(vframe.time) if vframe.time is not None else index / fps
-                yield from session.feed(vframe.to_ndarray(format="bgr24"), index, time_s)
-                if progress and duration:
-                    progress(min(time_s / duration, 0.99))
-        except av.FFmpegError as exc:
-            raise UnreadableFile(_("The video could not be decoded.")) from exc
-        yield from session.close()
-    if progress:
-        progress(1.0)
+    except VideoError as exc:
+        raise UnreadableFile(_("The video could not be decoded.")) from exc
 
 
 def crop_jpeg(read: VisionRead) -> bytes | None:

@@ -11,7 +11,8 @@
    its own hash. The original's bytes are only ever read.
 
 Tracks are not stored in the box file (the engine's format has no place for
-them); ``link_tracks`` rebuilds them the same way from the boxes every time.
+them); ``scape.vision.boxes.link_tracks`` rebuilds them the same way from the
+boxes every time.
 """
 
 from __future__ import annotations
@@ -37,12 +38,9 @@ from scape.core.models import Job
 from scape.vault import storage
 from scape.vault.choices import DerivativeKind, ItemStatus, MediaKind
 from scape.vault.models import Derivative, EvidenceItem, RedactionSession
+from scape.vision.boxes import link_tracks
 
 REDACTION_JOB = "vault.redaction"
-# Boxes of one kind in consecutive frames overlapping this much are one object.
-TRACK_IOU = 0.3
-# A track may skip this many frames without a box and still be the same object.
-TRACK_GAP = 2
 # A hand-drawn box is followed at most this many frames each way ...
 MANUAL_REACH = 150
 # ... while the template still matches at least this well.
@@ -87,48 +85,6 @@ def _store_bytes(data: bytes, suffix: str) -> tuple[str, str]:
 def _save_boxes(session: RedactionSession, frames: Frames) -> None:
     session.boxes_key, session.boxes_sha256 = _store_bytes(_dump(frames), ".jsonl")
     session.save(update_fields=["boxes_key", "boxes_sha256"])
-
-
-def _iou(a: list[float], b: list[float]) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    inter = w * h
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
-def link_tracks(frames: Frames) -> dict[tuple[int, int], int]:
-    """Return {(frame, box index): track id}, joining overlapping boxes of one kind."""
-    tracks: dict[tuple[int, int], int] = {}
-    # Open tracks: id -> (kind, last frame, last box).
-    open_: dict[int, tuple[str, int, list[float]]] = {}
-    next_id = 0
-    for line in frames:
-        n = line["frame"]
-        candidates = []
-        for i, b in enumerate(line.get("boxes", [])):
-            for tid, (kind, last, box) in open_.items():
-                if kind == b["kind"] and n - last <= TRACK_GAP + 1:
-                    score = _iou(box, b["box"])
-                    if score >= TRACK_IOU:
-                        candidates.append((-score, i, tid))
-        candidates.sort()
-        used_boxes: set[int] = set()
-        used_tracks: set[int] = set()
-        for _score, i, tid in candidates:
-            if i in used_boxes or tid in used_tracks:
-                continue
-            used_boxes.add(i)
-            used_tracks.add(tid)
-            tracks[(n, i)] = tid
-        for i, b in enumerate(line.get("boxes", [])):
-            if i not in used_boxes:
-                tracks[(n, i)] = next_id
-                next_id += 1
-            open_[tracks[(n, i)]] = (b["kind"], n, b["box"])
-    return tracks
 
 
 @dataclass(frozen=True)

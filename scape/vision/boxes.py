@@ -37,12 +37,14 @@ import json
 import math
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Literal, NamedTuple
+from typing import IO, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from scape.vision.geometry import greedy_pairs, iou
 
 Kind = Literal["face", "plate", "manual"]
 ReviewReason = Literal["track_start", "track_end", "held", "low_score"]
@@ -133,6 +135,46 @@ def read_boxes(path: str | os.PathLike[str]) -> dict[int, list[Region]]:
             if item.boxes:
                 out[item.frame] = [Region(b.kind, *b.box, b.score) for b in item.boxes]
     return out
+
+
+# Boxes of one kind in nearby frames overlapping this much are one object ...
+LINK_IOU = 0.3
+# ... across up to this many frames without a box.
+LINK_GAP = 2
+
+
+def link_tracks(frames: Sequence[Mapping[str, Any]]) -> dict[tuple[int, int], int]:
+    """Return {(frame, box index): track id} for the lines of a box file, in frame order.
+
+    Boxes of one kind that overlap (IoU >= ``LINK_IOU``) across at most
+    ``LINK_GAP`` frames without a box are one object, matched best overlap
+    first. The box file stores no tracks, so a reviewer's edit of "this face"
+    is rebuilt from the boxes the same way every time.
+    """
+    tracks: dict[tuple[int, int], int] = {}
+    # Open tracks: id -> (kind, last frame, last box).
+    open_: dict[int, tuple[str, int, Sequence[float]]] = {}
+    next_id = 0
+    for line in frames:
+        n = line["frame"]
+        boxes = line.get("boxes", [])
+        candidates = []
+        for i, b in enumerate(boxes):
+            for tid, (kind, last, box) in open_.items():
+                if kind == b["kind"] and n - last <= LINK_GAP + 1:
+                    score = iou(box, b["box"])
+                    if score >= LINK_IOU:
+                        candidates.append((-score, i, tid))
+        used_boxes: set[int] = set()
+        for i, tid in greedy_pairs(candidates):
+            used_boxes.add(i)
+            tracks[(n, i)] = tid
+        for i, b in enumerate(boxes):
+            if i not in used_boxes:
+                tracks[(n, i)] = next_id
+                next_id += 1
+            open_[tracks[(n, i)]] = (b["kind"], n, b["box"])
+    return tracks
 
 
 class BoxWriter:

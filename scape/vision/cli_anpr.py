@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from scape.vision.plates import PlateRead, PlateReader, ReaderConfig
+from scape.vision.video import VideoError
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
 
@@ -60,16 +61,15 @@ def _reads(reader: PlateReader, path: Path) -> Iterator[PlateRead]:
             raise UnreadableFile("not a decodable image")
         yield from reader.read_image(image)
         return
-    import av
-
     try:
         yield from reader.read_video(path)
-    except (av.FFmpegError, IndexError, UnicodeDecodeError) as exc:
+    except VideoError as exc:
         # An image with an unusual suffix is still worth a try before giving up.
         data = np.fromfile(path, dtype=np.uint8)
         image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
         if image is None:
-            raise UnreadableFile(f"not a decodable image or video ({exc})") from exc
+            cause = exc.__cause__ or exc
+            raise UnreadableFile(f"not a decodable image or video ({cause})") from exc
         yield from reader.read_image(image)
 
 

@@ -39,6 +39,7 @@ import cv2
 import numpy as np
 
 from scape.vision.config import TrackConfig
+from scape.vision.geometry import greedy_pairs, iou
 
 # Review reasons, in the order they are listed (see scape.vision.boxes).
 TRACK_START = "track_start"
@@ -101,17 +102,6 @@ def _grow(box: np.ndarray, factor: float) -> np.ndarray:
     return np.concatenate([c - half, c + half])
 
 
-def iou(a: np.ndarray, b: np.ndarray) -> float:
-    """Return the intersection over union of two boxes."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    inter = w * h
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return float(inter / union) if union > 0 else 0.0
-
-
 class Tracker:
     """Track one kind of object through the detections of a video."""
 
@@ -148,15 +138,8 @@ class Tracker:
                 dist = float(np.linalg.norm(_centre(pred) - _centre(det[:4]))) / size
                 if overlap >= cfg.match_iou or dist <= cfg.max_center_shift:
                     pairs.append((1.0 - overlap + dist, ti, di))
-        # Greedy on cost is enough here: objects of one kind rarely cross
-        # within the few frames between two detections.
-        pairs.sort()
-        used_tracks: set[int] = set()
         used_dets: set[int] = set()
-        for _cost, ti, di in pairs:
-            if ti in used_tracks or di in used_dets:
-                continue
-            used_tracks.add(ti)
+        for ti, di in greedy_pairs(pairs):
             used_dets.add(di)
             det = detections[di]
             live[ti].add(frame, np.asarray(det[:4], dtype=np.float64), float(det[4]))

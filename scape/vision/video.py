@@ -59,6 +59,10 @@ class UnreadableVideoError(VideoError):
         self.reason = reason
 
 
+class NoVideoStreamError(UnreadableVideoError):
+    """The input opens, but holds no video stream (a sound file, say)."""
+
+
 @dataclass(frozen=True)
 class VideoInfo:
     """What the pipeline needs to know about an input video stream."""
@@ -121,7 +125,7 @@ class VideoReader:
             raise UnreadableVideoError(path, _reason(exc)) from exc
         if not self.container.streams.video:
             self.container.close()
-            raise UnreadableVideoError(path, "the file has no video stream")
+            raise NoVideoStreamError(path, "the file has no video stream")
         self.video = self.container.streams.video[0]
         # Frame threads plus slice threads: decoding a 1080p H.264 stream on
         # one core would otherwise cost a large share of the frame budget.

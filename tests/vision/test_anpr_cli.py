@@ -98,3 +98,13 @@ def test_it_prints_no_plate_for_a_road_sign(tmp_path, capsys):
     cv2.imwrite(str(path), cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR))
     assert main([str(path), "--json"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_it_reads_a_plate_in_a_video_file(tmp_path, capsys):
+    from tests.vision.test_plates_reader import moving_plate_video
+
+    path = tmp_path / "car.mp4"
+    moving_plate_video(path)
+    assert main([str(path), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["plate"], r["country"]) for r in rows] == [("LMA325", "LT")]

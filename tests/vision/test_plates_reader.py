@@ -171,3 +171,45 @@ def test_it_fits_the_whole_plate_around_a_short_number():
     rect = rectify(frame, (cx - h, box[1] + h // 6, cx + h, box[3] - h // 6))
     assert rect.fitted and rect.has_band
     assert rect.box[0] <= box[0] + 6 and rect.box[2] >= box[2] - 6
+
+
+def moving_plate_video(path: Path, frames: int = 24) -> None:
+    """Write a short H.264 clip of one Lithuanian car driving through the frame."""
+    import av
+
+    rng = np.random.default_rng(5)
+    image = plates.render_plate(plates.PlateSpec("LMA325", "LMA 325", "LT", "car"))
+    bg = plates.background(rng, 960, 540)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=25, options={"crf": "14", "preset": "ultrafast"})
+        stream.width, stream.height, stream.pix_fmt = 960, 540, "yuv420p"
+        for i in range(frames):
+            frame = bg.copy()
+            car = (300 + 6 * i, 120 + 8 * i)
+            cv2.rectangle(
+                frame, (car[0] - 150, car[1] - 100), (car[0] + 150, car[1] + 60), (40, 90, 160), -1
+            )
+            plates.paste_plate(frame, image, 34, car, np.random.default_rng(i), tilt=0.2)
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="bgr24")))
+        out.mux(stream.encode())
+
+
+def test_it_reads_a_video_file_and_reports_its_progress(reader, tmp_path):
+    path = tmp_path / "car.mp4"
+    moving_plate_video(path)
+    seen: list[float] = []
+
+    reads = list(reader.read_video(path, progress=seen.append))
+
+    assert [r.plate for r in reads] == ["LMA325"]
+    assert len(seen) > 10 and seen == sorted(seen)
+    assert seen[-1] == 1.0 and max(seen[:-1]) < 1.0
+
+
+def test_it_says_a_file_without_video_is_not_a_video(reader, tmp_path):
+    from scape.vision.video import UnreadableVideoError
+
+    path = tmp_path / "notes.mp4"
+    path.write_bytes(b"not a video at all")
+    with pytest.raises(UnreadableVideoError):
+        list(reader.read_video(path))

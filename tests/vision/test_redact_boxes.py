@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from scape.vision import cli_redact
-from scape.vision.boxes import BoxFileError, read_boxes
+from scape.vision.boxes import BoxFileError, link_tracks, read_boxes
 from scape.vision.config import MaskConfig, MaskMode, MaskShape, RedactConfig, TrackConfig
 from scape.vision.redact import PlatesUnavailableError, Redactor, bgr_detector, mask_frame
 
@@ -180,3 +180,25 @@ def test_it_takes_the_small_face_and_motion_settings_from_the_command_line():
     assert config.track.moving_interval == 3
     defaults = cli_redact.config_from_args(cli_redact.build_parser().parse_args(["a", "b"]))
     assert defaults == RedactConfig()
+
+
+def test_it_links_the_boxes_of_one_face_into_one_track_across_a_short_gap():
+    def line(n, *boxes):
+        return {"frame": n, "boxes": [{"kind": k, "box": b} for k, b in boxes]}
+
+    frames = [
+        line(0, ("face", [10, 10, 30, 30]), ("plate", [100, 100, 140, 110])),
+        line(1, ("face", [12, 10, 32, 30]), ("face", [200, 200, 220, 220])),
+        line(2),
+        line(3),
+        line(4, ("face", [16, 10, 36, 30]), ("manual", [10, 10, 30, 30])),
+        line(8, ("face", [16, 10, 36, 30])),
+    ]
+    tracks = link_tracks(frames)
+
+    first = tracks[(0, 0)]
+    assert tracks[(1, 0)] == tracks[(4, 0)] == first  # two empty frames bridged
+    assert tracks[(1, 1)] != first  # another face elsewhere
+    assert tracks[(4, 1)] != first  # a hand-drawn box on it is not the face
+    assert tracks[(8, 0)] != first  # three frames without it: a new track
+    assert tracks[(0, 1)] != first

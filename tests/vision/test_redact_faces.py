@@ -11,8 +11,9 @@ from skimage import data
 from scape.vision import cli_redact
 from scape.vision.config import FaceConfig, MaskConfig, MaskMode, RedactConfig, TrackConfig
 from scape.vision.faces import FaceDetector, nms
+from scape.vision.geometry import iou
 from scape.vision.redact import Redactor
-from scape.vision.tracker import Tracker, iou
+from scape.vision.tracker import Tracker
 
 ASTRONAUT_FACE = np.array([181.5, 58.2, 269.9, 177.8])
 

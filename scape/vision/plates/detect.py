@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from scape.vision.geometry import iou
 from scape.vision.plates.config import DetectConfig
 
 Box = tuple[int, int, int, int]
@@ -90,17 +91,6 @@ def _levels(cfg: DetectConfig) -> list[int]:
         if hi >= cfg.min_plate_height and lo <= cfg.max_plate_height:
             out.append(level)
     return out
-
-
-def iou(a: Box, b: Box) -> float:
-    """Return the intersection over union of two boxes."""
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    if inter == 0:
-        return 0.0
-    area = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / area
 
 
 def _score(gray: np.ndarray, edges: np.ndarray, x: int, y: int, w: int, h: int) -> float:

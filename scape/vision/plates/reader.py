@@ -14,15 +14,17 @@ and its reads are voted.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 
+from scape.vision.geometry import iou
 from scape.vision.plates.config import ReaderConfig
-from scape.vision.plates.detect import iou, point_in_zone, zone_bounds
+from scape.vision.plates.detect import point_in_zone, zone_bounds
 from scape.vision.plates.grammar import parse_plate
 from scape.vision.plates.ocr import TextRead, recognise
 from scape.vision.plates.propose import (
@@ -34,8 +36,11 @@ from scape.vision.plates.propose import (
 )
 from scape.vision.plates.textdet import TextBox, detect_text
 from scape.vision.plates.voting import PlateRead, Track, edit_distance, vote
+from scape.vision.video import VideoError, VideoReader
 
 Box = tuple[int, int, int, int]
+# Share of a video read so far, 0 to 1.
+Progress = Callable[[float], None]
 
 # A corrected character is less certain than one read as it is.
 CORRECTED_WEIGHT = 0.7
@@ -197,19 +202,34 @@ class PlateReader:
         """Return a fresh per-video state to feed frames into."""
         return VideoSession(self, fps)
 
-    def read_video(self, path: str | Path) -> Iterator[PlateRead]:
-        """Yield one voted read per vehicle seen in the video at ``path``."""
-        import av
+    def read_video(
+        self, path: str | Path, *, progress: Progress | None = None
+    ) -> Iterator[PlateRead]:
+        """Yield one voted read per vehicle seen in the video at ``path``.
 
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
-            fps = float(stream.average_rate) if stream.average_rate else 25.0
+        ``progress`` is called after every frame with the share of the video
+        read so far (below 1 until the last read is out, then 1.0). Raises
+        :class:`~scape.vision.video.UnreadableVideoError` when ``path`` does not
+        open as a video (:class:`~scape.vision.video.NoVideoStreamError` when it
+        holds no video stream) and :class:`~scape.vision.video.VideoError` when
+        its frames cannot be decoded.
+        """
+        with VideoReader(path) as video:
+            rate = video.video.average_rate
+            fps = float(rate) if rate else 25.0
+            duration = video.info.duration_s or 0.0
             session = self.session(fps)
-            for index, frame in enumerate(container.decode(stream)):
-                time_s = float(frame.time) if frame.time is not None else index / fps
-                yield from session.feed(frame.to_ndarray(format="bgr24"), index, time_s)
+            try:
+                for index, frame in enumerate(video.container.decode(video.video)):
+                    time_s = float(frame.time) if frame.time is not None else index / fps
+                    yield from session.feed(frame.to_ndarray(format="bgr24"), index, time_s)
+                    if progress is not None and duration:
+                        progress(min(time_s / duration, 0.99))
+            except av.error.FFmpegError as exc:
+                raise VideoError(f"decoding {str(path)!r} failed: {exc}") from exc
             yield from session.close()
+        if progress is not None:
+            progress(1.0)
 
 
 def _dedupe(reads: list[PlateRead]) -> list[PlateRead]:

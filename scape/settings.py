@@ -257,7 +257,7 @@ TASKS = {
         ),
     }
 }
-SCAPE_WORKER_HEARTBEAT_SECONDS = 10
+SCAPE_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("SCAPE_WORKER_HEARTBEAT_SECONDS", 10))
 
 # Audit checkpoints (scape/core/checkpoints.py, docs/operations.md): how often
 # the worker signs the chain head, the folder that holds one subfolder of

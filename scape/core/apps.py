@@ -28,4 +28,8 @@ class CoreConfig(AppConfig):
             make_checkpoints,
         )
         # Tasks of a worker that died go back to the queue within a minute.
-        schedule.register("core.requeue_orphans", timedelta(seconds=30), requeue_orphans)
+        schedule.register(
+            "core.requeue_orphans",
+            timedelta(seconds=min(30.0, 3 * settings.SCAPE_WORKER_HEARTBEAT_SECONDS)),
+            requeue_orphans,
+        )

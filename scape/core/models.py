@@ -242,6 +242,10 @@ class Job(models.Model):
         related_name="+",
     )
     task_result_id = models.CharField(max_length=64, blank=True)
+    # The worker running this job beats here (scape worker); a running job whose
+    # beat stopped is given back to the queue (scape/core/recovery.py).
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

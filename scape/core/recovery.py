@@ -2,10 +2,13 @@
 
 A worker killed mid-task (``kill -9``, a machine lost, out of memory) leaves its
 task result RUNNING and its Job "running" for ever: nothing would run the task
-again and the page would wait. Every worker beats (``WorkerHeartbeat``); a task
-claimed by a worker that has not beaten for ``dead_after`` is put back in the
-queue, and its Job says so. Tasks are idempotent (ARCHITECTURE.md, rule 5), so
-running one again from the start leaves no duplicate.
+again and the page would wait. Every worker beats for itself
+(``WorkerHeartbeat``) and for the job it runs (``Job.heartbeat_at``, see
+``scape worker``). A running task is given back to the queue, and its Job says
+so, when the beat of its job stopped for ``dead_after`` — or, for a task with
+no job, when the worker that claimed it stopped beating. Tasks are idempotent
+(ARCHITECTURE.md, rule 5), so running one again from the start leaves no
+duplicate.
 
 The re-queue runs under a row lock on the task result: two workers sweeping at
 the same moment re-queue it once, and a task its worker finished in the
@@ -41,7 +44,7 @@ def dead_after() -> timedelta:
 
 
 def requeue_orphans() -> int:
-    """Put back in the queue the tasks whose worker stopped beating; return how many."""
+    """Put back in the queue the running tasks whose beat stopped; return how many."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -53,13 +56,23 @@ def requeue_orphans() -> int:
             "worker_id", flat=True
         )
     }
-    candidates = DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING, started_at__lt=limit
-    ).values_list("pk", "worker_ids")
+    candidates = list(
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING, started_at__lt=limit
+        ).values_list("pk", "worker_ids")
+    )
+    beats = dict(
+        Job.objects.filter(
+            task_result_id__in=[str(pk) for pk, _w in candidates], heartbeat_at__isnull=False
+        ).values_list("task_result_id", "heartbeat_at")
+    )
     requeued = 0
     for pk, worker_ids in candidates:
-        if worker_ids and worker_ids[-1] in live:
-            continue
+        beat = beats.get(str(pk))
+        if beat is not None and beat >= limit:
+            continue  # its job's beat goes on
+        if beat is None and worker_ids and worker_ids[-1] in live:
+            continue  # no job beats for it: its worker's own beat decides
         with transaction.atomic():
             result = DBTaskResult.objects.select_for_update().filter(pk=pk).first()
             if result is None or result.status != TaskResultStatus.RUNNING:
@@ -72,6 +85,7 @@ def requeue_orphans() -> int:
             ).update(
                 status=JobStatus.QUEUED,
                 progress=0.0,
+                heartbeat_at=None,
                 message=_("The worker doing this stopped; the work was queued again."),
                 updated_at=now,
             )

@@ -95,3 +95,19 @@ def test_it_sweeps_old_leftover_folders_only(tmp_path):
     os.utime(other, (past, past))
     assert sweep_temp(tmp_path, prefixes=("tmp",)) == 1
     assert not old.exists() and fresh.exists() and other.exists()
+
+
+def test_the_beat_of_the_job_decides_over_the_worker_row(db_tasks):
+    # The job's own beat goes on: left alone, even if its worker's row is gone.
+    beating, _row = _claimed("host-321-busy")
+    Job.objects.filter(pk=beating.pk).update(heartbeat_at=timezone.now())
+    assert requeue_orphans() == 0
+    # Its worker still beats, but this job's beat stopped (the worker lost it).
+    WorkerHeartbeat.objects.create(
+        worker_id="host-321-busy", hostname="host", pid=321,
+        started_at=timezone.now(), seen_at=timezone.now(),
+    )  # fmt: skip
+    Job.objects.filter(pk=beating.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
+    assert requeue_orphans() == 1
+    beating.refresh_from_db()
+    assert beating.status == JobStatus.QUEUED and beating.heartbeat_at is None

@@ -124,6 +124,26 @@ def search_reads(user: Any, plate: str, *, reason: str) -> QuerySet[PlateRead]:
     return reads
 
 
+# The shortest reason accepted for looking through every read.
+BROWSE_REASON_MIN = 5
+
+
+def browse_reads(user: Any, *, reason: str) -> QuerySet[PlateRead]:
+    """Return every read the user may see, recording why they look through them.
+
+    Every plate is personal data: looking through them all is a consultation
+    as much as a search, asked for and recorded the same way (the page asks
+    once per 15 minutes, the API on every call).
+    """
+    reason = (reason or "").strip()
+    if len(reason) < BROWSE_REASON_MIN:
+        raise ValidationError({"reason": _("Say why you look through the plate reads.")})
+    audit.record(
+        "traffic.reads_browsed", object_type="traffic.plateread", actor=user, reason=reason
+    )
+    return get_reads(user)
+
+
 # Counts ----------------------------------------------------------------------
 
 

@@ -61,6 +61,7 @@ from scape.traffic.queries import (
     access_hit,
     access_read,
     access_section,
+    browse_reads,
     camera_assets,
     camera_features,
     daily_counts,
@@ -319,9 +320,10 @@ def _may_browse_reads(request: HttpRequest, form: SearchForm) -> bool:
     if request.session.get(_BROWSE_KEY, 0) > now:
         return True
     reason = (form.cleaned_data.get("reason") or "").strip() if form.is_bound else ""
-    if len(reason) < 5:
+    try:
+        browse_reads(request.user, reason=reason)
+    except ValidationError:
         return False
-    audit.record("traffic.reads_browsed", object_type="traffic.plateread", reason=reason)
     request.session[_BROWSE_KEY] = now + 15 * 60
     return True
 

@@ -56,13 +56,29 @@ def test_searching_reads_by_plate_needs_a_reason(camera, pal_officer, api):
     read(camera, "GUF465")
     read(camera, "ABC123")
     client = api(pal_officer)
-    assert len(client.get("/api/v1/traffic/reads/").json()["results"]) == 2
     refused = client.get("/api/v1/traffic/reads/", {"plate": "GUF465"})
     assert refused.status_code == 400
     assert refused.json() == {"reason": ["Say why you search for this plate."]}
     found = client.get("/api/v1/traffic/reads/", {"plate": "GUF465", "reason": "theft 2026/7"})
     assert [r["plate"] for r in found.json()["results"]] == ["GUF465"]
     assert AuditEvent.objects.get(action="traffic.reads_searched").reason == "theft 2026/7"
+
+
+def test_looking_through_all_reads_needs_a_reason_every_time(camera, pal_officer, api):
+    read(camera, "GUF465")
+    read(camera, "ABC123")
+    client = api(pal_officer)
+    refused = client.get("/api/v1/traffic/reads/")
+    assert refused.status_code == 400
+    assert refused.json() == {"reason": ["Say why you look through the plate reads."]}
+    assert client.get("/api/v1/traffic/reads/", {"reason": "ok"}).status_code == 400  # too short
+    listed = client.get("/api/v1/traffic/reads/", {"reason": "patrol check 12/01"})
+    assert sorted(r["plate"] for r in listed.json()["results"]) == ["ABC123", "GUF465"]
+    again = client.get("/api/v1/traffic/reads/", {"reason": "patrol check 12/01", "page": 1})
+    assert again.status_code == 200
+    browsed = AuditEvent.objects.filter(action="traffic.reads_browsed")
+    assert [e.reason for e in browsed] == ["patrol check 12/01"] * 2
+    assert browsed[0].actor_id == pal_officer.user.pk
 
 
 def test_hot_list_crud_and_sharing(lie_officer, palanga, pal_officer, api):

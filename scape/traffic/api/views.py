@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -43,7 +43,7 @@ from scape.traffic.models import (
     PlateRead,
     TrafficCamera,
 )
-from scape.traffic.queries import search_reads
+from scape.traffic.queries import browse_reads, search_reads
 
 
 def _own_org(request: Request, policy: Any) -> Organization:
@@ -94,7 +94,7 @@ class ReadViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Plate reads the caller may see. ``?plate=`` searches a plate and needs ``?reason=``."""
+    """Plate reads the caller may see; a list needs ``?reason=`` (``?plate=`` searches one plate)."""
 
     model = PlateRead
     serializer_class = ReadSerializer
@@ -105,20 +105,27 @@ class ReadViewSet(
     @extend_schema(
         parameters=[
             OpenApiParameter("plate", str, description="plate to search (needs reason)"),
-            OpenApiParameter("reason", str, description="why the plate is searched (audited)"),
+            OpenApiParameter(
+                "reason", str, required=True, description="why the reads are consulted (audited)"
+            ),
         ]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
+        if self.action != "list" or getattr(self, "swagger_fake_view", False):
+            return super().get_queryset().select_related("organization", "camera")
+        # Every plate is personal data: a search or a look through all of them
+        # says why, and is recorded with it (as on the reads page).
         plate = self.request.query_params.get("plate", "")
-        if self.action == "list" and plate:
-            reason = self.request.query_params.get("reason", "")
-            if not reason.strip():
-                raise ValidationError({"reason": [_("Say why you search for this plate.")]})
-            return search_reads(self.request.user, plate, reason=reason)
-        return super().get_queryset().select_related("organization", "camera")
+        reason = self.request.query_params.get("reason", "")
+        # A missing reason is a 400 through scape.core.api.exception_handler.
+        if plate:
+            found = search_reads(self.request.user, plate, reason=reason)
+        else:
+            found = browse_reads(self.request.user, reason=reason)
+        return found.select_related("organization", "camera")
 
 
 class EntryViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):

@@ -285,7 +285,7 @@ def item_stream(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_http_methods(["GET", "HEAD"])
 @login_required
 def item_thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """Serve the item's thumbnail."""
+    """Serve the item's thumbnail, recording that it was seen."""
     item = access_item(request.user, pk, Action.VIEW)
     thumb = _derivative(item, DerivativeKind.THUMBNAIL)
     # A thumbnail is cut from the original: not for a partner shown redacted copies only.
@@ -295,6 +295,9 @@ def item_thumbnail(request: HttpRequest, pk: int) -> HttpResponseBase:
         or redacted_only_for(request.user, item)
     ):
         raise Http404
+    if request.method == "GET":
+        # A still of the footage is a consultation too, recorded each time it is sent.
+        audit.record("vault.thumbnail_viewed", obj=item, actor=request.user)
     return ranged_response(request, thumb.storage_key, thumb.size, "image/jpeg", etag=thumb.sha256)
 
 

@@ -238,6 +238,10 @@ def test_it_serves_the_thumbnail(item, officer, logged_in, _media):
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     thumb = item.derivatives.get(kind=DerivativeKind.THUMBNAIL)
     assert hashlib.sha256(_body(response)).hexdigest() == thumb.sha256
+    # Each fetch of a still of the footage is a recorded consultation.
+    logged_in(officer).get(_urls(item)["item_thumbnail"])
+    seen = AuditEvent.objects.filter(action="vault.thumbnail_viewed", object_id=str(item.pk))
+    assert seen.count() == 2 and {e.actor_id for e in seen} == {officer.user.pk}
 
 
 def test_the_item_page_offers_play_download_and_job_progress(item, custodian, logged_in):

@@ -231,3 +231,14 @@ def test_footage_reads_of_foreign_plates_are_stored_whole(camera, make_entry, pa
     stored.refresh_from_db()
     assert (stored.plate, stored.country) == (plate, "")
     assert not stored.hits.exists()
+
+
+@pytest.mark.parametrize("scheme", ["Camera", "Token", "Bearer"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/traffic/reads/", "/api/v1/traffic/hotlist/", "/api/v1/vault/items/"]
+)
+def test_a_camera_token_opens_nothing_but_its_own_read_endpoint(client, camera, token, scheme, url):
+    # The camera scope: a camera's token posts reads for that camera, and reads nothing.
+    response = client.get(url, HTTP_AUTHORIZATION=f"{scheme} {token}")
+    assert response.status_code in (401, 403)
+    assert b"results" not in response.content

@@ -1,10 +1,11 @@
-"""Admin for activities' reference data: competencies and who holds them."""
+"""Activities in the admin: competencies are reference data edited here (audited);
+activities, certificates, held competencies and contact cards are written on the
+pages through the actions and only shown here."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from scape.activities.models import Activity, Certificate, Competency, ContactCard, PersonCompetency
-from scape.core.admin import AuditedAdmin
+from scape.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Competency)
@@ -13,14 +14,14 @@ class CompetencyAdmin(AuditedAdmin):
 
 
 @admin.register(PersonCompetency)
-class PersonCompetencyAdmin(AuditedAdmin):
+class PersonCompetencyAdmin(ReadOnlyAdmin):
     list_display = ["person", "competency", "valid_from", "valid_until", "revoked"]
     list_filter = ["competency", "revoked"]
     raw_id_fields = ["person"]
 
 
 @admin.register(Activity)
-class ActivityAdmin(AuditedAdmin):
+class ActivityAdmin(ReadOnlyAdmin):
     list_display = ["title_en", "kind", "organization", "starts_at", "status"]
     list_filter = ["kind", "status"]
     filter_horizontal = ["partners", "competencies"]
@@ -28,17 +29,12 @@ class ActivityAdmin(AuditedAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(AuditedAdmin):
+class CertificateAdmin(ReadOnlyAdmin):
     list_display = ["code", "person", "activity", "issued_at", "expires_at", "revoked_at"]
     raw_id_fields = ["person", "activity"]
-    readonly_fields = ["code"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Certificates are issued by the action, which also grants the competencies.
-        return False
 
 
 @admin.register(ContactCard)
-class ContactCardAdmin(AuditedAdmin):
+class ContactCardAdmin(ReadOnlyAdmin):
     list_display = ["person", "role", "talk_group", "visible"]
     raw_id_fields = ["person"]

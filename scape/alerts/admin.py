@@ -1,30 +1,16 @@
-"""Notices in the admin: read-only, since every write goes through the actions."""
-
-from typing import Any
+"""Notices and saved areas in the admin: read-only, since every write goes through the actions."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from scape.alerts.models import Notice, NoticeArea, NoticeInfo, SavedArea
-from scape.core.admin import ReadOnlyAdmin
+from scape.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class _ReadOnly(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class InfoInline(_ReadOnly):
+class InfoInline(ReadOnlyInline):
     model = NoticeInfo
 
 
-class AreaInline(_ReadOnly):
+class AreaInline(ReadOnlyInline):
     model = NoticeArea
 
 
@@ -37,6 +23,6 @@ class NoticeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SavedArea)
-class SavedAreaAdmin(admin.ModelAdmin):
+class SavedAreaAdmin(ReadOnlyAdmin):
     list_display = ["name", "organization"]
     list_filter = ["organization"]

@@ -1,17 +1,37 @@
+"""The admin's two shapes, and the core records in it.
+
+Every model in the admin uses one of two bases:
+
+- ``ReadOnlyAdmin``: records written by the actions (grants, people, jobs,
+  evidence, …). The admin shows them; it adds, changes and deletes nothing, so
+  no check of an action (ranks, sharing rules, the audit chain) is bypassed.
+  Where the admin offers a change, it is an admin action that calls the same
+  action as the pages (``GrantAdmin`` revokes through ``do_revoke_grant``).
+- ``AuditedAdmin``: reference data with no page of its own (competencies,
+  incident types, emission factors, indicators). Every save and delete, inline
+  rows included, is recorded in the audit chain with the fields changed.
+
+``tests/core/test_admin.py`` fails if a model is registered with another base.
+"""
+
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from scape.core import audit
+from scape.core.actions import do_revoke_grant
 from scape.core.models import AuditEvent, Grant, Job, WorkerHeartbeat
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Show records written by the actions; nobody adds, changes or deletes them here."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -21,26 +41,67 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under a read-only record, never edited here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _action(obj: models.Model, verb: str) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}_{verb}"
+
+
 class AuditedAdmin(admin.ModelAdmin):
-    """Record every save and delete made in the admin in the audit chain."""
+    """Record every save and delete made in the admin in the audit chain, inlines included."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            verb = "changed" if change else "created"
             audit.record(
-                f"{obj._meta.app_label}.{obj._meta.model_name}_{verb}",
+                _action(obj, "changed" if change else "created"),
                 obj=obj,
                 actor=request.user,
-                details={"fields": sorted(form.changed_data)},
+                details={"fields": sorted(form.changed_data), "via": "admin"},
             )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        with transaction.atomic():
+            for row in formset.deleted_forms:
+                if row.instance.pk is not None:
+                    audit.record(
+                        _action(row.instance, "deleted"), obj=row.instance, actor=request.user
+                    )
+            instances = formset.save()
+            for obj in instances:
+                row = next((f for f in formset.forms if f.instance is obj), None)
+                created = row is not None and not row.initial
+                audit.record(
+                    _action(obj, "created" if created else "changed"),
+                    obj=obj,
+                    actor=request.user,
+                    details={"fields": sorted(row.changed_data) if row else [], "via": "admin"},
+                )
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         with transaction.atomic():
-            audit.record(
-                f"{obj._meta.app_label}.{obj._meta.model_name}_deleted", obj=obj, actor=request.user
-            )
+            audit.record(_action(obj, "deleted"), obj=obj, actor=request.user)
             super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # "Delete selected" records each row, as deleting it from its page would.
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
 
 
 @admin.register(AuditEvent)
@@ -53,22 +114,93 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(ReadOnlyAdmin):
+    """Grants are the legal basis of each disclosure: made on the record's page, revoked here or there."""
+
     list_display = ["content_type", "object_id", "owner", "grantee", "expires_at", "revoked_at"]
     list_filter = ["grantee", "owner"]
-    readonly_fields = ["granted_by", "granted_at", "revoked_by", "revoked_at"]
+    actions = ["revoke"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Sharing is done from the record's page, where it is checked and audited.
-        return False
+    @admin.action(description=_("Revoke the selected shares"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
+        done = 0
+        for grant in queryset.filter(revoked_at__isnull=True):
+            try:
+                do_revoke_grant(grant, actor=request.user)
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, f"{grant}: {exc}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("Shares revoked: %(count)s.") % {"count": done})
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "status", "progress", "created_at"]
+class JobAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "status", "progress", "heartbeat_at", "created_at"]
     list_filter = ["status", "kind"]
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
     list_display = ["worker_id", "hostname", "pid", "started_at", "seen_at"]
+
+
+# --- Other packages' models: the same two shapes ------------------------------
+
+
+def _reregister(model: type[models.Model], admin_class: type[admin.ModelAdmin]) -> None:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, admin_class)
+
+
+def _register_packages() -> None:
+    from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.admin import GroupAdmin, UserAdmin
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_tasks_db.models import DBTaskResult
+    from rest_framework.authtoken.models import TokenProxy
+
+    class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+        """Accounts: every change recorded (a superuser flag above all), the password too."""
+
+        def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, id)
+                audit.record("auth.user_password_set", obj=user, actor=request.user)
+            return response
+
+    class AuditedAccessAttemptAdmin(AuditedAdmin, AccessAttemptAdmin):
+        """Failed logins: deleting one unlocks an account, so each deletion is recorded."""
+
+    class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
+        """Groups carry admin permissions: every change recorded."""
+
+    class LoginLogAdmin(ReadOnlyAdmin, AccessLogAdmin):
+        pass
+
+    class FailureLogAdmin(ReadOnlyAdmin, AccessFailureLogAdmin):
+        pass
+
+    class TaskResultAdmin(ReadOnlyAdmin):
+        list_display = ["id", "task_path", "status", "enqueued_at", "finished_at"]
+        list_filter = ["status"]
+
+    _reregister(get_user_model(), AuditedUserAdmin)
+    _reregister(Group, AuditedGroupAdmin)
+    _reregister(AccessLog, LoginLogAdmin)
+    _reregister(AccessFailureLog, FailureLogAdmin)
+    _reregister(AccessAttempt, AuditedAccessAttemptAdmin)
+    _reregister(DBTaskResult, TaskResultAdmin)
+    # API tokens carry a scope and an expiry chosen on the profile page, and an
+    # authenticator is enrolled with an administrator's leave: neither is made here.
+    for model in (TokenProxy, TOTPDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_register_packages()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scape.core import audit
-from scape.core.access import access_object, forget_actor
+from scape.core.access import access_object, actor_of, forget_actor
 from scape.core.actions import do_permit_second_factor
 from scape.core.choices import Action, Role
 from scape.directory.models import Organization, Person, RoleAssignment
@@ -180,15 +180,24 @@ def do_deactivate_person(person: Person, *, actor: Any) -> Person:
 
 
 @transaction.atomic
-def do_update_organization(org: Organization, *, actor: Any, **changes: Any) -> Organization:
-    """Change an organization's contact details and settings."""
-    access_object(Organization, actor, org.pk, Action.CHANGE)
-    changed = {}
-    for field, value in changes.items():
-        if getattr(org, field) != value:
-            setattr(org, field, value)
-            # The audit log says that the secret changed, never what it is.
-            changed[field] = "(changed)" if field == "webhook_secret" else str(value)
+def do_create_organization(*, actor: Any, **fields: Any) -> Organization:
+    """Add a partner organization; only a system administrator may."""
+    if not actor_of(actor).has_any([Role.SYS_ADMIN]):
+        raise PermissionDenied(_("Only a system administrator adds organizations."))
+    org = Organization(**fields)
+    check_webhook_secret(org)
+    org.full_clean()
+    org.save()
+    audit.record(
+        "directory.organization_created",
+        obj=org,
+        actor=actor,
+        details={k: "(set)" if k == "webhook_secret" else str(v) for k, v in fields.items()},
+    )
+    return org
+
+
+def check_webhook_secret(org: Organization) -> None:
     if org.webhook_url and len(org.webhook_secret or "") < MIN_WEBHOOK_SECRET:
         raise ValidationError(
             {
@@ -199,6 +208,19 @@ def do_update_organization(org: Organization, *, actor: Any, **changes: Any) -> 
                 % {"count": MIN_WEBHOOK_SECRET}
             }
         )
+
+
+@transaction.atomic
+def do_update_organization(org: Organization, *, actor: Any, **changes: Any) -> Organization:
+    """Change an organization's contact details and settings."""
+    access_object(Organization, actor, org.pk, Action.CHANGE)
+    changed = {}
+    for field, value in changes.items():
+        if getattr(org, field) != value:
+            setattr(org, field, value)
+            # The audit log says that the secret changed, never what it is.
+            changed[field] = "(changed)" if field == "webhook_secret" else str(value)
+    check_webhook_secret(org)
     if changed:
         org.save()
         audit.record("directory.organization_changed", obj=org, actor=actor, details=changed)

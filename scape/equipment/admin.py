@@ -1,14 +1,15 @@
 """Admin for equipment reference data: requirements, schedules, emission factors.
 
 Assets, custody, readings, trips and flights are written from the pages through
-the actions; only reference data is edited here, and every save is audited.
+the actions, and so are maintenance schedules (shown here, not edited); only
+reference data is edited here, and every save is audited.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from scape.core.admin import AuditedAdmin
+from scape.core.admin import AuditedAdmin, ReadOnlyAdmin
 from scape.equipment.models import (
     EmissionFactor,
     KindRequirement,
@@ -28,7 +29,7 @@ class KindRequirementAdmin(AuditedAdmin):
 
 
 @admin.register(MaintenanceSchedule)
-class MaintenanceScheduleAdmin(AuditedAdmin):
+class MaintenanceScheduleAdmin(ReadOnlyAdmin):
     list_display = ["kind", "organization", "asset", "asset_kind", "every_days", "every_meter"]
     list_filter = ["organization", "kind"]
     raw_id_fields = ["asset"]

@@ -156,6 +156,10 @@ class GrantQuerySet(models.QuerySet["Grant"]):
     def for_model(self, model: type[models.Model]) -> GrantQuerySet:
         return self.filter(content_type=ContentType.objects.get_for_model(model))
 
+    def for_record(self, obj: models.Model) -> GrantQuerySet:
+        """Every grant of one record, active or not, with its grantee."""
+        return self.for_model(type(obj)).filter(object_id=obj.pk).select_related("grantee")
+
 
 class Grant(models.Model):
     """Share one record with another organization, for a purpose, until an expiry."""

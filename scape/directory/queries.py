@@ -33,3 +33,14 @@ def get_people(user: Any) -> QuerySet[Person]:
 def get_partner_organizations(user: Any) -> QuerySet[Organization]:
     """Return the active organizations `user` may see."""
     return Organization.objects.restrict(user, Action.VIEW).filter(is_active=True)
+
+
+def partners_of(organization: Organization | int | None) -> QuerySet[Organization]:
+    """Return the organizations a record of ``organization`` may be shared with.
+
+    Every other active organization of the programme: sharing is how a
+    partner who cannot see a record comes to see it, so this is not narrowed
+    by who may see whom.
+    """
+    pk = organization.pk if isinstance(organization, Organization) else organization
+    return Organization.objects.filter(is_active=True).exclude(pk=pk or 0)

@@ -5,21 +5,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scape.core import audit, panels
 from scape.core.access import actor_of, can
-from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Action, Role
-from scape.core.forms import ShareForm, add_validation_errors
+from scape.core.forms import add_validation_errors
+from scape.core.generic import RevokeShareView, ShareView
 from scape.core.models import Grant
 from scape.directory.actions import (
     do_deactivate_person,
@@ -28,12 +27,12 @@ from scape.directory.actions import (
     do_update_person,
 )
 from scape.directory.forms import PeopleFilterForm, PersonForm
-from scape.directory.models import Organization, Person
 from scape.directory.queries import (
     access_organization,
     access_person,
     get_partner_organizations,
     get_people,
+    partners_of,
 )
 
 
@@ -92,9 +91,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record("directory.person_viewed", obj=obj, actor=request.user)
     can_share = can(request.user, Action.SHARE, obj)
     grants = (
-        Grant.objects.filter(
-            content_type=ContentType.objects.get_for_model(Person), object_id=obj.pk
-        ).select_related("grantee", "granted_by")
+        Grant.objects.for_record(obj).select_related("granted_by")
         if can_share
         else Grant.objects.none()
     )
@@ -165,38 +162,19 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "directory/person_deactivate.html", {"person": obj})
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def person_share(request: HttpRequest, pk: int) -> HttpResponse:
+class PersonShareView(ShareView):
     """Share a person's record with a partner organization."""
-    obj = access_person(request.user, pk, Action.SHARE)
-    partners = Organization.objects.filter(is_active=True).exclude(pk=obj.organization_id)
-    form = ShareForm(request.POST or None, organizations=partners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_share_record(obj, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("The record is now shared."))
-            return redirect(obj)
-    return render(request, "directory/person_share.html", {"person": obj, "form": form})
+
+    access = staticmethod(access_person)
+    partners = staticmethod(partners_of)
+    template_name = "directory/person_share.html"
+    context_name = "person"
 
 
-@require_POST
-@login_required
-def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+class PersonRevokeShareView(RevokeShareView):
     """Revoke one share grant of a person's record."""
-    obj = access_person(request.user, pk, Action.SHARE)
-    grant = get_object_or_404(
-        Grant,
-        pk=grant_pk,
-        object_id=obj.pk,
-        content_type=ContentType.objects.get_for_model(Person),
-    )
-    do_revoke_grant(grant, actor=request.user)
-    messages.success(request, _("The share was revoked."))
-    return redirect(obj)
+
+    access = staticmethod(access_person)
 
 
 @require_GET

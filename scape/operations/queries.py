@@ -7,7 +7,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -70,13 +69,6 @@ def active_grants(incident: Incident) -> QuerySet[Grant]:
         .filter(object_id=incident.pk)
         .select_related("grantee")
     )
-
-
-def all_grants(incident: Incident) -> QuerySet[Grant]:
-    """Return every share grant of an incident, active or not."""
-    return Grant.objects.filter(
-        content_type=ContentType.objects.get_for_model(Incident), object_id=incident.pk
-    ).select_related("grantee")
 
 
 def may_see_people(user: Any, incident: Incident) -> bool:

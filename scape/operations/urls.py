@@ -15,10 +15,10 @@ urlpatterns = [
     path("incidents/<int:pk>/log/", views.incident_log, name="incident_log"),
     path("incidents/<int:pk>/people/", views.incident_person, name="incident_person"),
     path("incidents/<int:pk>/links/", views.incident_link, name="incident_link"),
-    path("incidents/<int:pk>/share/", views.incident_share, name="incident_share"),
+    path("incidents/<int:pk>/share/", views.IncidentShareView.as_view(), name="incident_share"),
     path(
         "incidents/<int:pk>/share/<int:grant_pk>/revoke/",
-        views.incident_revoke,
+        views.IncidentRevokeShareView.as_view(),
         name="incident_revoke",
     ),
     path("patrols/", views.patrol_list, name="patrols"),

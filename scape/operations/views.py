@@ -12,16 +12,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scape.core.access import actor_of, can
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
+from scape.core.generic import RevokeShareView, ShareView
 from scape.directory.models import Organization
+from scape.directory.queries import partners_of
 from scape.operations import actions
 from scape.operations.briefing import briefing_pdf, member_languages
 from scape.operations.forms import (
@@ -45,7 +48,6 @@ from scape.operations.queries import (
     access_incident,
     access_patrol,
     active_grants,
-    all_grants,
     get_incidents,
     get_patrols,
     km_by_transport,
@@ -252,37 +254,26 @@ def incident_link(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def incident_share(request: HttpRequest, pk: int) -> HttpResponse:
+class IncidentShareView(ShareView):
     """Share an incident with a partner organization (purpose, expiry, people or not)."""
-    incident = access_incident(request.user, pk, Action.SHARE)
-    partners = Organization.objects.filter(is_active=True).exclude(pk=incident.organization_id)
-    form = IncidentShareForm(request.POST or None, organizations=partners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_share_incident(incident, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("The incident is now shared."))
-            return redirect(incident)
-    return render(
-        request,
-        "operations/incident_share.html",
-        {"incident": incident, "form": form, "grants": all_grants(incident)},
-    )
+
+    access = staticmethod(access_incident)
+    partners = staticmethod(partners_of)
+    share = staticmethod(actions.do_share_incident)
+    form_class = IncidentShareForm
+    template_name = "operations/incident_share.html"
+    context_name = "incident"
+    success_message = _lazy("The incident is now shared.")
 
 
-@require_POST
-@login_required
-def incident_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+class IncidentRevokeShareView(RevokeShareView):
     """Revoke one share of an incident."""
-    incident = access_incident(request.user, pk, Action.SHARE)
-    grant = get_object_or_404(all_grants(incident), pk=grant_pk)
-    actions.do_revoke_incident_share(grant, actor=request.user)
-    messages.success(request, _("The share was revoked."))
-    return redirect(reverse("operations:incident_share", args=[incident.pk]))
+
+    access = staticmethod(access_incident)
+    revoke = staticmethod(actions.do_revoke_incident_share)
+
+    def get_success_url(self, obj: Any) -> str:
+        return reverse("operations:incident_share", args=[obj.pk])
 
 
 # ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from scape.core.actions import do_revoke_grant
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
 from scape.directory.models import Organization
+from scape.directory.queries import partners_of
 from scape.traffic.actions import (
     do_acknowledge_hit,
     do_create_camera,
@@ -85,11 +86,6 @@ def _may(user: Any, policy: Any, action: str) -> bool:
 
 def _own_cameras(user: Any) -> Any:
     return get_cameras(user).filter(organization=actor_of(user).organization_id, active=True)
-
-
-def _partners(organization_id: int | None) -> Any:
-    """Return the active organizations other than `organization_id` (those one shares with)."""
-    return Organization.objects.filter(is_active=True).exclude(pk=organization_id or 0)
 
 
 def _my_org(user: Any) -> Organization:
@@ -372,7 +368,7 @@ def hotlist(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     may_add = _may(request.user, HOTLIST_POLICY, Action.CHANGE)
     initial = {"valid_until": timezone.localtime() + datetime.timedelta(days=90)}
-    partners = _partners(actor_of(request.user).organization_id)
+    partners = partners_of(actor_of(request.user).organization_id)
     form = EntryForm(request.POST or None, initial=initial, partners=partners)
     if request.method == "POST":
         if not may_add:
@@ -406,7 +402,8 @@ def _entry_page(
         "grants": entry_grants(entry) if can_share else [],
         "can_share": can_share,
         "can_change": can(request.user, Action.CHANGE, entry),
-        "share_form": share_form or ShareEntryForm(organizations=_partners(entry.organization_id)),
+        "share_form": share_form
+        or ShareEntryForm(organizations=partners_of(entry.organization_id)),
     }
     return render(request, "traffic/entry_detail.html", context, status=status)
 
@@ -423,7 +420,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Share the entry with a partner organization: they see it and are alerted on hits."""
     entry = access_entry(request.user, pk, Action.SHARE)
-    form = ShareEntryForm(request.POST, organizations=_partners(entry.organization_id))
+    form = ShareEntryForm(request.POST, organizations=partners_of(entry.organization_id))
     if form.is_valid():
         try:
             do_share_entry(

@@ -12,9 +12,11 @@ urlpatterns = [
     path("items/<int:pk>/case/", views.item_add_to_case, name="item_add_to_case"),
     path("items/<int:pk>/restore/", views.item_restore, name="item_restore"),
     path("items/<int:pk>/custody.<str:fmt>", views.item_custody_export, name="item_custody"),
-    path("<str:kind>/<int:pk>/share/", views.share, name="share"),
+    path("<str:kind>/<int:pk>/share/", views.EvidenceShareView.as_view(), name="share"),
     path(
-        "<str:kind>/<int:pk>/share/<int:grant_pk>/revoke/", views.revoke_grant, name="revoke_grant"
+        "<str:kind>/<int:pk>/share/<int:grant_pk>/revoke/",
+        views.EvidenceRevokeShareView.as_view(),
+        name="revoke_grant",
     ),
     path("<str:kind>/<int:pk>/link/", views.external_link, name="link"),
     path("cases/", views.case_list, name="cases"),

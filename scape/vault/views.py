@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,11 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from scape.core import audit
 from scape.core.access import actor_of, can
-from scape.core.actions import do_revoke_grant
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
-from scape.core.models import Grant
-from scape.directory.models import Organization
+from scape.core.generic import RevokeShareView, ShareView
+from scape.directory.queries import partners_of
 from scape.vault import storage
 from scape.vault.actions import (
     do_add_to_case,
@@ -185,45 +183,29 @@ def item_add_to_case(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(item)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def share(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+class EvidenceShareView(ShareView):
     """Share an item or a case with a partner organization (purpose, expiry, rights)."""
-    target = _target(request, kind, pk, Action.SHARE)
-    partners = Organization.objects.filter(is_active=True).exclude(pk=target.organization_id)
-    form = EvidenceShareForm(request.POST or None, organizations=partners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_share_evidence(target, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("The record is now shared."))
-            return redirect(target)
-    grants = Grant.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(target)), object_id=target.pk
-    ).select_related("grantee")
-    return render(
-        request,
-        "vault/share.html",
-        {"target": target, "form": form, "grants": grants, "kind": kind},
-    )
+
+    partners = staticmethod(partners_of)
+    share = staticmethod(do_share_evidence)
+    form_class = EvidenceShareForm
+    template_name = "vault/share.html"
+
+    def get_object(self) -> Any:
+        return _target(self.request, self.kwargs["kind"], self.kwargs["pk"], Action.SHARE)
+
+    def get_context(self, obj: Any, form: Any) -> dict[str, Any]:
+        return {**super().get_context(obj, form), "kind": self.kwargs["kind"]}
 
 
-@require_POST
-@login_required
-def revoke_grant(request: HttpRequest, kind: str, pk: int, grant_pk: int) -> HttpResponse:
+class EvidenceRevokeShareView(RevokeShareView):
     """Revoke one share of an item or a case."""
-    target = _target(request, kind, pk, Action.SHARE)
-    grant = get_object_or_404(
-        Grant,
-        pk=grant_pk,
-        object_id=target.pk,
-        content_type=ContentType.objects.get_for_model(type(target)),
-    )
-    do_revoke_grant(grant, actor=request.user)
-    messages.success(request, _("The share was revoked."))
-    return redirect(reverse("vault:share", args=[kind, pk]))
+
+    def get_object(self) -> Any:
+        return _target(self.request, self.kwargs["kind"], self.kwargs["pk"], Action.SHARE)
+
+    def get_success_url(self, obj: Any) -> str:
+        return reverse("vault:share", args=[self.kwargs["kind"], obj.pk])
 
 
 def _target(request: HttpRequest, kind: str, pk: int, action: str) -> Any:

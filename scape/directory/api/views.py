@@ -27,6 +27,7 @@ from scape.directory.api.serializers import (
     PersonSerializer,
 )
 from scape.directory.models import Organization, Person
+from scape.directory.queries import partners_of
 
 
 class OrganizationViewSet(
@@ -103,7 +104,7 @@ class PersonViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
     def share(self, request: Request, pk: Any = None) -> Response:
         """Share this person's record with a partner organization."""
         person = self.get_object()
-        partners = Organization.objects.filter(is_active=True)
+        partners = partners_of(person.organization_id)
         serializer = ShareSerializer(data=request.data, context={"organizations": partners})
         serializer.is_valid(raise_exception=True)
         grant = do_share_record(person, actor=request.user, **serializer.validated_data)

@@ -18,7 +18,8 @@ from rest_framework.views import APIView
 
 from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
 from scape.core.choices import Action
-from scape.directory.models import Organization
+from scape.core.models import Grant
+from scape.directory.queries import partners_of
 from scape.operations import actions
 from scape.operations.api.serializers import (
     IncidentInputSerializer,
@@ -34,7 +35,7 @@ from scape.operations.api.serializers import (
     StatusInputSerializer,
 )
 from scape.operations.models import Incident, Patrol
-from scape.operations.queries import LAYERS, all_grants, layer, may_see_people
+from scape.operations.queries import LAYERS, layer, may_see_people
 
 
 def _input(serializer_class: Any, request: Request) -> dict[str, Any]:
@@ -135,7 +136,7 @@ class IncidentViewSet(
     def share(self, request: Request, pk: Any = None) -> Response:
         """Share the incident with a partner (purpose, expiry; redacted_only leaves the people out)."""
         incident = self.get_object()
-        partners = Organization.objects.filter(is_active=True).exclude(pk=incident.organization_id)
+        partners = partners_of(incident.organization_id)
         serializer = ShareSerializer(data=request.data, context={"organizations": partners})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -154,7 +155,7 @@ class IncidentViewSet(
     def revoke(self, request: Request, pk: Any = None, grant_pk: Any = None) -> Response:
         """Revoke one share of the incident at once."""
         incident = self.get_object()
-        grant = all_grants(incident).filter(pk=grant_pk).first()
+        grant = Grant.objects.for_record(incident).filter(pk=grant_pk).first()
         if grant is None:
             return Response(status=status.HTTP_404_NOT_FOUND)
         actions.do_revoke_incident_share(grant, actor=request.user)

@@ -18,6 +18,7 @@ from scape.core.access import actor_of
 from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
 from scape.core.choices import Action
 from scape.directory.models import Organization
+from scape.directory.queries import partners_of
 from scape.traffic.actions import (
     do_acknowledge_hit,
     do_create_camera,
@@ -142,7 +143,7 @@ class EntryViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         organization = _own_org(request, HOTLIST_POLICY)
-        partners = Organization.objects.filter(is_active=True).exclude(pk=organization.pk)
+        partners = partners_of(organization)
         data = EntryInputSerializer(data=request.data, context={"partners": partners})
         data.is_valid(raise_exception=True)
         entry = do_create_entry(organization, actor=request.user, **data.validated_data)
@@ -158,7 +159,7 @@ class EntryViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
         """Share the entry with a partner organization: they see it and are alerted on hits."""
         entry = self.get_object()
         given = request.data if isinstance(request.data, dict) else {}
-        partners = Organization.objects.filter(is_active=True).exclude(pk=entry.organization_id)
+        partners = partners_of(entry.organization_id)
         data = ShareSerializer(
             data={
                 "expires_at": entry.valid_until.isoformat(),

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from scape.core import audit
 from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
 from scape.core.choices import Action
-from scape.directory.models import Organization
+from scape.directory.queries import partners_of
 from scape.vault.actions import do_share_evidence
 from scape.vault.api.serializers import (
     CaseSerializer,
@@ -30,7 +30,7 @@ class _Shareable(RestrictedViewSetMixin):
 
     def _share(self, request: Request) -> Response:
         target = self.get_object()
-        partners = Organization.objects.filter(is_active=True).exclude(pk=target.organization_id)
+        partners = partners_of(target.organization_id)
         serializer = ShareSerializer(data=request.data, context={"organizations": partners})
         serializer.is_valid(raise_exception=True)
         grant = do_share_evidence(target, actor=request.user, **serializer.validated_data)

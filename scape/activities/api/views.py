@@ -131,11 +131,13 @@ class RegistrationViewSet(
     @extend_schema(request=RejectInputSerializer, responses=RegistrationSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
+        # The door first: a registration the caller may not see is a 404 whatever the input.
+        registration = self.get_object()
         data = RejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         registration = _call(
             do_reject_registration,
-            self.get_object(),
+            registration,
             actor=request.user,
             reason=data.validated_data["reason"],
         )
@@ -194,11 +196,13 @@ class CertificateViewSet(
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str | None = None) -> Response:
         """Revoke the certificate and the competencies it granted."""
+        # The door first: a certificate the caller may not see is a 404 whatever the input.
+        certificate = self.get_object()
         data = RevokeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         certificate = _call(
             do_revoke_certificate,
-            self.get_object(),
+            certificate,
             reason=data.validated_data["reason"],
             actor=request.user,
         )

@@ -105,6 +105,9 @@ class AssetViewSet(
     def check_out(self, request: Request, pk: Any = None) -> Response:
         """Check the asset out to a person of its organization."""
         asset = self.get_object()
+        # Who may never check this asset out is refused before their input is read.
+        if not may_check_out(request.user, asset):
+            raise PermissionDenied
         data = self._input(CheckOutInputSerializer, request, asset)
         if not may_check_out(request.user, asset, data["person"]):
             raise PermissionDenied(_("You may check equipment out to yourself only."))

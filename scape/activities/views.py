@@ -91,11 +91,6 @@ def _me(request: HttpRequest) -> Person | None:
     return getattr(request.user, "person", None)
 
 
-def _member(request: HttpRequest) -> None:
-    if not actor_of(request.user).roles:
-        raise PermissionDenied
-
-
 @contextlib.contextmanager
 def _reported(request: HttpRequest) -> Iterator[None]:
     """Run the block; an action's ValidationError ends it and shows as error messages."""
@@ -110,7 +105,7 @@ def _reported(request: HttpRequest) -> Iterator[None]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """List the joint programme: upcoming activities first, filtered by kind."""
-    _member(request)
+    actor_of(request.user).require()
     activities = get_activities(request.user)
     form = ActivityFilterForm(request.GET or None)
     when = "upcoming"
@@ -140,7 +135,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def activities_geojson(request: HttpRequest) -> HttpResponse:
     """GeoJSON of the activities with a map position: upcoming ones, or one with ?activity=."""
-    _member(request)
+    actor_of(request.user).require()
     activities = get_activities(request.user).filter(
         latitude__isnull=False, longitude__isnull=False
     )
@@ -530,7 +525,7 @@ def _month(value: str | None) -> datetime.date:
 @login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """Show a month of the programme, day by day, and the links to subscribe."""
-    _member(request)
+    actor_of(request.user).require()
     first = _month(request.GET.get("month"))
     last_day = calendar_module.monthrange(first.year, first.month)[1]
     last = first.replace(day=last_day)
@@ -684,7 +679,7 @@ def _cards(request: HttpRequest) -> Any:
 @login_required
 def contacts(request: HttpRequest) -> HttpResponse:
     """The cross-border contact directory: whom to call for what; one's own card to edit."""
-    _member(request)
+    actor_of(request.user).require()
     me = _me(request)
     card = ContactCard.objects.filter(person=me).first() if me else None
     form = ContactCardForm(
@@ -714,7 +709,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
 @login_required
 def contacts_vcf(request: HttpRequest) -> HttpResponse:
     """Export the contact directory as vCards (.vcf)."""
-    _member(request)
+    actor_of(request.user).require()
     cards = list(_cards(request))
     audit.record("activities.contacts_exported", actor=request.user, details={"count": len(cards)})
     response = HttpResponse(feeds.vcards(cards), content_type="text/vcard; charset=utf-8")

@@ -48,6 +48,7 @@ from scape.alerts.queries import (
 from scape.core.access import actor_of
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
+from scape.directory.queries import own_organization
 
 _COLORS = {"Extreme": "#b3261e", "Severe": "#d35400", "Moderate": "#b7950b"}
 
@@ -149,8 +150,7 @@ def _may_manage(request: HttpRequest) -> bool:
 
 def _require_member(request: HttpRequest) -> Any:
     # Volunteers would find an empty list here: their organization's drafts are not theirs to read.
-    if not _may_manage(request):
-        raise PermissionDenied
+    own_organization(request.user, READERS)
     return actor_of(request.user)
 
 

@@ -42,6 +42,16 @@ class Actor:
     def has_any(self, roles: Iterable[str]) -> bool:
         return not self.roles.isdisjoint(roles)
 
+    def require(self, roles: Iterable[str] | None = None, message: Any = None) -> Actor:
+        """Return self if the user holds a role (one of ``roles``, when given); else 403.
+
+        The one role gate of the pages: a user with no role in a partner
+        organization (or none of ``roles``) gets PermissionDenied with ``message``.
+        """
+        if not self.roles or (roles is not None and not self.has_any(roles)):
+            raise PermissionDenied(message or "")
+        return self
+
 
 NOBODY = Actor(user_id=None, organization_id=None, organization_code="", roles=frozenset())
 

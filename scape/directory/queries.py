@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from scape.core.access import access_object
+from scape.core.access import access_object, actor_of
 from scape.core.choices import Action
 from scape.directory.models import Organization, Person
 
@@ -44,3 +45,11 @@ def partners_of(organization: Organization | int | None) -> QuerySet[Organizatio
     """
     pk = organization.pk if isinstance(organization, Organization) else organization
     return Organization.objects.filter(is_active=True).exclude(pk=pk or 0)
+
+
+def own_organization(user: Any, roles: Any = None, message: Any = None) -> Organization:
+    """Return the user's organization if they may act for it (with one of ``roles``); else 403."""
+    actor = actor_of(user).require(roles, message)
+    if actor.organization_id is None:
+        raise PermissionDenied(message or "")
+    return Organization.objects.get(pk=actor.organization_id)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -29,9 +28,7 @@ from scape.reports.queries import (
 
 
 def _member(request: HttpRequest) -> None:
-    """Refuse users who belong to no partner organization."""
-    if not actor_of(request.user).roles:
-        raise PermissionDenied(_("Reports are for members of partner organizations."))
+    actor_of(request.user).require(message=_("Reports are for members of partner organizations."))
 
 
 def _card(result: Result) -> dict[str, Any]:

@@ -26,8 +26,7 @@ from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
-from scape.directory.models import Organization
-from scape.directory.queries import partners_of
+from scape.directory.queries import own_organization, partners_of
 from scape.traffic.actions import (
     do_acknowledge_hit,
     do_create_camera,
@@ -86,13 +85,6 @@ def _may(user: Any, policy: Any, action: str) -> bool:
 
 def _own_cameras(user: Any) -> Any:
     return get_cameras(user).filter(organization=actor_of(user).organization_id, active=True)
-
-
-def _my_org(user: Any) -> Organization:
-    org_id = actor_of(user).organization_id
-    if org_id is None:
-        raise PermissionDenied
-    return Organization.objects.get(pk=org_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -164,7 +156,7 @@ def camera_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             camera, token = do_create_camera(
-                _my_org(request.user), actor=request.user, **form.cleaned_data
+                own_organization(request.user), actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
@@ -376,7 +368,7 @@ def hotlist(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 entry = do_create_entry(
-                    _my_org(request.user), actor=request.user, **form.cleaned_data
+                    own_organization(request.user), actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
                 add_validation_errors(form, exc)
@@ -511,7 +503,7 @@ def sections(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 section = do_create_section(
-                    _my_org(request.user), actor=request.user, **form.cleaned_data
+                    own_organization(request.user), actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
                 add_validation_errors(form, exc)

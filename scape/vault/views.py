@@ -24,7 +24,7 @@ from scape.core.access import actor_of, can
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
 from scape.core.generic import RevokeShareView, ShareView
-from scape.directory.queries import partners_of
+from scape.directory.queries import own_organization, partners_of
 from scape.vault import storage
 from scape.vault.actions import (
     do_add_to_case,
@@ -428,10 +428,7 @@ def item_custody_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
 
 
 def _custodian_org(request: HttpRequest) -> Any:
-    actor = actor_of(request.user)
-    if not actor.has_any({Role.CUSTODIAN, Role.ORG_ADMIN}):
-        raise PermissionDenied
-    return actor.organization_id
+    return own_organization(request.user, {Role.CUSTODIAN, Role.ORG_ADMIN}).pk
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,15 +10,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from scape.core.access import actor_of
 from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
 from scape.core.choices import Action
 from scape.directory.models import Organization
-from scape.directory.queries import partners_of
+from scape.directory.queries import own_organization, partners_of
 from scape.traffic.actions import (
     do_acknowledge_hit,
     do_create_camera,
@@ -48,10 +46,9 @@ from scape.traffic.queries import browse_reads, search_reads
 
 
 def _own_org(request: Request, policy: Any) -> Organization:
-    actor = actor_of(request.user)
-    if actor.organization_id is None or not actor.has_any(policy.own[Action.CHANGE]):
-        raise PermissionDenied(_("Your role may not do this."))
-    return Organization.objects.get(pk=actor.organization_id)
+    return own_organization(
+        request.user, policy.own[Action.CHANGE], message=_("Your role may not do this.")
+    )
 
 
 class CameraViewSet(

@@ -1,0 +1,277 @@
+"""The world the ownership walk runs in: the demo data set, shares, personas.
+
+The demo loader makes one of nearly every organization-owned record through
+the apps' own actions. On top of it this module shares each shareable record
+with one partner organization, adds through actions the few records the demo
+does not make (a redaction, an upload, a photo, a maintenance attachment, an
+import preview, a court link, a calendar feed), and gives every organization,
+and one outsider organization nobody shares anything with, a person in every
+role with a logged-in client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.test import Client
+from django.utils import timezone
+
+from scape.core import demo
+from scape.core.access import can
+from scape.core.actions import do_share_record
+from scape.core.choices import Action, Role
+from scape.core.testing import bomb_png, login, make_org, make_person
+from scape.directory.models import Organization
+
+ROLES = (
+    Role.OFFICER,
+    Role.SPECIALIST,
+    Role.VOLUNTEER,
+    Role.COORDINATOR,
+    Role.CUSTODIAN,
+    Role.AUDITOR,
+    Role.ORG_ADMIN,
+)
+OUTSIDER = "walk-outsider"
+
+
+@dataclass
+class World:
+    """Records by name, who owns them, who they are shared with, and personas."""
+
+    objects: dict[str, models.Model] = field(default_factory=dict)
+    owner: dict[str, Organization] = field(default_factory=dict)
+    partner: dict[str, Organization] = field(default_factory=dict)
+    people: dict[tuple[str, str], Any] = field(default_factory=dict)
+    clients: dict[tuple[str, str], Client] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    orgs: list[Organization] = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.objects[name] if name in self.objects else self.extra[name]
+
+    def person(self, org: Organization, role: str) -> Any:
+        return self.people[(org.code, role)]
+
+    def client(self, org: Organization, role: str) -> Client:
+        return self.clients[(org.code, role)]
+
+    @property
+    def outsider(self) -> Organization:
+        return self.orgs[-1]
+
+
+def _org_of(obj: models.Model) -> Organization:
+    policy = obj.access_policy  # type: ignore[attr-defined]
+    path = policy.org_field
+    if getattr(policy, "activity_path", ""):
+        path = f"{policy.activity_path}__organization"
+    if path == "pk":
+        return obj  # type: ignore[return-value]
+    value: Any = obj
+    for part in path.split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def _sharer(world: World, obj: models.Model, org: Organization) -> Any:
+    for role in (Role.ORG_ADMIN, Role.COORDINATOR, Role.CUSTODIAN, Role.OFFICER):
+        user = world.person(org, role).user
+        if can(user, Action.SHARE, obj):
+            return user
+    raise AssertionError(f"nobody in {org.code} may share {obj!r}")
+
+
+def _add(world: World, name: str, obj: Any, *, share: bool = False) -> Any:
+    """Name a record; with `share`, share it with the next organization for a week."""
+    assert obj is not None, f"the demo made no {name}"
+    world.objects[name] = obj
+    if hasattr(obj, "access_policy"):
+        owner = _org_of(obj)
+        world.owner[name] = owner
+        partners = [o for o in world.orgs[:-1] if o.pk != owner.pk]
+        world.partner[name] = partners[0]
+        if share:
+            world.extra[f"{name}_grant"] = do_share_record(
+                obj,
+                grantee=partners[0],
+                purpose="Ownership walk",
+                expires_at=timezone.now() + timedelta(days=7),
+                allow_download=True,
+                actor=_sharer(world, obj, owner),
+            )
+    return obj
+
+
+def build() -> World:
+    """Load the demo, add personas, shares and the records the demo lacks."""
+    from scape.activities.actions import do_get_calendar_feed
+    from scape.activities.models import (
+        Activity,
+        Attendance,
+        Certificate,
+        Registration,
+        Session,
+    )
+    from scape.alerts import demo as alerts_demo
+    from scape.alerts.actions import do_create_notice
+    from scape.alerts.areas import area_from_shape
+    from scape.alerts.models import Notice, SavedArea
+    from scape.directory.models import Person
+    from scape.directory.notify import notify_people
+    from scape.equipment.actions import do_add_asset_photo, do_record_maintenance
+    from scape.equipment.imports import do_stage_import
+    from scape.equipment.models import Asset, DroneFlight, MaintenanceSchedule
+    from scape.operations.models import Incident, Patrol
+    from scape.reports.models import Indicator
+    from scape.traffic.actions import do_record_read
+    from scape.traffic.models import Hit, HotlistEntry, SpeedSection, TrafficCamera
+    from scape.vault.actions import do_create_external_link
+    from scape.vault.media import produce
+    from scape.vault.models import Case, EvidenceItem
+    from scape.vault.redaction import do_start_redaction
+    from scape.vault.uploads import do_create_upload
+
+    demo.load_all()
+    world = World()
+    world.orgs = [*Organization.objects.order_by("code"), make_org(OUTSIDER, country="LV")]
+    for org in world.orgs:
+        for role in ROLES:
+            person = make_person(org, [role], username=f"walk.{org.code}.{role}")
+            world.people[(org.code, role)] = person
+            world.clients[(org.code, role)] = login(Client(), person.user)
+
+    # Vault: the demo case and its first clip, each shared on its own.
+    item = _add(world, "item", EvidenceItem.objects.order_by("pk").first(), share=True)
+    _add(world, "case", Case.objects.order_by("pk").first(), share=True)
+    custodian = world.person(world.owner["item"], Role.CUSTODIAN).user
+    produce(item)  # the thumbnail and playable copy a media task would make
+    world.extra["redaction"] = do_start_redaction(item, actor=custodian)
+    world.extra["upload"] = do_create_upload(
+        custodian, name="walk.mp4", length=100, metadata={"filename": "walk.mp4"}
+    )
+    _link, token = do_create_external_link(
+        item,
+        recipient="Klaipėda district court",
+        purpose="Ownership walk",
+        expires_at=timezone.now() + timedelta(days=7),
+        actor=custodian,
+    )
+    world.extra["link_token"] = token
+
+    # Equipment: the drone that flew, with a photo, a maintenance record and a schedule.
+    flight = DroneFlight.objects.order_by("pk").first()
+    assert flight is not None
+    asset = _add(world, "asset", Asset.objects.get(pk=flight.asset_id), share=True)
+    world.extra["flight"] = flight
+    desk = world.person(asset.organization, Role.COORDINATOR).user
+    world.extra["photo"] = do_add_asset_photo(
+        asset, SimpleUploadedFile("walk.png", bomb_png(4, 4), "image/png"), actor=desk
+    )
+    world.extra["maintenance"] = do_record_maintenance(
+        asset,
+        kind="inspection",
+        description="Ownership walk",
+        attachment=SimpleUploadedFile("walk.txt", b"checked", "text/plain"),
+        actor=desk,
+    )
+    schedule = MaintenanceSchedule.objects.filter(asset=asset).order_by("pk").first()
+    world.extra["schedule"] = schedule or MaintenanceSchedule.objects.order_by("pk").first()
+    world.extra["import"] = do_stage_import(
+        desk, asset.organization, "walk.csv", b"tag,kind,make\nWALK-1,body_camera,Walk\n"
+    )
+
+    # Traffic.
+    camera = TrafficCamera.objects.order_by("pk").first()
+    assert camera is not None
+    _add(world, "camera", camera)
+    _add(
+        world,
+        "read",
+        do_record_read(
+            organization=camera.organization,
+            camera=camera,
+            time=timezone.now(),
+            plate="WLK123",
+            confidence=0.9,
+            source="cli",
+            image=bomb_png(4, 4),
+            image_ext="png",
+            actor=world.person(camera.organization, Role.COORDINATOR).user,
+        ),
+    )
+    entry = _add(world, "entry", HotlistEntry.objects.order_by("pk").first())
+    world.extra["entry_grant"] = entry_grant = _grant_of(entry)
+    world.partner["entry"] = entry_grant.grantee
+    _add(world, "hit", Hit.objects.order_by("pk").first())
+    _add(world, "section", SpeedSection.objects.order_by("pk").first())
+
+    # Activities: the programme's activities are seen by every partner.
+    activity = _add(
+        world, "activity", Activity.objects.exclude(status="draft").order_by("pk").first()
+    )
+    _add(world, "session", Session.objects.filter(activity=activity).order_by("pk").first())
+    _add(world, "registration", Registration.objects.order_by("pk").first())
+    _add(world, "attendance", Attendance.objects.order_by("pk").first())
+    _add(world, "certificate", Certificate.objects.order_by("pk").first())
+    organizer = world.person(activity.organization, Role.COORDINATOR)
+    world.extra["feed"] = do_get_calendar_feed(organizer, actor=organizer.user)
+
+    # Operations.
+    incident = Incident.objects.order_by("pk").first()
+    _add(world, "incident", incident, share=True)
+    _add(world, "patrol", Patrol.objects.order_by("pk").first())
+
+    # Alerts: the demo's notice is published (public); a draft is its organization's only.
+    published = Notice.objects.order_by("pk").first()
+    assert published is not None
+    world.extra["published_notice"] = published
+    author = world.person(published.organization, Role.COORDINATOR).user
+    _add(
+        world,
+        "notice",
+        do_create_notice(
+            published.organization,
+            actor=author,
+            infos=alerts_demo.TEXTS,
+            areas=[area_from_shape(SavedArea.objects.order_by("pk").first(), "Walk")],
+            category=["Safety"],
+            event="Ownership walk",
+            urgency="Immediate",
+            severity="Minor",
+            certainty="Observed",
+        ),
+    )
+
+    # Directory, reports.
+    subject = _add(
+        world,
+        "person",
+        Person.objects.exclude(user__username__startswith="walk.").order_by("pk").first(),
+        share=True,
+    )
+    _add(world, "organization", world.orgs[0])
+    reader = world.person(subject.organization, Role.OFFICER)
+    (world.extra["notification"],) = notify_people(
+        [reader], kind="walk", title="Ownership walk", url="/", email=False
+    )
+    world.extra["indicator"] = Indicator.objects.order_by("pk").first()
+    return world
+
+
+def _grant_of(obj: models.Model) -> Any:
+    from django.contrib.contenttypes.models import ContentType
+
+    from scape.core.models import Grant
+
+    grant = (
+        Grant.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        .order_by("pk")
+        .first()
+    )
+    assert grant is not None, f"the demo did not share {obj!r}"
+    return grant

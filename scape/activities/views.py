@@ -5,10 +5,9 @@ the competency matrix and the cross-border contacts."""
 from __future__ import annotations
 
 import calendar as calendar_module
-import contextlib
 import datetime
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -84,21 +83,12 @@ from scape.core import audit
 from scape.core.access import actor_of
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
+from scape.core.generic import reported
 from scape.directory.models import Organization, Person
 
 
 def _me(request: HttpRequest) -> Person | None:
     return getattr(request.user, "person", None)
-
-
-@contextlib.contextmanager
-def _reported(request: HttpRequest) -> Iterator[None]:
-    """Run the block; an action's ValidationError ends it and shows as error messages."""
-    try:
-        yield
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
 
 
 @require_GET
@@ -306,7 +296,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         person = form.cleaned_data["person"]
     if person is None:
         raise PermissionDenied
-    with _reported(request):
+    with reported(request):
         registration = do_register(activity, person, actor=request.user)
         if registration.nominated_by_id:
             messages.success(
@@ -325,7 +315,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or turn down a registration (organizers)."""
     registration = access_registration(request.user, pk, Action.CHANGE)
-    with _reported(request):
+    with reported(request):
         if request.POST.get("decision") == "reject":
             form = RejectForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -353,7 +343,7 @@ def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel a registration: the person, their coordinator or the organizers."""
     registration = access_registration(request.user, pk)
-    with _reported(request):
+    with reported(request):
         do_cancel_registration(registration, actor=request.user)
         messages.success(request, _("Registration cancelled."))
     return redirect(registration.activity)
@@ -365,7 +355,7 @@ def add_session(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk, Action.CHANGE)
     form = SessionForm(request.POST)
     if form.is_valid():
-        with _reported(request):
+        with reported(request):
             do_add_session(activity, actor=request.user, **form.cleaned_data)
             messages.success(request, _("Session added."))
     else:
@@ -381,7 +371,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
         return redirect(activity)
-    with _reported(request):
+    with reported(request):
         do_update_activity(activity, actor=request.user, status=form.cleaned_data["status"])
         messages.success(request, _("Status changed."))
     return redirect(activity)
@@ -414,7 +404,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         present = set(request.POST.getlist("present"))
         marks = {r.person_id: str(r.person_id) in present for r in registrations}
-        with _reported(request):
+        with reported(request):
             do_mark_attendance(session, marks, actor=request.user)
             messages.success(
                 request,
@@ -458,7 +448,7 @@ def sign_in_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def issue_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk, Action.CHANGE)
-    with _reported(request):
+    with reported(request):
         issued = do_issue_certificates(activity, actor=request.user)
         messages.success(request, _("Certificates issued: %(count)s.") % {"count": len(issued)})
     return redirect(activity)
@@ -480,7 +470,7 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = access_certificate(request.user, pk, Action.CHANGE)
     form = RevokeForm(request.POST)
-    with _reported(request):
+    with reported(request):
         do_revoke_certificate(
             certificate,
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
@@ -500,7 +490,7 @@ def give_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(activity)
     data = dict(form.cleaned_data)
     comment = data.pop("comment", "")
-    with _reported(request):
+    with reported(request):
         do_give_feedback(activity, ratings=data, comment=comment, actor=request.user)
         messages.success(request, _("Thank you for your feedback."))
     return redirect(activity)

@@ -4,8 +4,9 @@
   action runs only on a valid form; its ``ValidationError`` is shown on the form,
   per field where it names one, and nothing is half-written (actions are
   atomic).
-- ``report_errors(request, exc)``: the same error shown as messages, for a
-  button that posts no form (withdraw, approve, start).
+- ``report_errors(request, exc)`` and ``with reported(request):``: the same
+  error shown as messages, for a button that posts no form (withdraw,
+  approve, start).
 - ``paginate(request, rows)``: one page of a list, 50 rows by default.
 - ``filtered(request, rows, filterset_class)``: a list narrowed by the app's
   ``filtersets.py``; an invalid filter shows its errors and lists nothing.
@@ -19,7 +20,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, TypeVar
 
 from django import forms
@@ -60,6 +62,15 @@ def report_errors(request: HttpRequest, exc: ValidationError) -> None:
     """Show an action's ValidationError as error messages (a button with no form)."""
     for message in exc.messages:
         messages.error(request, message)
+
+
+@contextlib.contextmanager
+def reported(request: HttpRequest) -> Iterator[None]:
+    """Run the block; an action's ValidationError ends it and shows as error messages."""
+    try:
+        yield
+    except ValidationError as exc:
+        report_errors(request, exc)
 
 
 def paginate(request: HttpRequest, rows: Any, per_page: int = 50) -> Page:

@@ -18,7 +18,7 @@ from scape.core import audit, panels
 from scape.core.access import actor_of, can
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
-from scape.core.generic import RevokeShareView, ShareView
+from scape.core.generic import RevokeShareView, ShareView, report_errors
 from scape.core.models import Grant
 from scape.directory.actions import (
     do_deactivate_person,
@@ -155,7 +155,7 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             do_deactivate_person(obj, actor=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            report_errors(request, exc)
             return redirect(obj)
         messages.success(request, _("The person was deactivated and can no longer log in."))
         return redirect("directory:people")

@@ -29,6 +29,7 @@ from scape.vault.models import (
     EvidenceItem,
     ExternalLink,
 )
+from scape.vault.queries import due_for_deletion
 from scape.vault.retention import apply_retention
 
 # ---------------------------------------------------------------- item custody
@@ -183,22 +184,6 @@ def verify_item(item: EvidenceItem) -> str:
 
 
 # ---------------------------------------------------------------- retention
-
-
-def due_for_deletion(organization: Any, *, within_days: int = 0) -> Any:
-    """Return the organization's items whose keep-until falls within the next days."""
-    limit = timezone.now() + timedelta(days=within_days)
-    return (
-        EvidenceItem.objects.filter(
-            organization=organization,
-            status__in=[ItemStatus.AVAILABLE, ItemStatus.UNREADABLE],
-            retain_until__lte=limit,
-            legal_hold=False,
-        )
-        .exclude(cases__status=CaseStatus.OPEN)
-        .exclude(cases__legal_hold=True)
-        .distinct()
-    )
 
 
 @transaction.atomic

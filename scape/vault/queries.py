@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scape.core.access import access_object
-from scape.core.choices import Action
+from scape.core.choices import Action, Role
 from scape.core.models import AuditEvent
-from scape.vault.models import Case, EvidenceItem
+from scape.directory.models import Organization
+from scape.directory.queries import own_organization
+from scape.vault.choices import CaseStatus, DeletionStatus, ItemStatus
+from scape.vault.models import Case, DeletionList, EvidenceItem
+
+# Who keeps the organization's retention: its custodians and administrators.
+RETENTION_KEEPERS = frozenset({Role.CUSTODIAN, Role.ORG_ADMIN})
+_GONE = [ItemStatus.IN_BIN, ItemStatus.DESTROYED]
 
 
 def access_item(user: Any, pk: Any, action: str = Action.VIEW) -> EvidenceItem:
@@ -125,3 +135,56 @@ def name_items(user: Any, items: Iterable[EvidenceItem]) -> None:
             if item.pk in hidden
             else item.original_name
         )
+
+
+def due_for_deletion(organization: Any, *, within_days: int = 0) -> Any:
+    """Return the organization's items whose keep-until falls within the next days."""
+    limit = timezone.now() + timedelta(days=within_days)
+    return (
+        EvidenceItem.objects.filter(
+            organization=organization,
+            status__in=[ItemStatus.AVAILABLE, ItemStatus.UNREADABLE],
+            retain_until__lte=limit,
+            legal_hold=False,
+        )
+        .exclude(cases__status=CaseStatus.OPEN)
+        .exclude(cases__legal_hold=True)
+        .distinct()
+    )
+
+
+def retention_organization(user: Any) -> Organization:
+    """Return the organization whose retention the user keeps, or raise PermissionDenied."""
+    return own_organization(user, RETENTION_KEEPERS)
+
+
+def access_deletion_list(user: Any, pk: Any) -> DeletionList:
+    """Return one deletion list of the user's own organization, or raise Http404."""
+    return get_object_or_404(DeletionList, pk=pk, organization=retention_organization(user))
+
+
+def retention_queues(user: Any, *, within_days: int = 30) -> dict[str, Any]:
+    """Return what the retention page lists for the user's organization.
+
+    ``upcoming``: due for deletion within the days; ``proposals``: deletion
+    lists awaiting a custodian; ``held``: past their keep-until but kept by a
+    hold or an open case; ``binned``: in the recovery bin; ``review``: due for
+    review; ``uncategorised``: how many have no category (so no policy of
+    their own).
+    """
+    org = retention_organization(user)
+    now = timezone.now()
+    due = due_for_deletion(org, within_days=within_days)
+    own = EvidenceItem.objects.filter(organization=org)
+    return {
+        "upcoming": due.order_by("retain_until"),
+        "proposals": DeletionList.objects.filter(
+            organization=org, status=DeletionStatus.PROPOSED
+        ).prefetch_related("items"),
+        "held": own.filter(retain_until__lte=now + timedelta(days=within_days))
+        .exclude(status__in=_GONE)
+        .exclude(pk__in=due.values("pk")),
+        "binned": own.filter(status=ItemStatus.IN_BIN),
+        "review": own.filter(review_at__lte=now).exclude(status__in=_GONE),
+        "uncategorised": own.filter(category__isnull=True).exclude(status__in=_GONE).count(),
+    }

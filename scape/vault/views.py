@@ -23,8 +23,8 @@ from scape.core import audit
 from scape.core.access import actor_of, can
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
-from scape.core.generic import RevokeShareView, ShareView
-from scape.directory.queries import own_organization, partners_of
+from scape.core.generic import RevokeShareView, ShareView, report_errors, reported
+from scape.directory.queries import partners_of
 from scape.vault import storage
 from scape.vault.actions import (
     do_add_to_case,
@@ -40,10 +40,9 @@ from scape.vault.actions import (
     do_set_category,
     do_set_item_hold,
     do_share_evidence,
-    due_for_deletion,
     find_link,
 )
-from scape.vault.choices import DeletionStatus, DerivativeKind, ItemStatus
+from scape.vault.choices import DerivativeKind, ItemStatus
 from scape.vault.custody import custody_csv, custody_pdf
 from scape.vault.disclosure import NotRedactedError, file_for, files_for, redacted_file
 from scape.vault.export import build_export
@@ -57,14 +56,17 @@ from scape.vault.forms import (
     ItemFilterForm,
     ReasonForm,
 )
-from scape.vault.models import Case, DeletionList, EvidenceItem, ExternalLink
+from scape.vault.models import Case, EvidenceItem, ExternalLink
 from scape.vault.queries import (
     access_case,
+    access_deletion_list,
     access_item,
     custody_history,
     get_items,
     name_items,
     redacted_only_for,
+    retention_organization,
+    retention_queues,
 )
 
 CASE_OPENERS = frozenset({Role.OFFICER, Role.COORDINATOR, Role.CUSTODIAN, Role.ORG_ADMIN})
@@ -353,7 +355,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                 )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            report_errors(request, exc)
         return redirect(case)
     items = list(case.items.all())
     name_items(request.user, items)
@@ -427,25 +429,19 @@ def item_custody_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
 # ---------------------------------------------------------------- retention
 
 
-def _custodian_org(request: HttpRequest) -> Any:
-    return own_organization(request.user, {Role.CUSTODIAN, Role.ORG_ADMIN}).pk
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def retention(request: HttpRequest) -> HttpResponse:
     """Preview what retention will delete in the next 30 days; propose and confirm lists."""
-    org = _custodian_org(request)
+    org = retention_organization(request.user)
     if request.method == "POST":
         op = request.POST.get("op")
-        try:
+        with reported(request):
             if op == "propose":
                 if do_propose_deletion(org, actor=request.user) is None:
                     messages.info(request, _("Nothing is due for deletion now."))
             elif op == "confirm":
-                proposal = get_object_or_404(
-                    DeletionList, pk=request.POST.get("list"), organization=org
-                )
+                proposal = access_deletion_list(request.user, request.POST.get("list"))
                 binned = do_confirm_deletion(proposal, actor=request.user)
                 messages.success(
                     request,
@@ -456,27 +452,9 @@ def retention(request: HttpRequest) -> HttpResponse:
                     )
                     % {"count": len(binned)},
                 )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
         return redirect("vault:retention")
-    now = timezone.now()
     context = {
-        "upcoming": due_for_deletion(org, within_days=30).order_by("retain_until"),
-        "proposals": DeletionList.objects.filter(
-            organization=org, status=DeletionStatus.PROPOSED
-        ).prefetch_related("items"),
-        "held": EvidenceItem.objects.filter(
-            organization=org, retain_until__lte=now + timedelta(days=30)
-        )
-        .exclude(status__in=[ItemStatus.IN_BIN, ItemStatus.DESTROYED])
-        .exclude(pk__in=due_for_deletion(org, within_days=30).values("pk")),
-        "binned": EvidenceItem.objects.filter(organization=org, status=ItemStatus.IN_BIN),
-        "review": EvidenceItem.objects.filter(organization=org, review_at__lte=now).exclude(
-            status__in=[ItemStatus.IN_BIN, ItemStatus.DESTROYED]
-        ),
-        "uncategorised": EvidenceItem.objects.filter(organization=org, category__isnull=True)
-        .exclude(status__in=[ItemStatus.IN_BIN, ItemStatus.DESTROYED])
-        .count(),
+        **retention_queues(request.user, within_days=30),
         "is_custodian": Role.CUSTODIAN in actor_of(request.user).roles,
     }
     return render(request, "vault/retention.html", context)
@@ -490,7 +468,7 @@ def item_restore(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         do_restore_item(item, reason=request.POST.get("reason", ""), actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        report_errors(request, exc)
     else:
         messages.success(request, _("The item was restored."))
     return redirect(item)

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from scape.directory.models import Organization
-from scape.vault.actions import destroy_expired, do_propose_deletion, due_for_deletion
+from scape.vault.actions import destroy_expired, do_propose_deletion
+from scape.vault.queries import due_for_deletion
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scape.core.choices import Role
 from scape.directory.choices import Gender, SpokenLanguage
-from scape.directory.models import Organization, Person, Unit
+from scape.directory.models import Person, Unit
 
 
 class PersonForm(forms.Form):
@@ -59,15 +59,3 @@ class PersonForm(forms.Form):
                     "roles": person.role_codes(),
                 }
             )
-
-
-class PeopleFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    organization: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none(), required=False
-    )
-    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", "—"), *Role.choices])
-
-    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]

@@ -6,9 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +16,7 @@ from scape.core import audit, panels
 from scape.core.access import actor_of, can
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
-from scape.core.generic import RevokeShareView, ShareView, report_errors
+from scape.core.generic import RevokeShareView, ShareView, filtered, paginate, report_errors
 from scape.core.models import Grant
 from scape.directory.actions import (
     do_deactivate_person,
@@ -26,7 +24,8 @@ from scape.directory.actions import (
     do_set_roles,
     do_update_person,
 )
-from scape.directory.forms import PeopleFilterForm, PersonForm
+from scape.directory.filtersets import PeopleFilter
+from scape.directory.forms import PersonForm
 from scape.directory.queries import (
     access_organization,
     access_person,
@@ -59,26 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     """List the people the user may see."""
-    qs = get_people(request.user)
-    form = PeopleFilterForm(
-        request.GET or None, organizations=get_partner_organizations(request.user)
-    )
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            term = data["q"]
-            qs = qs.filter(
-                Q(user__first_name__icontains=term)
-                | Q(user__last_name__icontains=term)
-                | Q(user__username__icontains=term)
-                | Q(badge_number__icontains=term)
-            )
-        if data.get("organization"):
-            qs = qs.filter(organization=data["organization"])
-        if data.get("role"):
-            qs = qs.filter(role_assignments__role=data["role"])
-    page = Paginator(qs.distinct(), 50).get_page(request.GET.get("page"))
-    return render(request, "directory/people.html", {"page": page, "form": form})
+    filterset, rows = filtered(request, get_people(request.user), PeopleFilter)
+    page = paginate(request, rows.distinct())
+    return render(request, "directory/people.html", {"page": page, "form": filterset.form})
 
 
 @require_GET

@@ -165,20 +165,6 @@ class MapFilterForm(forms.Form):
         return timezone.now() - datetime.timedelta(hours=hours) if hours else None
 
 
-class IncidentFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *IncidentStatus.choices]
-    )
-    type = forms.ModelChoiceField(
-        label=_("Type"), required=False, queryset=IncidentType.objects.filter(is_active=True)
-    )
-    organization = forms.ModelChoiceField(
-        label=_("Organization"),
-        required=False,
-        queryset=Organization.objects.filter(is_active=True),
-    )
-
-
 def parse_area(value: str) -> dict[str, Any]:
     """Return a drawn area (a GeoJSON FeatureCollection) or raise ValidationError."""
     if not value:

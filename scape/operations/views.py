@@ -22,14 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from scape.core.access import actor_of, can
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
-from scape.core.generic import RevokeShareView, ShareView
+from scape.core.generic import RevokeShareView, ShareView, filtered, paginate
 from scape.directory.models import Organization
 from scape.directory.queries import partners_of
 from scape.operations import actions
 from scape.operations.briefing import briefing_pdf, member_languages
+from scape.operations.filtersets import IncidentFilter
 from scape.operations.forms import (
     AssignForm,
-    IncidentFilterForm,
     IncidentForm,
     IncidentPersonForm,
     IncidentShareForm,
@@ -73,17 +73,8 @@ _LAYER_COLORS = {
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     """List the incidents the user may see: their organization's and those shared with it."""
-    incidents = get_incidents(request.user)
-    form = IncidentFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data.get("status"):
-            incidents = incidents.filter(status=data["status"])
-        if data.get("type"):
-            incidents = incidents.filter(Q(type=data["type"]) | Q(type__parent=data["type"]))
-        if data.get("organization"):
-            incidents = incidents.filter(organization=data["organization"])
-    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    filterset, incidents = filtered(request, get_incidents(request.user), IncidentFilter)
+    page = paginate(request, incidents)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,7 +82,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "operations/incident_list.html",
         {
             "page": page,
-            "form": form,
+            "form": filterset.form,
             "query": query.urlencode(),
             "may_report": actor_of(request.user).has_any(OPERATORS),
         },

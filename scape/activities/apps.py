@@ -9,10 +9,10 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from scape.activities.demo import demo_loader
-        from scape.activities.panels import upcoming_panel
+        from scape.activities.home import panel_context
         from scape.core import demo, panels
 
         demo.register("activities", demo_loader, order=70)
         panels.register(
-            "activities.upcoming", "activities/home_panel.html", upcoming_panel, order=40
+            "activities.upcoming", "activities/home_panel.html", panel_context, order=40
         )

@@ -12,10 +12,11 @@ class EquipmentConfig(AppConfig):
     def ready(self) -> None:
         from scape.core import demo, panels, schedule
         from scape.equipment.demo import demo_loader
-        from scape.equipment.jobs import maintenance_panel, send_reminders
+        from scape.equipment.home import panel_context
+        from scape.equipment.jobs import send_reminders
 
         demo.register("equipment", demo_loader, order=30)
         schedule.register("equipment.maintenance_reminders", timedelta(hours=1), send_reminders)
         panels.register(
-            "equipment.maintenance", "equipment/home_panel.html", maintenance_panel, order=30
+            "equipment.maintenance", "equipment/home_panel.html", panel_context, order=30
         )

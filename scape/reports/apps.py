@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from scape.core import demo, panels
         from scape.reports.demo import demo_loader
-        from scape.reports.panel import panel_context
+        from scape.reports.home import panel_context
 
         demo.register("reports", demo_loader, order=100)
         panels.register("reports", "reports/home_panel.html", panel_context, order=90)

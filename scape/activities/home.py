@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from scape.activities.queries import upcoming_for
 
 
-def upcoming_panel(request: HttpRequest) -> dict[str, Any] | None:
+def panel_context(request: HttpRequest) -> dict[str, Any] | None:
     """Return the card's context, or None when the user has nothing coming up."""
     person = getattr(request.user, "person", None) if request.user.is_authenticated else None
     if person is None:

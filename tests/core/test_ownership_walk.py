@@ -72,6 +72,8 @@ class Route:
     machine: an endpoint for programs, not people: an anonymous caller is
       refused (401/403) rather than sent to the login page.
     listed: records an API list shows everyone besides what the door shows.
+    refused: roles of the owner's organization the page is not for: they get
+      403, and a POST from them changes nothing.
     """
 
     obj: str | None = None
@@ -87,6 +89,7 @@ class Route:
     query: str = ""
     machine: bool = False
     listed: Callable[[World], set[Any]] | None = None
+    refused: tuple[str, ...] = ()
 
 
 def pk(record: str, /, **more: Callable[[World], Any]) -> KW:
@@ -140,6 +143,11 @@ def _own_org_person(world: World, user: Any) -> bool:
 
 C, OF, CU, AU, ADM = Role.COORDINATOR, Role.OFFICER, Role.CUSTODIAN, Role.AUDITOR, Role.ORG_ADMIN
 V, CH, SH, DL, DEL = Action.VIEW, Action.CHANGE, Action.SHARE, Action.DOWNLOAD, Action.DELETE
+SP, VO = Role.SPECIALIST, Role.VOLUNTEER
+NOT_AUDITORS = (OF, SP, VO, C, CU, ADM)
+# Only the equipment desk, traffic managers and organizers (coordinators and
+# organization administrators) make new assets, cameras and activities.
+NOT_MANAGERS = (OF, SP, VO, CU, AU)
 
 
 def on_item(**fields: Any) -> Route:
@@ -184,8 +192,8 @@ ROUTES: dict[str, Route] = {
     ),
     "profile/": Route(of="person", role=OF),
     "profile/password/": Route(of="person", role=OF),
-    "audit/": Route(of="person", role=AU),
-    "audit/export.csv": Route(of="person", role=AU),
+    "audit/": Route(of="person", role=AU, refused=NOT_AUDITORS),
+    "audit/export.csv": Route(of="person", role=AU, refused=NOT_AUDITORS),
     # vault
     "vault/": Route(of="item", role=CU),
     "vault/items/<int:pk>/": on_item(),
@@ -204,8 +212,8 @@ ROUTES: dict[str, Route] = {
     "vault/cases/": Route(of="item", role=CU),
     "vault/cases/<int:pk>/": Route(obj="case", role=CU),
     "vault/cases/<int:pk>/export/": Route(obj="case", role=CU, write=DL, ok=405),
-    "vault/retention/": Route(of="item", role=CU),
-    "vault/upload/": Route(of="item", role=CU),
+    "vault/retention/": Route(of="item", role=CU, refused=(OF, SP, VO, C, AU)),
+    "vault/upload/": Route(of="item", role=CU, refused=(SP, VO, AU)),
     "vault/uploads/": Route(of="item", role=CU, machine=True),
     "vault/uploads/<uuid:upload_id>/": Route(
         obj="upload",
@@ -230,7 +238,7 @@ ROUTES: dict[str, Route] = {
     "vault/redactions/<int:pk>/render/": on_item(write=CH, ok=405, kwargs=pk("redaction")),
     # equipment
     "equipment/": Route(of="asset"),
-    "equipment/assets/new/": Route(of="asset"),
+    "equipment/assets/new/": Route(of="asset", refused=NOT_MANAGERS),
     "equipment/assets/<int:pk>/edit/": on_asset(write=CH),
     "equipment/assets/<int:pk>/photos/": on_asset(write=CH, ok=405),
     "equipment/assets/<int:pk>/photos/<int:photo_pk>/": on_asset(
@@ -238,11 +246,11 @@ ROUTES: dict[str, Route] = {
     ),
     "equipment/assets/<int:pk>/tracks.geojson": on_asset(),
     "equipment/export.<str:fmt>": Route(of="asset", kwargs=lambda w: {"fmt": "csv"}),
-    "equipment/import/": Route(of="asset"),
+    "equipment/import/": Route(of="asset", refused=NOT_MANAGERS),
     "equipment/import/<int:pk>/": Route(
         obj="import", visible=_importer_only, kwargs=pk("import"), of="asset"
     ),
-    "equipment/trips/shift/": Route(of="asset"),
+    "equipment/trips/shift/": Route(of="asset", refused=(VO,)),
     "equipment/flights/": Route(of="asset"),
     "equipment/flights/<int:pk>/": on_asset(kwargs=pk("flight")),
     "equipment/flights/<int:pk>/track.geojson": on_asset(kwargs=pk("flight")),
@@ -266,10 +274,10 @@ ROUTES: dict[str, Route] = {
     "equipment/co2/": Route(of="asset"),
     "equipment/co2.csv": Route(of="asset"),
     # traffic
-    "traffic/": Route(of="camera"),
+    "traffic/": Route(of="camera", refused=(VO,)),
     "traffic/geo/cameras.geojson": Route(of="camera"),
     "traffic/geo/hits.geojson": Route(of="camera"),
-    "traffic/cameras/new/": Route(of="camera"),
+    "traffic/cameras/new/": Route(of="camera", refused=NOT_MANAGERS),
     "traffic/cameras/<int:pk>/": Route(obj="camera"),
     "traffic/cameras/<int:pk>/edit/": Route(obj="camera", write=CH),
     "traffic/cameras/<int:pk>/token/": Route(obj="camera", write=CH, ok=405),
@@ -278,7 +286,7 @@ ROUTES: dict[str, Route] = {
     "traffic/reads/": Route(of="read"),
     "traffic/reads/<int:pk>/": Route(obj="read"),
     "traffic/reads/<int:pk>/crop/": Route(obj="read"),
-    "traffic/hotlist/": Route(of="entry"),
+    "traffic/hotlist/": Route(of="entry", refused=(VO, AU)),
     "traffic/hotlist/<int:pk>/": Route(obj="entry"),
     "traffic/hotlist/<int:pk>/share/": Route(obj="entry", write=SH, ok=405),
     "traffic/hotlist/<int:pk>/withdraw/": Route(obj="entry", write=CH, ok=405),
@@ -292,7 +300,7 @@ ROUTES: dict[str, Route] = {
     "traffic/sections/<int:pk>/": Route(obj="section"),
     # activities
     "activities/": Route(of="activity"),
-    "activities/new/": Route(of="activity"),
+    "activities/new/": Route(of="activity", refused=NOT_MANAGERS),
     "activities/geo/activities.geojson": Route(of="activity"),
     "activities/<int:pk>/": Route(obj="activity"),
     "activities/<int:pk>/edit/": Route(obj="activity", write=CH),
@@ -315,7 +323,7 @@ ROUTES: dict[str, Route] = {
     "activities/contacts.vcf": Route(of="activity"),
     # operations
     "operations/": Route(of="incident", role=OF),
-    "operations/incidents/new/": Route(of="incident", role=OF),
+    "operations/incidents/new/": Route(of="incident", role=OF, refused=(VO, CU, AU)),
     "operations/incidents/<int:pk>/": Route(obj="incident", role=OF),
     # A partner the incident is shared with works on it: logs, people, links, status.
     "operations/incidents/<int:pk>/status/": Route(obj="incident", role=OF, write=V, ok=405),
@@ -332,7 +340,7 @@ ROUTES: dict[str, Route] = {
         kwargs=pk("incident", grant_pk=lambda w: w["incident_grant"].pk),
     ),
     "operations/patrols/": Route(of="patrol"),
-    "operations/patrols/new/": Route(of="patrol"),
+    "operations/patrols/new/": Route(of="patrol", refused=(VO, CU, AU)),
     "operations/patrols/<int:pk>/": Route(obj="patrol"),
     "operations/patrols/<int:pk>/start/": Route(obj="patrol", write=CH, ok=405),
     "operations/patrols/<int:pk>/report/": Route(obj="patrol", write=CH, ok=405),
@@ -343,8 +351,8 @@ ROUTES: dict[str, Route] = {
         of="incident", role=OF, kwargs=lambda w: {"name": "incidents"}
     ),
     # alerts
-    "alerts/manage/": Route(of="notice"),
-    "alerts/manage/new/": Route(of="notice"),
+    "alerts/manage/": Route(of="notice", refused=(VO,)),
+    "alerts/manage/new/": Route(of="notice", refused=(VO, CU, AU)),
     "alerts/manage/<int:pk>/": Route(obj="notice"),
     "alerts/manage/<int:pk>/edit/": Route(obj="notice", write=CH),
     "alerts/manage/<int:pk>/preview.xml": Route(obj="notice"),
@@ -667,15 +675,17 @@ def _personas(world: World, route: Route) -> list[Persona]:
 
 def _send(client: Client, method: str, url: str) -> tuple[int, Any]:
     """Return the status and response, a view's exception counting as a 500."""
+    # The upload endpoints speak tus: a request is checked as one before its sender.
+    headers = {"Tus-Resumable": "1.0.0", "Upload-Length": "100"}
     try:
         if method == "get":
-            response = client.get(url)
+            response = client.get(url, headers=headers)
         elif method == "patch":
-            response = client.patch(url, {}, content_type="application/json")
+            response = client.patch(url, {}, content_type="application/json", headers=headers)
         elif method == "delete":
-            response = client.delete(url)
+            response = client.delete(url, headers=headers)
         else:
-            response = client.post(url, {})
+            response = client.post(url, {}, headers=headers)
     except Exception as exc:  # the view raised: the user gets a server error
         return 500, f"{type(exc).__name__}: {exc}"
     if getattr(response, "streaming", False):
@@ -761,6 +771,8 @@ def _check_record(
         problems.append(f"{say} GET {url} of a form for {route.write} answered {status}")
 
     if route.write is None or allowed:
+        if status == 403:
+            _expect_refused_post(persona, url, obj, say, problems)
         return
     before = _snapshot(obj)
     status, response = _send(persona.client, route.method, url)
@@ -772,6 +784,18 @@ def _check_record(
         problems.append(f"{say} {route.method.upper()} {url} ({route.write}) answered {status}")
     if _snapshot(obj) != before:
         problems.append(f"{say} a refused {route.method.upper()} {url} changed something")
+
+
+def _expect_refused_post(
+    persona: Persona, url: str, obj: Any, say: str, problems: list[str]
+) -> None:
+    """Check that a page which refused a GET refuses a POST too, and changes nothing."""
+    before = _snapshot(obj)
+    status, _response = _send(persona.client, "post", url)
+    if status not in (403, 405):
+        problems.append(f"{say} GET {url} answered 403 but POST {status}")
+    if _snapshot(obj) != before:
+        problems.append(f"{say} a refused POST {url} changed something")
 
 
 def _expect_hidden(
@@ -834,7 +858,12 @@ def _common(
 
 def _check(world: World, route_key: str, route: Route) -> list[str]:
     problems: list[str] = []
-    for persona in _personas(world, route):
+    personas = _personas(world, route)
+    owner = world.owner.get(route.of or route.obj or "") or world.orgs[0]
+    for role in route.refused:
+        person = world.person(owner, role)
+        personas.append(Persona(f"{role} (refused)", world.client(owner, role), person.user))
+    for persona in personas:
         if persona.user is None:
             url, _kwargs = _url(world, route_key, route)
             for method in ("get", *((route.method,) if route.write else ())):
@@ -854,6 +883,10 @@ def _check(world: World, route_key: str, route: Route) -> list[str]:
             _common(world, route_key, route, persona, "GET", url, status, response, problems)
             if persona.name == "own" and status != route.ok:
                 problems.append(f"own: GET {url} answered {status}, expected {route.ok}")
+            if persona.name.endswith("(refused)") and status != 403:
+                problems.append(f"{persona.name}: GET {url} answered {status}, expected 403")
+            if status == 403:
+                _expect_refused_post(persona, url, None, f"{persona.name}:", problems)
     return problems
 
 

@@ -8,23 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from scape.core.forms import ShareForm
-from scape.vault.choices import CaseStatus, ItemStatus, MediaKind, SourceType
+from scape.vault.choices import CaseStatus
 from scape.vault.models import Case, Category
-
-
-class ItemFilterForm(forms.Form):
-    q = forms.CharField(label=_("File name"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *ItemStatus.choices]
-    )
-    media_kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", "—"), *MediaKind.choices]
-    )
-    source_type = forms.ChoiceField(
-        label=_("Source"), required=False, choices=[("", "—"), *SourceType.choices]
-    )
-    uncategorised = forms.BooleanField(label=_("Uncategorised only"), required=False)
-    shared = forms.BooleanField(label=_("Shared with us only"), required=False)
 
 
 class ReasonForm(forms.Form):

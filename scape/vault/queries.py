@@ -119,6 +119,24 @@ def redacted_only_ids(user: Any, items: Iterable[EvidenceItem]) -> set[int]:
     return covered - full
 
 
+def without_hidden_matches(user: Any, found: QuerySet[EvidenceItem]) -> QuerySet[EvidenceItem]:
+    """Drop from a search by the original's name or hash the items shown redacted only.
+
+    A partner shown redacted copies only must not learn an original's file
+    name or SHA-256, not even by guessing it and watching the search hit.
+    """
+    from scape.core.access import actor_of
+
+    foreign = [
+        EvidenceItem(pk=pk, organization_id=org)
+        for pk, org in found.exclude(organization=actor_of(user).organization_id)
+        .order_by()
+        .values_list("pk", "organization_id")
+    ]
+    hidden = redacted_only_ids(user, foreign)
+    return found.exclude(pk__in=hidden) if hidden else found
+
+
 def name_items(user: Any, items: Iterable[EvidenceItem]) -> None:
     """Set ``display_name`` on each item: its original name, or a neutral one.
 

@@ -23,7 +23,14 @@ from scape.core import audit
 from scape.core.access import actor_of, can
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
-from scape.core.generic import RevokeShareView, ShareView, report_errors, reported
+from scape.core.generic import (
+    RevokeShareView,
+    ShareView,
+    filtered,
+    paginate,
+    report_errors,
+    reported,
+)
 from scape.directory.queries import partners_of
 from scape.vault import storage
 from scape.vault.actions import (
@@ -46,6 +53,7 @@ from scape.vault.choices import DerivativeKind, ItemStatus
 from scape.vault.custody import custody_csv, custody_pdf
 from scape.vault.disclosure import NotRedactedError, file_for, files_for, redacted_file
 from scape.vault.export import build_export
+from scape.vault.filtersets import ItemFilter
 from scape.vault.forms import (
     AddToCaseForm,
     CaseForm,
@@ -53,7 +61,6 @@ from scape.vault.forms import (
     EvidenceShareForm,
     ExternalLinkForm,
     HoldForm,
-    ItemFilterForm,
     ReasonForm,
 )
 from scape.vault.models import Case, EvidenceItem, ExternalLink
@@ -77,24 +84,17 @@ CASE_OPENERS = frozenset({Role.OFFICER, Role.COORDINATOR, Role.CUSTODIAN, Role.O
 def item_list(request: HttpRequest) -> HttpResponse:
     """List evidence the user may see: their organization's and what was shared with it."""
     items = get_items(request.user)
-    form = ItemFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            items = items.filter(original_name__icontains=data["q"])
-        for field in ("status", "media_kind", "source_type"):
-            if data.get(field):
-                items = items.filter(**{field: data[field]})
-        if data.get("uncategorised"):
-            items = items.filter(category__isnull=True)
-        if data.get("shared"):
-            items = items.exclude(organization=actor_of(request.user).organization_id)
-    else:
-        items = items.exclude(status=ItemStatus.DESTROYED)
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    if not request.GET:
+        items = items.exclude(status=ItemStatus.DESTROYED)  # until a filter asks for them
+    filterset, items = filtered(request, items, ItemFilter)
+    page = paginate(request, items)
     page.object_list = list(page.object_list)
     name_items(request.user, page.object_list)
-    context = {"page": page, "form": form, "my_org": actor_of(request.user).organization_id}
+    context = {
+        "page": page,
+        "form": filterset.form,
+        "my_org": actor_of(request.user).organization_id,
+    }
     if actor_of(request.user).has_any(CASE_OPENERS):
         context["upload_url"] = _upload_url()
     return render(request, "vault/item_list.html", context)

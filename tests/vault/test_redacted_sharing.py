@@ -110,3 +110,24 @@ def test_the_share_page_offers_redacted_only(client, item, lv_org, custodian, lo
 
     assert Grant.objects.get().redacted_only is True
     assert "redacted copies only" in client.get(f"/vault/item/{item.pk}/share/").content.decode()
+
+
+def test_a_redacted_only_partner_cannot_find_an_item_by_its_original_name_or_hash(
+    client, item, lv_org, custodian, persona, logged_in
+):
+    partner = persona(lv_org, Role.OFFICER)
+    _share(item, lv_org, custodian.user, redacted_only=True)
+    stem = item.original_name.rsplit(".", 1)[0]
+    page = logged_in(partner).get("/vault/", {"q": stem})
+    assert page.status_code == 200 and item.original_name not in page.content.decode()
+    assert list(page.context["page"]) == []  # the guess is not confirmed either
+    assert list(logged_in(partner).get("/vault/", {"shared": "on"}).context["page"]) == [item]
+    for search in (stem, item.sha256):
+        found = logged_in(partner).get("/api/v1/vault/items/", {"search": search}).json()["results"]
+        assert found == [], search
+    # The owner still finds it by either.
+    assert [i.pk for i in logged_in(custodian).get("/vault/", {"q": stem}).context["page"]] == [
+        item.pk
+    ]
+    owner = logged_in(custodian).get("/api/v1/vault/items/", {"search": item.sha256}).json()
+    assert [i["id"] for i in owner["results"]] == [item.pk]

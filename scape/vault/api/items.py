@@ -9,6 +9,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from scape.core import audit
 from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
@@ -22,7 +23,12 @@ from scape.vault.api.serializers import (
     LimitedCustodyEventSerializer,
 )
 from scape.vault.models import Case, EvidenceItem
-from scape.vault.queries import custody_history, redacted_only_for, redacted_only_ids
+from scape.vault.queries import (
+    custody_history,
+    redacted_only_for,
+    redacted_only_ids,
+    without_hidden_matches,
+)
 
 
 class _Shareable(RestrictedViewSetMixin):
@@ -56,6 +62,14 @@ class EvidenceItemViewSet(
             .prefetch_related("cases", "derivatives")
             .distinct()
         )
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        found = super().filter_queryset(queryset)
+        # ?search= matches the original's name and hash: never for an item
+        # the caller is shown as a redacted copy only.
+        if self.request.query_params.get(api_settings.SEARCH_PARAM):
+            found = without_hidden_matches(self.request.user, found)
+        return found
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         # Which of the items go to this caller as redacted copies only: one

@@ -481,60 +481,77 @@ ROUTES.update(
 )
 
 
-# Routes for everyone, anonymous visitors included, with what they answer.
-PUBLIC: dict[str, tuple[KW, int, str]] = {
-    "healthz": (lambda w: {}, 200, "the load balancer's probe; says nothing about records"),
-    "login/": (lambda w: {}, 200, "the login page"),
-    "alerts/": (lambda w: {}, 200, "published public notices"),
-    "alerts/feed.atom": (lambda w: {}, 200, "published public notices"),
-    "alerts/areas.geojson": (lambda w: {}, 200, "areas of published notices"),
-    "alerts/<slug:identifier>.xml": (
-        lambda w: {"identifier": w["published_notice"].identifier},
-        200,
+@dataclass(frozen=True)
+class Public:
+    """A route for everyone, anonymous visitors included.
+
+    args: the URL's arguments for a record the public may see.
+    hidden: arguments for one it may not (a draft, a forged token, an item the
+      link does not cover): that answers 404.
+    """
+
+    why: str
+    args: KW = lambda w: {}
+    status: int = 200
+    hidden: KW | None = None
+
+
+def _forged(name: str) -> KW:
+    return lambda w: {name: "forged-0123456789abcdef"}
+
+
+# Routes for everyone, anonymous visitors included, with why.
+PUBLIC: dict[str, Public] = {
+    "healthz": Public("the load balancer's probe; says nothing about records"),
+    "login/": Public("the login page"),
+    "alerts/": Public("published public notices"),
+    "alerts/feed.atom": Public("published public notices"),
+    "alerts/areas.geojson": Public("areas of published notices"),
+    "alerts/<slug:identifier>.xml": Public(
         "a published notice in CAP",
-    ),
-    "alerts/<slug:identifier>/": (
         lambda w: {"identifier": w["published_notice"].identifier},
-        200,
+        hidden=lambda w: {"identifier": w["notice"].identifier},
+    ),
+    "alerts/<slug:identifier>/": Public(
         "a published notice",
+        lambda w: {"identifier": w["published_notice"].identifier},
+        hidden=lambda w: {"identifier": w["notice"].identifier},
     ),
-    "verify/<str:code>": (
-        lambda w: {"code": w["certificate"].code},
-        200,
+    "verify/<str:code>": Public(
         "anyone may check a certificate by its unguessable code",
-    ),
-    "verify/<str:code>/": (
         lambda w: {"code": w["certificate"].code},
-        200,
-        "the same check, with a trailing slash",
+        hidden=_forged("code"),
     ),
-    "api/v1/activities/verify/<str:code>/": (
-        lambda w: {"code": w["certificate"].code},
-        200,
+    "verify/<str:code>/": Public(
+        "the same check, with a trailing slash", lambda w: {"code": w["certificate"].code}
+    ),
+    "api/v1/activities/verify/<str:code>/": Public(
         "the certificate check for machines",
+        lambda w: {"code": w["certificate"].code},
+        hidden=_forged("code"),
     ),
-    "vault/x/<str:token>/": (
-        lambda w: {"token": w["link_token"]},
-        200,
+    "vault/x/<str:token>/": Public(
         "a court's link: the secret token in the URL is the credential",
+        lambda w: {"token": w["link_token"]},
+        hidden=_forged("token"),
     ),
-    "vault/x/<str:token>/<int:item_pk>/": (
-        lambda w: {"token": w["link_token"], "item_pk": w["item"].pk},
-        200,
+    "vault/x/<str:token>/<int:item_pk>/": Public(
         "a download through a court's link",
+        lambda w: {"token": w["link_token"], "item_pk": w["item"].pk},
+        hidden=lambda w: {"token": w["link_token"], "item_pk": w["other_item"].pk},
     ),
-    "activities/feeds/<str:token>/mine.ics": (
-        lambda w: {"token": w["feed"].token},
-        200,
+    "activities/feeds/<str:token>/mine.ics": Public(
         "a calendar app's subscription: the secret token is the credential",
-    ),
-    "activities/feeds/<str:token>/organization.ics": (
         lambda w: {"token": w["feed"].token},
-        200,
-        "a calendar app's subscription: the secret token is the credential",
+        hidden=_forged("token"),
     ),
-    "api/schema/": (lambda w: {}, 200, "the OpenAPI description, no records"),
-    "api/docs/": (lambda w: {}, 200, "the API's documentation page, no records"),
+    "activities/feeds/<str:token>/organization.ics": Public(
+        "a calendar app's subscription: the secret token is the credential",
+        lambda w: {"token": w["feed"].token},
+        hidden=_forged("token"),
+    ),
+    "api/schema/": Public("the OpenAPI description, no records"),
+    "api/docs/": Public("the API's documentation page, no records"),
 }
 
 # Routes the walk does not call, each with why.
@@ -916,10 +933,14 @@ def test_it_validates_ownership(world: World, route_key: str) -> None:
     if route_key in EXEMPT:
         return
     if route_key in PUBLIC:
-        kwargs, expected, _why = PUBLIC[route_key]
-        url = fill(route_key, kwargs(world))
+        public = PUBLIC[route_key]
+        url = fill(route_key, public.args(world))
         status, response = _send(Client(), "get", url)
-        assert status == expected, (url, status, response)
+        assert status == public.status, (url, status, response)
+        if public.hidden is not None:
+            url = fill(route_key, public.hidden(world))
+            status, response = _send(Client(), "get", url)
+            assert status == 404, (url, status, response)
         return
     route = ROUTES.get(route_key)
     assert route is not None, (

@@ -147,6 +147,7 @@ def build() -> World:
 
     # Vault: the demo case and its first clip, each shared on its own.
     item = _add(world, "item", EvidenceItem.objects.order_by("pk").first(), share=True)
+    world.extra["other_item"] = EvidenceItem.objects.exclude(pk=item.pk).order_by("pk").first()
     _add(world, "case", Case.objects.order_by("pk").first(), share=True)
     custodian = world.person(world.owner["item"], Role.CUSTODIAN).user
     produce(item)  # the thumbnail and playable copy a media task would make

@@ -29,7 +29,7 @@ from scape.activities.models import (
 )
 from scape.core.access import access_object, actor_of
 from scape.core.choices import Action, Role
-from scape.directory.models import Person, RoleAssignment
+from scape.directory.models import Organization, Person, RoleAssignment
 
 
 def get_competency(code: str) -> Competency | None:
@@ -358,3 +358,35 @@ def verification_facts(certificate: Certificate) -> dict[str, Any]:
         if certificate.revoked_at
         else None,
     }
+
+
+def organization_calendar(organization: Any) -> QuerySet[Activity]:
+    """Return what an organization organizes or partners in, drafts left out, soonest first.
+
+    For its calendar feed, which a token opens without a login: the token's
+    person's organization decides, as it would for that person signed in.
+    """
+    return (
+        Activity.objects.filter(
+            Q(organization=organization)
+            | Q(pk__in=Activity.objects.filter(partners=organization).values("pk"))
+        )
+        .exclude(status=ActivityStatus.DRAFT)
+        .order_by("starts_at")
+    )
+
+
+def matrix_people(user: Any, organization_id: int | None) -> QuerySet[Person]:
+    """Return the active people of one organization that the user may see, by name."""
+    return (
+        Person.objects.restrict(user, Action.VIEW)
+        .filter(organization_id=organization_id or 0, is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+def matrix_organizations(user: Any) -> QuerySet[Organization]:
+    """Return the organizations whose people the user may see (the matrix's choice)."""
+    visible = Person.objects.restrict(user, Action.VIEW)
+    return Organization.objects.filter(pk__in=visible.values("organization_id"))

@@ -76,6 +76,9 @@ from scape.activities.queries import (
     get_activities,
     hours_by_person,
     is_organizer,
+    matrix_organizations,
+    matrix_people,
+    organization_calendar,
     planned_hours,
     verification_facts,
 )
@@ -599,13 +602,7 @@ def feed_organization(request: HttpRequest, token: str) -> HttpResponse:
     """iCalendar of the activities the token person's organization organizes (no login)."""
     person = _feed_person(token)
     org = person.organization
-    activities = (
-        Activity.objects.filter(
-            Q(organization=org) | Q(pk__in=Activity.objects.filter(partners=org).values("pk"))
-        )
-        .exclude(status=ActivityStatus.DRAFT)
-        .order_by("starts_at")
-    )
+    activities = organization_calendar(org)
     with translation.override(person.ui_language or settings.LANGUAGE_CODE):
         return _ics(feeds.calendar(activities, name=org.name))
 
@@ -617,21 +614,13 @@ def feed_organization(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def matrix(request: HttpRequest) -> HttpResponse:
     """Show people by competencies for an organization; soon-expiring ones highlighted."""
-    actor = actor_of(request.user)
-    if not actor.roles:
-        raise PermissionDenied
+    actor = actor_of(request.user).require()
     # Only organizations whose people the user may see: a matrix of nobody helps no one.
-    visible_people = Person.objects.restrict(request.user, Action.VIEW)
-    organizations = Organization.objects.filter(pk__in=visible_people.values("organization_id"))
-    form = MatrixForm(request.GET or None, organizations=organizations)
-    org_id: int = actor.organization_id or 0
+    form = MatrixForm(request.GET or None, organizations=matrix_organizations(request.user))
+    org_id = actor.organization_id
     if form.is_valid() and form.cleaned_data.get("organization"):
         org_id = form.cleaned_data["organization"].pk
-    people = (
-        visible_people.filter(organization_id=org_id, is_active=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
+    people = matrix_people(request.user, org_id)
     competencies = list(Competency.objects.all())
     return render(
         request,
@@ -640,7 +629,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "form": form,
             "competencies": competencies,
             "rows": competency_matrix(people, competencies),
-            "organization": Organization.objects.filter(pk=org_id).first(),
+            "organization": Organization.objects.filter(pk=org_id or 0).first(),
         },
     )
 

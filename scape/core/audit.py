@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from scape.core import context
 from scape.core.access import actor_of
-from scape.core.choices import Outcome
+from scape.core.choices import Outcome, Role
 from scape.core.models import GENESIS_HASH, AuditEvent
 
 # Arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
@@ -100,6 +100,20 @@ class Break:
 
     event_id: int
     problem: str
+
+
+def visible_events(user: Any) -> models.QuerySet[AuditEvent]:
+    """Return the audit events an auditor may read: their organization's, all for a system admin.
+
+    An event belongs to the organization that acted and to the one whose
+    record it is about; anyone but an auditor gets PermissionDenied.
+    """
+    actor = actor_of(user).require({Role.AUDITOR})
+    events = AuditEvent.objects.all()
+    if Role.SYS_ADMIN in actor.roles:
+        return events
+    code = actor.organization_code
+    return events.filter(models.Q(actor_org=code) | models.Q(subject_org=code))
 
 
 def iter_events(batch: int = 2000) -> Iterator[AuditEvent]:

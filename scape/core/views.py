@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -31,12 +30,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from scape.core import audit
-from scape.core.access import actor_of
 from scape.core.actions import do_set_language
-from scape.core.choices import Outcome, Role, TokenScope
+from scape.core.choices import Outcome, TokenScope
 from scape.core.exports import spreadsheet_text
 from scape.core.forms import AuditFilterForm, TokenForm
-from scape.core.models import ApiTokenScope, AuditEvent, SecondFactorPermit, WorkerHeartbeat
+from scape.core.models import ApiTokenScope, SecondFactorPermit, WorkerHeartbeat
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -180,19 +178,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-def _audit_queryset(request: HttpRequest) -> Any:
-    actor = actor_of(request.user)
-    if not actor.has_any({Role.AUDITOR}):
-        raise PermissionDenied
-    events = AuditEvent.objects.all()
-    if Role.SYS_ADMIN not in actor.roles:
-        from django.db.models import Q
-
-        code = actor.organization_code
-        events = events.filter(Q(actor_org=code) | Q(subject_org=code))
-    return events
-
-
 def _filtered(events: Any, form: AuditFilterForm) -> Any:
     data = form.cleaned_data
     if data.get("actor"):
@@ -215,7 +200,7 @@ def _filtered(events: Any, form: AuditFilterForm) -> Any:
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """List and filter audit events (auditors); every read is itself recorded."""
-    events = _audit_queryset(request)
+    events = audit.visible_events(request.user)
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         events = _filtered(events, form)
@@ -237,7 +222,7 @@ class _Echo:
 @login_required
 def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Export the filtered audit events as CSV."""
-    events = _audit_queryset(request)
+    events = audit.visible_events(request.user)
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return HttpResponse(

@@ -9,11 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scape.core.access import access_object, actor_of, can
 from scape.core.choices import Action, Role
+from scape.directory.models import Person
 from scape.equipment.choices import VEHICLES, ZERO_EMISSION, AssetKind, AssetStatus
 from scape.equipment.models import (
     ASSET_POLICY,
@@ -38,6 +41,34 @@ def fleet_organization_id(user: Any, action: str = Action.VIEW) -> int | None:
     if actor.organization_id is None or not actor.has_any(ASSET_POLICY.own[action]):
         return None
     return actor.organization_id
+
+
+def fleet_person_custody(user: Any, pk: Any) -> tuple[Person, QuerySet[Checkout]]:
+    """Return a person of the user's fleet organization and what they held there, newest first.
+
+    Http404 when the user sees no whole fleet or the person is not of it.
+    """
+    organization_id = fleet_organization_id(user)
+    if organization_id is None:
+        raise Http404
+    person = get_object_or_404(
+        Person.objects.select_related("user"), pk=pk, organization=organization_id
+    )
+    held = (
+        Checkout.objects.filter(person=person, asset__organization=organization_id)
+        .select_related("asset")
+        .order_by("-checked_out_at")
+    )
+    return person, held
+
+
+def fleet_vehicles(organization_id: int) -> QuerySet[Asset]:
+    """Return the organization's vehicles still in service, by tag (for a shift's trips)."""
+    return (
+        Asset.objects.filter(organization=organization_id, kind__in=VEHICLES)
+        .exclude(status__in=[AssetStatus.LOST, AssetStatus.RETIRED])
+        .order_by("tag")
+    )
 
 
 def access_asset(user: Any, pk: Any, action: str = Action.VIEW) -> Asset:

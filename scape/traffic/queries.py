@@ -52,6 +52,11 @@ def get_cameras(user: Any) -> QuerySet[TrafficCamera]:
     return TrafficCamera.objects.restrict(user, Action.VIEW).select_related("organization")
 
 
+def own_cameras(user: Any) -> QuerySet[TrafficCamera]:
+    """Return the active cameras of the user's own organization (to read footage as)."""
+    return get_cameras(user).filter(organization=actor_of(user).organization_id, active=True)
+
+
 def get_reads(user: Any) -> QuerySet[PlateRead]:
     """Return the reads the user may see: their cameras' reads and reads that hit their entries."""
     return PlateRead.objects.restrict(user, Action.VIEW).select_related("camera", "organization")

@@ -72,6 +72,7 @@ from scape.traffic.queries import (
     get_reads,
     hit_features,
     hourly_counts,
+    own_cameras,
     search_reads,
     section_passages,
     speeding,
@@ -83,17 +84,13 @@ def _may(user: Any, policy: Any, action: str) -> bool:
     return actor.organization_id is not None and actor.has_any(policy.own.get(action, ()))
 
 
-def _own_cameras(user: Any) -> Any:
-    return get_cameras(user).filter(organization=actor_of(user).organization_id, active=True)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Recent hits, the cameras, and reading plates in vault footage."""
     if not actor_of(request.user).has_any(CAMERA_POLICY.own[Action.VIEW]):
         raise PermissionDenied
-    form = EvidenceReadForm(request.POST or None, cameras=_own_cameras(request.user))
+    form = EvidenceReadForm(request.POST or None, cameras=own_cameras(request.user))
     may_read = _may(request.user, CAMERA_POLICY, Action.CHANGE)
     if request.method == "POST":
         if not may_read:

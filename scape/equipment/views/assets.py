@@ -24,7 +24,7 @@ from scape.core.access import actor_of, can
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
 from scape.core.tracks import MAX_BYTES, TrackError
-from scape.directory.models import Organization, Person
+from scape.directory.models import Organization
 from scape.equipment.actions import (
     do_add_asset_photo,
     do_check_in,
@@ -64,7 +64,6 @@ from scape.equipment.labels import label_sheet
 from scape.equipment.models import (
     Asset,
     AssetPhoto,
-    Checkout,
     MaintenanceRecord,
     MaintenanceSchedule,
 )
@@ -73,6 +72,7 @@ from scape.equipment.queries import (
     co2_report,
     due_maintenance,
     fleet_organization_id,
+    fleet_person_custody,
     get_assets,
     history,
     may_check_in,
@@ -634,15 +634,7 @@ def maintenance_attachment(request: HttpRequest, pk: int, record_pk: int) -> Fil
 @login_required
 def person_custody(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the equipment a person of the user's organization has held, newest first."""
-    organization_id = _fleet_organization_id(request)
-    person = get_object_or_404(
-        Person.objects.select_related("user"), pk=pk, organization=organization_id
-    )
-    checkouts = (
-        Checkout.objects.filter(person=person, asset__organization=organization_id)
-        .select_related("asset")
-        .order_by("-checked_out_at")
-    )
+    person, checkouts = fleet_person_custody(request.user, pk)
     page = Paginator(checkouts, 50).get_page(request.GET.get("page"))
     return render(
         request, "equipment/person_custody.html", {"person": person, "page": page, "query": ""}

@@ -20,13 +20,12 @@ from django.views.decorators.http import require_GET
 
 from scape.core.forms import add_validation_errors
 from scape.equipment.actions import do_record_shift_trips
-from scape.equipment.choices import VEHICLES, AssetStatus
 from scape.equipment.forms import ShiftFormSet
-from scape.equipment.models import Asset
 from scape.equipment.queries import (
     access_asset,
     access_flight,
     fleet_organization_id,
+    fleet_vehicles,
     flight_totals,
     get_flights,
     track_feature,
@@ -81,11 +80,7 @@ def shift_trips(request: HttpRequest) -> HttpResponse:
     organization = fleet_organization_id(request.user)
     if organization is None:
         raise PermissionDenied
-    vehicles = (
-        Asset.objects.filter(organization=organization, kind__in=VEHICLES)
-        .exclude(status__in=[AssetStatus.LOST, AssetStatus.RETIRED])
-        .order_by("tag")
-    )
+    vehicles = fleet_vehicles(organization)
     kwargs: dict[str, Any] = {"organization": organization, "vehicles": vehicles}
     if request.method != "POST":
         me = getattr(request.user, "person", None)

@@ -266,6 +266,20 @@ class Due:
     overdue: bool = False
 
 
+def schedules_of(asset: Asset) -> QuerySet[MaintenanceSchedule]:
+    """Return the maintenance schedules that apply to an asset: its own and its kind's."""
+    return MaintenanceSchedule.objects.filter(
+        Q(asset=asset) | Q(organization=asset.organization_id, asset_kind=asset.kind)
+    )
+
+
+def active_people_of(organization_id: int) -> QuerySet[Person]:
+    """Return the active people of an organization (who may hold its equipment)."""
+    return Person.objects.filter(organization=organization_id, is_active=True).select_related(
+        "user"
+    )
+
+
 def _schedule_assets(schedule: MaintenanceSchedule) -> list[Asset]:
     if schedule.asset_id:
         return [schedule.asset] if schedule.asset else []

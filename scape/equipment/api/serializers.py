@@ -9,7 +9,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from scape.directory.models import Person
 from scape.equipment.choices import MaintenanceKind, MeterUnit
 from scape.equipment.models import (
     Asset,
@@ -19,6 +18,7 @@ from scape.equipment.models import (
     MeterReading,
     Trip,
 )
+from scape.equipment.queries import active_people_of
 
 
 class AssetSerializer(serializers.ModelSerializer):
@@ -57,9 +57,7 @@ class _PersonField(serializers.PrimaryKeyRelatedField):
     """An active person of the asset's organization, which the view puts in the context."""
 
     def get_queryset(self) -> Any:
-        return Person.objects.filter(
-            organization=self.context["asset"].organization_id, is_active=True
-        ).select_related("user")
+        return active_people_of(self.context["asset"].organization_id)
 
 
 class CheckOutInputSerializer(serializers.Serializer):

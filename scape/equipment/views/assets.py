@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,7 +64,6 @@ from scape.equipment.models import (
     Asset,
     AssetPhoto,
     MaintenanceRecord,
-    MaintenanceSchedule,
 )
 from scape.equipment.queries import (
     access_asset,
@@ -78,6 +76,7 @@ from scape.equipment.queries import (
     may_check_in,
     may_check_out,
     overdue_checkouts,
+    schedules_of,
 )
 
 
@@ -198,7 +197,7 @@ def _detail(
         )
         context["photo_form"] = bound.get("photo_form") or PhotoForm()
         context["schedule_form"] = bound.get("schedule_form") or ScheduleForm()
-    context["schedules"] = _schedules_of(asset).order_by("kind", "id")
+    context["schedules"] = schedules_of(asset).order_by("kind", "id")
     if asset.kind == AssetKind.DRONE and any(f.track for f in context["flights"]):
         context["map_layers"] = json.dumps(
             [
@@ -210,13 +209,6 @@ def _detail(
             ]
         )
     return render(request, "equipment/asset_detail.html", context, status=status)
-
-
-def _schedules_of(asset: Asset) -> Any:
-    """Return the maintenance schedules that apply to an asset: its own and its kind's."""
-    return MaintenanceSchedule.objects.filter(
-        Q(asset=asset) | Q(organization=asset.organization_id, asset_kind=asset.kind)
-    )
 
 
 def _details_display(asset: Asset) -> list[tuple[str, Any]]:
@@ -663,7 +655,7 @@ def schedule_add(request: HttpRequest, pk: int) -> HttpResponse:
 def schedule_delete(request: HttpRequest, pk: int, schedule_pk: int) -> HttpResponse:
     """Stop a maintenance schedule that applies to the asset (equipment managers)."""
     asset = access_asset(request.user, pk, Action.CHANGE)
-    schedule = get_object_or_404(_schedules_of(asset), pk=schedule_pk)
+    schedule = get_object_or_404(schedules_of(asset), pk=schedule_pk)
     do_delete_schedule(schedule, actor=request.user)
     messages.success(request, _("Maintenance schedule removed."))
     return redirect(asset)

@@ -49,3 +49,29 @@ def test_it_shows_no_data_on_the_dashboard_not_zero(lt_officer: Any, logged_in: 
     assert '<span class="value">0</span>' in ingested[: ingested.index("</article>")]
     drill = logged_in(lt_officer).get("/reports/ghost/?period=year&year=2025")
     assert "No data" in drill.content.decode()
+
+
+def test_a_query_that_no_longer_fits_its_models_fails_loudly_in_tests(
+    db: Any, settings: Any
+) -> None:
+    from scape.operations.models import Incident
+
+    @register
+    def broken(period: Any, organization: Any) -> Any:
+        return Incident.objects.filter(no_such_field=1).count()
+
+    path = f"{__name__}.broken"
+    try:
+        with pytest.raises(Exception, match="no_such_field"):
+            compute(path, YEAR)
+        # A running dashboard shows "no data" for that figure and logs it.
+        settings.TESTING = False
+        assert compute(path, YEAR).value is None
+    finally:
+        indicators.REGISTRY.pop(path)
+
+
+def test_every_indicator_of_the_programme_runs_on_the_demo_schema(db: Any) -> None:
+    # A query broken by a change in another app fails here, not as "no data".
+    for indicator in Indicator.objects.all():
+        compute(indicator.query, YEAR)

@@ -3,15 +3,18 @@
 The walk enumerates Django's URL resolver (the pages, the API under
 /api/v1/, the admin) and asks the table below how to call each route: which
 record goes into its URL, which role the page is for, and which action a
-POST to it needs. A route in neither ROUTES nor EXEMPT fails the walk, so a
-new view is checked the day it is added, with no test written for it.
+POST to it needs. A route in none of ROUTES, PUBLIC and EXEMPT fails the
+walk, so a new view is checked the day it is added, with no test written
+for it.
 
 Each route is called by six personas: a member of the record's organization
 in the role the page is for, the same role in a partner organization the
 record is shared with (a Grant), the same role in an organization it is not
 shared with, a volunteer and an auditor of the owning organization, and an
-anonymous visitor. Whether a persona may see the record is asked of the
-access door itself (``restrict``), and the page must agree:
+anonymous visitor; for a shared record also the same role in an organization
+whose share was revoked and in one whose share expired. Whether a persona
+may see the record is asked of the access door itself (``restrict``), and
+the page must agree:
 
 - a record the persona cannot see answers 404, never 200 and never a 403
   that a missing record would not also get (no existence leak);
@@ -686,6 +689,12 @@ def _personas(world: World, route: Route) -> list[Persona]:
         ("auditor", owner, Role.AUDITOR),
     ):
         found.append(Persona(name, world.client(org, role), world.person(org, role).user))
+    for name, orgs in (("revoked", world.revoked), ("expired", world.expired)):
+        if route.obj in orgs:
+            org = orgs[route.obj]
+            found.append(
+                Persona(name, world.client(org, route.role), world.person(org, route.role).user)
+            )
     found.append(Persona("anonymous", Client()))
     return found
 
@@ -755,6 +764,12 @@ def _url(world: World, route_key: str, route: Route) -> tuple[str, dict[str, Any
     return fill(route_key, kwargs) + route.query, kwargs
 
 
+# Personas whose share of the record ended: the door must not open for them.
+# (The unshared organization may still see what its policy shows everyone:
+# the programme's activities, the organizations.)
+_OUTSIDERS = frozenset({"revoked", "expired"})
+
+
 def _check_record(
     world: World, route_key: str, route: Route, persona: Persona, problems: list[str]
 ) -> None:
@@ -767,6 +782,8 @@ def _check_record(
         visible = _door(persona.user, obj)
     allowed = visible and _may_write(route, persona.user, obj)
     say = f"{persona.name} ({'sees' if visible else 'cannot see'} {route.obj}):"
+    if visible and persona.name in _OUTSIDERS and route.visible is None:
+        problems.append(f"{say} the world is wrong: this persona must not see the record")
 
     status, response = _send(persona.client, "get", url)
     _common(world, route_key, route, persona, "GET", url, status, response, problems)

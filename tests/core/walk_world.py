@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from scape.core import demo
 from scape.core.access import can
-from scape.core.actions import do_share_record
+from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Action, Role
+from scape.core.models import Grant
 from scape.core.testing import bomb_png, login, make_org, make_person
 from scape.directory.models import Organization
 
@@ -46,6 +47,8 @@ class World:
     objects: dict[str, models.Model] = field(default_factory=dict)
     owner: dict[str, Organization] = field(default_factory=dict)
     partner: dict[str, Organization] = field(default_factory=dict)
+    revoked: dict[str, Organization] = field(default_factory=dict)
+    expired: dict[str, Organization] = field(default_factory=dict)
     people: dict[tuple[str, str], Any] = field(default_factory=dict)
     clients: dict[tuple[str, str], Client] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -87,7 +90,10 @@ def _sharer(world: World, obj: models.Model, org: Organization) -> Any:
 
 
 def _add(world: World, name: str, obj: Any, *, share: bool = False) -> Any:
-    """Name a record; with `share`, share it with the next organization for a week."""
+    """Name a record; with `share`, share it with the next organization for a week.
+
+    The two organizations after that get a share too, one revoked and one expired.
+    """
     assert obj is not None, f"the demo made no {name}"
     world.objects[name] = obj
     if hasattr(obj, "access_policy"):
@@ -96,14 +102,24 @@ def _add(world: World, name: str, obj: Any, *, share: bool = False) -> Any:
         partners = [o for o in world.orgs[:-1] if o.pk != owner.pk]
         world.partner[name] = partners[0]
         if share:
-            world.extra[f"{name}_grant"] = do_share_record(
-                obj,
-                grantee=partners[0],
-                purpose="Ownership walk",
-                expires_at=timezone.now() + timedelta(days=7),
-                allow_download=True,
-                actor=_sharer(world, obj, owner),
-            )
+            sharer = _sharer(world, obj, owner)
+            grants = [
+                do_share_record(
+                    obj,
+                    grantee=partner,
+                    purpose="Ownership walk",
+                    expires_at=timezone.now() + timedelta(days=7),
+                    allow_download=True,
+                    actor=sharer,
+                )
+                for partner in partners[:3]
+            ]
+            world.extra[f"{name}_grant"] = grants[0]
+            # A share revoked, and one that ran out: both open nothing any more.
+            do_revoke_grant(grants[1], actor=sharer)
+            world.revoked[name] = partners[1]
+            Grant.objects.filter(pk=grants[2].pk).update(expires_at=timezone.now())
+            world.expired[name] = partners[2]
     return obj
 
 

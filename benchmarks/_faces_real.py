@@ -121,7 +121,7 @@ def scape_tool() -> MaskBoxes:
     def run(img: np.ndarray) -> list[tuple[int, int, int, int]]:
         h, w = img.shape[:2]
         regions = [Region("face", *map(float, d[:4]), float(d[4])) for d in detector(img)]
-        return _pixel_boxes(regions, config.mask.scale, w, h)
+        return _pixel_boxes(regions, config.mask, w, h)
 
     return run
 

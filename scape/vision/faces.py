@@ -11,8 +11,9 @@ Small faces: by default the whole frame is seen at full resolution, and
 faces of 12-13 px, which CenterFace scores near 0 there, are looked for on
 tiles of the frame enlarged twice (:meth:`FaceDetector.tiles`,
 :meth:`FaceDetector.detect_tile`). A still image gets every tile; the
-redactor gives each detection frame one tile in turn plus enlarged regions
-around the small faces it tracks (:class:`scape.vision.redact.FaceFrameDetector`).
+redactor gives each detection frame one tile in turn plus closer looks at
+the small faces it tracks, and sees the whole frame at full size only on
+every other detection frame (:class:`scape.vision.redact.FaceFrameDetector`).
 """
 
 from __future__ import annotations
@@ -239,9 +240,16 @@ class FaceDetector:
         """Return the execution provider onnxruntime chose."""
         return str(self.session.get_providers()[0])
 
-    def input_size(self, width: int, height: int) -> tuple[int, int]:
-        """Return the network input (width, height) for frames of the given size."""
-        scale = min(1.0, MODEL_MIN_FACE_PX / self.config.min_face_px)
+    def input_size(
+        self, width: int, height: int, min_face_px: float | None = None
+    ) -> tuple[int, int]:
+        """Return the network input (width, height) for frames of the given size.
+
+        The frame is shrunk just enough to still see a face of ``min_face_px``
+        (by default the configured smallest face), never enlarged.
+        """
+        smallest = self.config.min_face_px if min_face_px is None else min_face_px
+        scale = min(1.0, MODEL_MIN_FACE_PX / smallest)
         scale = min(scale, self.config.max_detect_side / max(width, height))
         # Round up, so that a frame at full resolution is never shrunk (720
         # lines would otherwise become 704 and a 12 px face 11.7 px).
@@ -294,21 +302,31 @@ class FaceDetector:
                 out.append((max(0, x1), max(0, y1), min(width, x2), min(height, y2)))
         return out
 
-    def detect_tile(self, rgb: np.ndarray, tile: tuple[int, int, int, int]) -> np.ndarray:
+    def detect_tile(
+        self,
+        rgb: np.ndarray,
+        tile: tuple[int, int, int, int],
+        *,
+        scale: float | None = None,
+        max_face_px: float = _TILE_MAX_FACE_PX,
+    ) -> np.ndarray:
         """Return the faces of one tile of a full-resolution RGB frame, enlarged first.
 
-        Boxes come back in frame pixels, like :meth:`detect_rgb`'s.
+        ``scale`` defaults to ``small_face_upscale``; faces wider than
+        ``max_face_px`` frame pixels are dropped. Boxes come back in frame
+        pixels, like :meth:`detect_rgb`'s.
         """
         x1, y1, x2, y2 = tile
         crop = rgb[y1:y2, x1:x2]
-        k = self.config.small_face_upscale
-        w = -(-round((x2 - x1) * k) // _ALIGN) * _ALIGN
-        h = -(-round((y2 - y1) * k) // _ALIGN) * _ALIGN
-        big = cv2.resize(crop, (w, h), interpolation=cv2.INTER_LINEAR)
+        k = self.config.small_face_upscale if scale is None else scale
+        w = max(_ALIGN, -(-round((x2 - x1) * k) // _ALIGN) * _ALIGN)
+        h = max(_ALIGN, -(-round((y2 - y1) * k) // _ALIGN) * _ALIGN)
+        mode = cv2.INTER_LINEAR if w >= x2 - x1 else cv2.INTER_AREA
+        big = cv2.resize(crop, (w, h), interpolation=mode)
         found = self.detect_rgb(big, (x2 - x1, y2 - y1))
         # The whole-frame pass finds larger faces; here they would only come
         # back cut at the tile's edge, or as a face-like part of a face.
-        found = found[found[:, 2] - found[:, 0] <= _TILE_MAX_FACE_PX]
+        found = found[found[:, 2] - found[:, 0] <= max_face_px]
         found[:, [0, 2]] += x1
         found[:, [1, 3]] += y1
         return found

@@ -23,7 +23,7 @@ import numpy as np
 
 from scape.vision.boxes import BoxWriter, Region
 from scape.vision.config import MaskConfig, MaskMode, MaskShape, RedactConfig
-from scape.vision.faces import FaceDetector
+from scape.vision.faces import MODEL_MIN_FACE_PX, FaceDetector
 from scape.vision.tracker import CameraMotion, Tracker
 from scape.vision.video import VideoReader, VideoWriter, frame_planes
 
@@ -64,61 +64,94 @@ def bgr_detector(detect: BgrDetector) -> FrameDetector:
 class FaceFrameDetector:
     """Adapt :class:`FaceDetector` to decoded frames.
 
-    Three passes per detection frame, merged:
+    Three passes per detection frame, merged, so that the network's work goes
+    where small faces can be rather than over the whole frame at full size:
 
     * the whole frame, shrunk and converted to RGB in one swscale pass (several
-      times cheaper than converting it to a full-size array first), at the
-      size the configured smallest face needs (full resolution by default);
+      times cheaper than converting it to a full-size array first): at the
+      size the configured smallest face needs (full resolution by default) on
+      every other detection frame, and in between shrunk to where a face of
+      ``COARSE_FACE_PX`` is still found (half size at 720p);
     * one enlarged small-face tile, a different one each time, so that every
-      part of the picture gets an enlarged look every few detections;
-    * enlarged regions around the small faces being tracked (``focus``, set by
-      the redactor before each call), so a face only the enlarged look can see
-      is confirmed on every detection frame instead of only when its tile
-      comes round again.
+      part of the picture gets an enlarged look every few detections; a face
+      found late is still covered before, as far back as the tracker holds;
+    * regions around the faces under ``FOCUS_BELOW_PX`` being tracked
+      (``focus``, set by the redactor before each call), each scaled so that
+      its face is about ``FOCUS_FACE_PX`` wide for the network, so a face only
+      a closer look can see is confirmed on every detection frame instead of
+      only when its tile comes round again.
+
+    Without small-face tiles the whole frame is seen at full size every time.
     """
 
+    # With small-face tiles on, the whole frame is seen shrunk to where a face
+    # this wide is still found (the tiles and focus regions see smaller ones).
+    COARSE_FACE_PX = 32.0
+    FULL_EVERY = 2
     # Tracked faces narrower than this get a focus region; the region spans
-    # this many face widths (at least FOCUS_MIN_PX) around the face.
-    FOCUS_BELOW_PX = 24.0
+    # this many face widths (at least FOCUS_MIN_PX) around the face, and is
+    # scaled so that the face is FOCUS_FACE_PX wide for the network.
+    FOCUS_BELOW_PX = 40.0
     FOCUS_SPAN = 5.0
     FOCUS_MIN_PX = 96
+    FOCUS_FACE_PX = 24.0
     FOCUS_MAX = 24
 
     def __init__(self, detector: FaceDetector) -> None:
         self.detector = detector
         self.focus: list[np.ndarray] = []
-        self._sizes: dict[tuple[int, int], tuple[int, int]] = {}
+        self._sizes: dict[tuple[tuple[int, int], bool], tuple[int, int]] = {}
         self._turn = 0
 
     def __call__(self, frame: av.VideoFrame) -> np.ndarray:
         """Return the faces of a frame as an (N, 5) array in frame pixels."""
         detector = self.detector
         src = (frame.width, frame.height)
-        if src not in self._sizes:
-            self._sizes[src] = detector.input_size(*src)
-        w, h = self._sizes[src]
+        tiles = detector.tiles(*src)
+        full = not tiles or self._turn % self.FULL_EVERY == 0
+        key = (src, full)
+        if key not in self._sizes:
+            coarse = None if full else max(detector.config.min_face_px, self.COARSE_FACE_PX)
+            self._sizes[key] = detector.input_size(*src, coarse)
+        w, h = self._sizes[key]
         # One thread: on frames this small, handing out slices costs more than it saves.
         small = frame.reformat(width=w, height=h, format="rgb24", interpolation="AREA", threads=1)
         found = [detector.detect_rgb(small.to_ndarray(), src)]
-        tiles = detector.tiles(*src)
-        regions = self._focus_regions(*src) if tiles else []
         if tiles:
-            regions.append(tiles[self._turn % len(tiles)])
-            self._turn += 1
-        if regions:
             rgb = frame.to_ndarray(format="rgb24")
-            found += [detector.detect_tile(rgb, r) for r in regions]
+            found.append(detector.detect_tile(rgb, tiles[self._turn % len(tiles)]))
+            self._turn += 1
+            for region, scale, widest in self._focus_regions(*src):
+                found.append(detector.detect_tile(rgb, region, scale=scale, max_face_px=widest))
         return detector.merge(*found)
 
-    def _focus_regions(self, width: int, height: int) -> list[tuple[int, int, int, int]]:
-        out = []
-        small = [b for b in self.focus if b[2] - b[0] < self.FOCUS_BELOW_PX]
-        for box in small[: self.FOCUS_MAX]:
-            side = max(self.FOCUS_MIN_PX, self.FOCUS_SPAN * float(box[2] - box[0]))
+    def _focus_regions(
+        self, width: int, height: int
+    ) -> list[tuple[tuple[int, int, int, int], float, float]]:
+        """Return (region, scale, widest face kept) around each small tracked face."""
+        out: list[tuple[tuple[int, int, int, int], float, float]] = []
+        small = sorted(
+            (b for b in self.focus if b[2] - b[0] < self.FOCUS_BELOW_PX), key=lambda b: b[2] - b[0]
+        )
+        upscale = self.detector.config.small_face_upscale
+        for box in small:
+            if len(out) >= self.FOCUS_MAX:
+                break
+            face = float(box[2] - box[0])
             cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+            # A face already well inside a region being looked at is seen there.
+            if any(
+                r[0] + face <= cx <= r[2] - face and r[1] + face <= cy <= r[3] - face
+                for r, _k, widest in out
+                if widest >= 2.5 * face
+            ):
+                continue
+            side = max(self.FOCUS_MIN_PX, self.FOCUS_SPAN * face)
             x1 = int(min(max(cx - side / 2, 0), max(0, width - side)))
             y1 = int(min(max(cy - side / 2, 0), max(0, height - side)))
-            out.append((x1, y1, min(width, x1 + int(side)), min(height, y1 + int(side))))
+            region = (x1, y1, min(width, x1 + int(side)), min(height, y1 + int(side)))
+            scale = min(upscale, max(1.0, self.FOCUS_FACE_PX / max(face, 1.0)))
+            out.append((region, scale, max(3 * MODEL_MIN_FACE_PX, 2.5 * face)))
         return out
 
 
@@ -203,12 +236,20 @@ def mask_frame(
 
 
 def _pixel_boxes(
-    regions: Sequence[Region], scale: float, width: int, height: int
+    regions: Sequence[Region], mask: MaskConfig, width: int, height: int
 ) -> list[tuple[int, int, int, int]]:
-    """Return the regions enlarged (except manual ones) and clipped, in whole pixels."""
+    """Return the regions enlarged (except manual ones) and clipped, in whole pixels.
+
+    Small faces get at least ``small_scale``: the detector places them less
+    precisely, by a larger share of their width.
+    """
     out = []
+    small_scale = max(mask.scale, mask.small_scale)
     for r in regions:
         x1, y1, x2, y2 = r.x1, r.y1, r.x2, r.y2
+        scale = mask.scale
+        if r.kind == "face" and x2 - x1 < mask.small_face_px:
+            scale = small_scale
         if r.kind != "manual" and scale != 1.0:
             cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
             hw, hh = (x2 - x1) * scale / 2, (y2 - y1) * scale / 2
@@ -355,7 +396,7 @@ class Redactor:
                 if review:
                     stats.review_frames += 1
                 regions = _clip(regions + self.manual.get(index, []), width, height)
-                boxes = _pixel_boxes(regions, cfg.mask.scale, width, height)
+                boxes = _pixel_boxes(regions, cfg.mask, width, height)
                 if boxes:
                     frame = writer.prepare(frame)
                     mask_frame(frame, boxes, cfg.mask)

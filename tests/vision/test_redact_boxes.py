@@ -173,11 +173,11 @@ def test_it_rejects_unknown_and_out_of_range_settings(capsys):
 
 def test_it_takes_the_small_face_and_motion_settings_from_the_command_line():
     args = cli_redact.build_parser().parse_args(
-        ["in.mp4", "out.mp4", "--small-face-tiles", "0", "--moving-interval", "3"]
+        ["in.mp4", "out.mp4", "--small-face-tiles", "0", "--moving-interval", "4"]
     )
     config = cli_redact.config_from_args(args)
     assert config.face.small_face_tiles == 0
-    assert config.track.moving_interval == 3
+    assert config.track.moving_interval == 4
     defaults = cli_redact.config_from_args(cli_redact.build_parser().parse_args(["a", "b"]))
     assert defaults == RedactConfig()
 
@@ -202,3 +202,27 @@ def test_it_links_the_boxes_of_one_face_into_one_track_across_a_short_gap():
     assert tracks[(4, 1)] != first  # a hand-drawn box on it is not the face
     assert tracks[(8, 0)] != first  # three frames without it: a new track
     assert tracks[(0, 1)] != first
+
+
+def test_it_masks_a_small_face_with_a_wider_margin_than_a_large_one(
+    face_clip, tmp_path, read_frames, dark_share
+):
+    src, _ = face_clip
+    small, large = (40, 40, 54, 54), (150, 60, 210, 120)  # 14 px and 60 px wide
+
+    def faces(_frame):
+        return np.array([[*small, 0.9], [*large, 0.9]])
+
+    out = tmp_path / "out.mp4"
+    config = RedactConfig(
+        track=TrackConfig(detect_interval=10, camera_motion=False),
+        mask=MaskConfig(mode=MaskMode.SOLID),  # defaults: 1.6, small faces 2.0
+    )
+    Redactor(config, face_detector=faces).run(src, out)
+    frame = read_frames(out)[5]
+
+    # A square 1.8 face widths wide around each face: all masked for the
+    # small face (scale 2.0), not for the large one (1.6, which is masked whole).
+    assert dark_share(frame, (34.4, 34.4, 59.6, 59.6)) > 0.97
+    assert dark_share(frame, (125, 35, 235, 145)) < 0.9
+    assert dark_share(frame, (132, 42, 228, 138)) > 0.97

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
-from scape.vault.s3 import evidence_storage_config
+from scape.storages import evidence_storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SCAPE_VAR_DIR", BASE_DIR / "var"))

@@ -17,7 +17,8 @@ import pytest
 from django.core.files.storage import storages
 
 from scape.core.models import AuditEvent
-from scape.vault import s3, storage
+from scape.storages import evidence_storage_config
+from scape.vault import storage
 from scape.vault.ingest import do_ingest
 from scape.vault.models import Blob, EvidenceItem
 
@@ -67,7 +68,7 @@ def use_s3(settings: Any, _media: Path, moto_endpoint: str, bucket: str) -> Any:
         }
         settings.STORAGES = {
             **settings.STORAGES,
-            "evidence": s3.evidence_storage_config(_media / "evidence", environ),
+            "evidence": evidence_storage_config(_media / "evidence", environ),
         }
         return storages["evidence"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from scape.vault.s3 import MIB, evidence_storage_config
+from scape.storages import MIB, evidence_storage_config
 
 
 def test_it_keeps_evidence_in_a_local_folder_without_a_bucket(tmp_path: Path):

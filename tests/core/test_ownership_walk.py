@@ -12,7 +12,8 @@ in the role the page is for, the same role in a partner organization the
 record is shared with (a Grant), the same role in an organization it is not
 shared with, a volunteer and an auditor of the owning organization, and an
 anonymous visitor; for a shared record also the same role in an organization
-whose share was revoked and in one whose share expired. Whether a persona
+whose share was revoked and in one whose share expired, and for a write a
+colleague of the owner who sees the record in a role that may not do it. Whether a persona
 may see the record is asked of the access door itself (``restrict``), and
 the page must agree:
 
@@ -44,7 +45,7 @@ from scape.core.access import actor_of
 from scape.core.choices import Action, Outcome, Role
 from scape.core.models import AuditEvent
 from scape.equipment.queries import may_check_in, may_check_out
-from tests.core.walk_world import World, build
+from tests.core.walk_world import ROLES, World, build
 
 pytestmark = pytest.mark.django_db
 
@@ -689,6 +690,16 @@ def _personas(world: World, route: Route) -> list[Persona]:
         ("auditor", owner, Role.AUDITOR),
     ):
         found.append(Persona(name, world.client(org, role), world.person(org, role).user))
+    if route.obj is not None and route.write is not None and route.visible is None:
+        # A colleague of the owner who sees the record but may not do the write.
+        obj = world[route.obj]
+        for role in ROLES:
+            user = world.person(owner, role).user
+            if role in (route.role, Role.VOLUNTEER, Role.AUDITOR):
+                continue
+            if _door(user, obj) and not _may_write(route, user, obj):
+                found.append(Persona(f"colleague ({role})", world.client(owner, role), user))
+                break
     for name, orgs in (("revoked", world.revoked), ("expired", world.expired)):
         if route.obj in orgs:
             org = orgs[route.obj]

@@ -32,9 +32,9 @@ from rest_framework.authtoken.models import Token
 from scape.core import audit
 from scape.core.actions import do_set_language
 from scape.core.choices import Outcome, TokenScope
-from scape.core.exports import spreadsheet_text
 from scape.core.forms import AuditFilterForm, TokenForm
 from scape.core.models import ApiTokenScope, SecondFactorPermit, WorkerHeartbeat
+from scape.core.spreadsheets import spreadsheet_text
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from scape.core.exports import spreadsheet_text
 from scape.core.pdf import register_fonts
+from scape.core.spreadsheets import spreadsheet_text
 from scape.core.translated import in_language
 from scape.directory.models import Organization
 from scape.reports.charts import number

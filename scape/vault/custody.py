@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scape.core.exports import spreadsheet_text
 from scape.core.pdf import register_fonts
+from scape.core.spreadsheets import spreadsheet_text
 from scape.vault.models import EvidenceItem
 from scape.vault.queries import custody_history
 

@@ -50,9 +50,9 @@ from scape.vault.actions import (
     find_link,
 )
 from scape.vault.choices import DerivativeKind, ItemStatus
+from scape.vault.court_export import build_export
 from scape.vault.custody import custody_csv, custody_pdf
 from scape.vault.disclosure import NotRedactedError, file_for, files_for, redacted_file
-from scape.vault.export import build_export
 from scape.vault.filtersets import ItemFilter
 from scape.vault.forms import (
     AddToCaseForm,

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from scape.core.context import actor_context
-from scape.vault.export import build_export, verify_export
+from scape.vault.court_export import build_export, verify_export
 from scape.vault.models import Case
 
 

@@ -43,7 +43,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from scape.core.access import actor_of
 from scape.core.choices import Action, Outcome, Role
-from scape.core.models import AuditEvent
+from scape.core.models import AuditEvent, Grant
 from scape.equipment.queries import may_check_in, may_check_out
 from tests.core.walk_world import ROLES, World, build
 
@@ -78,6 +78,8 @@ class Route:
     listed: records an API list shows everyone besides what the door shows.
     refused: roles of the owner's organization the page is not for: they get
       403, and a POST from them changes nothing.
+    foreign: URL arguments naming the owner's record with a second record
+      (a grant, a photo) that is not its own: even the owner gets 404.
     """
 
     obj: str | None = None
@@ -94,6 +96,7 @@ class Route:
     machine: bool = False
     listed: Callable[[World], set[Any]] | None = None
     refused: tuple[str, ...] = ()
+    foreign: KW | None = None
 
 
 def pk(record: str, /, **more: Callable[[World], Any]) -> KW:
@@ -180,6 +183,7 @@ ROUTES: dict[str, Route] = {
         write=SH,
         ok=405,
         kwargs=pk("person", grant_pk=lambda w: w["person_grant"].pk),
+        foreign=pk("person", grant_pk=lambda w: w["incident_grant"].pk),
     ),
     "organizations/": Route(of="person", role=OF),
     "organizations/<int:pk>/": Route(obj="organization", role=OF),
@@ -211,6 +215,7 @@ ROUTES: dict[str, Route] = {
         write=SH,
         ok=405,
         kwargs=pk("item", kind=lambda w: "item", grant_pk=lambda w: w["item_grant"].pk),
+        foreign=pk("item", kind=lambda w: "item", grant_pk=lambda w: w["case_grant"].pk),
     ),
     "vault/<str:kind>/<int:pk>/link/": on_item(write=SH, kwargs=pk("item", kind=lambda w: "item")),
     "vault/cases/": Route(of="item", role=CU),
@@ -246,7 +251,8 @@ ROUTES: dict[str, Route] = {
     "equipment/assets/<int:pk>/edit/": on_asset(write=CH),
     "equipment/assets/<int:pk>/photos/": on_asset(write=CH, ok=405),
     "equipment/assets/<int:pk>/photos/<int:photo_pk>/": on_asset(
-        kwargs=pk("asset", photo_pk=lambda w: w["photo"].pk)
+        kwargs=pk("asset", photo_pk=lambda w: w["photo"].pk),
+        foreign=pk("asset", photo_pk=lambda w: w["other_photo"].pk),
     ),
     "equipment/assets/<int:pk>/tracks.geojson": on_asset(),
     "equipment/export.<str:fmt>": Route(of="asset", kwargs=lambda w: {"fmt": "csv"}),
@@ -267,11 +273,15 @@ ROUTES: dict[str, Route] = {
     "equipment/assets/<int:pk>/maintenance/": on_asset(write=CH, ok=405),
     "equipment/assets/<int:pk>/flight/": on_asset(write=_own_org_member, ok=405),
     "equipment/assets/<int:pk>/maintenance/<int:record_pk>/attachment/": on_asset(
-        kwargs=pk("asset", record_pk=lambda w: w["maintenance"].pk)
+        kwargs=pk("asset", record_pk=lambda w: w["maintenance"].pk),
+        foreign=pk("asset", record_pk=lambda w: w["other_maintenance"].pk),
     ),
     "equipment/assets/<int:pk>/schedules/": on_asset(write=CH, ok=405),
     "equipment/assets/<int:pk>/schedules/<int:schedule_pk>/delete/": on_asset(
-        write=CH, ok=405, kwargs=pk("asset", schedule_pk=lambda w: w["schedule"].pk)
+        write=CH,
+        ok=405,
+        kwargs=pk("asset", schedule_pk=lambda w: w["schedule"].pk),
+        foreign=pk("asset", schedule_pk=lambda w: w["other_schedule"].pk),
     ),
     "equipment/people/<int:pk>/": Route(obj="person", role=C, visible=_own_org_person),
     "equipment/labels.pdf": Route(of="asset"),
@@ -295,7 +305,11 @@ ROUTES: dict[str, Route] = {
     "traffic/hotlist/<int:pk>/share/": Route(obj="entry", write=SH, ok=405),
     "traffic/hotlist/<int:pk>/withdraw/": Route(obj="entry", write=CH, ok=405),
     "traffic/hotlist/<int:pk>/grants/<int:grant_pk>/revoke/": Route(
-        obj="entry", write=SH, ok=405, kwargs=pk("entry", grant_pk=lambda w: w["entry_grant"].pk)
+        obj="entry",
+        write=SH,
+        ok=405,
+        kwargs=pk("entry", grant_pk=lambda w: w["entry_grant"].pk),
+        foreign=pk("entry", grant_pk=lambda w: w["incident_grant"].pk),
     ),
     "traffic/hits/": Route(of="hit"),
     "traffic/hits/<int:pk>/": Route(obj="hit"),
@@ -342,6 +356,7 @@ ROUTES: dict[str, Route] = {
         write=SH,
         ok=405,
         kwargs=pk("incident", grant_pk=lambda w: w["incident_grant"].pk),
+        foreign=pk("incident", grant_pk=lambda w: w["person_grant"].pk),
     ),
     "operations/patrols/": Route(of="patrol"),
     "operations/patrols/new/": Route(of="patrol", refused=(VO, CU, AU)),
@@ -459,6 +474,7 @@ ROUTES.update(
             write=SH,
             ok=405,
             kwargs=pk("incident", grant_pk=lambda w: w["incident_grant"].pk),
+            foreign=pk("incident", grant_pk=lambda w: w["person_grant"].pk),
         ),
         **api("operations/^patrols/", "patrol", C),
         f"{A}operations/geo/<slug:name>/": Route(
@@ -831,6 +847,28 @@ def _check_record(
         problems.append(f"{say} a refused {route.method.upper()} {url} changed something")
 
 
+def _check_foreign(
+    world: World, route_key: str, route: Route, own: Persona, problems: list[str]
+) -> None:
+    """Check that the owner cannot reach another record through their own record's URL."""
+    assert route.foreign is not None and own.name == "own"
+    url = fill(route_key, route.foreign(world))
+    say = "own (a second record not of this one):"
+    if route.ok != 405:
+        status, _response = _send(own.client, "get", url)
+        if status != 404:
+            problems.append(f"{say} GET {url} answered {status}")
+    if route.write is not None:
+        before = _snapshot(None)
+        grants = list(Grant.objects.values_list("pk", "revoked_at").order_by("pk"))
+        status, _response = _send(own.client, route.method, url)
+        if status != 404:
+            problems.append(f"{say} {route.method.upper()} {url} answered {status}")
+        after = list(Grant.objects.values_list("pk", "revoked_at").order_by("pk"))
+        if _snapshot(None) != before or grants != after:
+            problems.append(f"{say} {route.method.upper()} {url} changed something")
+
+
 def _expect_refused_post(
     persona: Persona, url: str, obj: Any, say: str, problems: list[str]
 ) -> None:
@@ -908,6 +946,8 @@ def _check(world: World, route_key: str, route: Route) -> list[str]:
     for role in route.refused:
         person = world.person(owner, role)
         personas.append(Persona(f"{role} (refused)", world.client(owner, role), person.user))
+    if route.foreign is not None:
+        _check_foreign(world, route_key, route, personas[0], problems)
     for persona in personas:
         if persona.user is None:
             url, _kwargs = _url(world, route_key, route)

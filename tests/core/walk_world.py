@@ -139,9 +139,13 @@ def build() -> World:
     from scape.alerts.models import Notice, SavedArea
     from scape.directory.models import Person
     from scape.directory.notify import notify_people
-    from scape.equipment.actions import do_add_asset_photo, do_record_maintenance
+    from scape.equipment.actions import (
+        do_add_asset_photo,
+        do_create_schedule,
+        do_record_maintenance,
+    )
     from scape.equipment.imports import do_stage_import
-    from scape.equipment.models import Asset, DroneFlight, MaintenanceSchedule
+    from scape.equipment.models import Asset, DroneFlight
     from scape.operations.models import Incident, Patrol
     from scape.reports.models import Indicator
     from scape.traffic.actions import do_record_read
@@ -196,8 +200,26 @@ def build() -> World:
         attachment=SimpleUploadedFile("walk.txt", b"checked", "text/plain"),
         actor=desk,
     )
-    schedule = MaintenanceSchedule.objects.filter(asset=asset).order_by("pk").first()
-    world.extra["schedule"] = schedule or MaintenanceSchedule.objects.order_by("pk").first()
+    world.extra["schedule"] = do_create_schedule(
+        asset, kind="inspection", every_days=90, actor=desk
+    )
+    # The same records of another organization's asset, for URLs that mix the two.
+    other = Asset.objects.exclude(organization=asset.organization).order_by("pk").first()
+    assert other is not None
+    other_desk = world.person(other.organization, Role.COORDINATOR).user
+    world.extra["other_photo"] = do_add_asset_photo(
+        other, SimpleUploadedFile("other.png", bomb_png(4, 4), "image/png"), actor=other_desk
+    )
+    world.extra["other_maintenance"] = do_record_maintenance(
+        other,
+        kind="inspection",
+        description="Ownership walk",
+        attachment=SimpleUploadedFile("other.txt", b"checked", "text/plain"),
+        actor=other_desk,
+    )
+    world.extra["other_schedule"] = do_create_schedule(
+        other, kind="inspection", every_days=90, actor=other_desk
+    )
     world.extra["import"] = do_stage_import(
         desk, asset.organization, "walk.csv", b"tag,kind,make\nWALK-1,body_camera,Walk\n"
     )

@@ -4,13 +4,27 @@ pages through the actions and only shown here."""
 
 from django.contrib import admin
 
-from scape.activities.models import Activity, Certificate, Competency, ContactCard, PersonCompetency
+from scape.activities.models import (
+    Activity,
+    Certificate,
+    Competency,
+    ContactCard,
+    KindRequirement,
+    PersonCompetency,
+)
 from scape.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Competency)
 class CompetencyAdmin(AuditedAdmin):
     list_display = ["code", "name_en", "name_lt", "name_lv", "validity_days"]
+
+
+@admin.register(KindRequirement)
+class KindRequirementAdmin(AuditedAdmin):
+    """Which competency a kind of equipment needs (checked at check-out)."""
+
+    list_display = ["kind", "competency"]
 
 
 @admin.register(PersonCompetency)

@@ -27,6 +27,7 @@ from scape.core.access import Policy, RestrictedManager, actor_of
 from scape.core.choices import Action, Role
 from scape.core.translated import in_language
 from scape.directory.choices import Country
+from scape.equipment.choices import AssetKind
 
 
 class Competency(models.Model):
@@ -74,6 +75,27 @@ class PersonCompetency(models.Model):
         if self.competency.validity_days:
             return self.valid_from + datetime.timedelta(days=self.competency.validity_days)
         return None
+
+
+class KindRequirement(models.Model):
+    """Check-out of every asset of a kind needs a valid competency.
+
+    Activities owns the link between competencies and equipment, so the two
+    apps' models depend one way only (activities → equipment); the check-out
+    gate asks ``activities.queries.required_competency``. The table keeps the
+    name it had in equipment.
+    """
+
+    kind = models.CharField(_("kind"), max_length=24, choices=AssetKind.choices, unique=True)
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT)
+
+    class Meta:
+        db_table = "equipment_kindrequirement"
+        verbose_name = _("competency required for a kind")
+        verbose_name_plural = _("competencies required for kinds")
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.competency}"
 
 
 # ---------------------------------------------------------------------------

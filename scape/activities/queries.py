@@ -23,6 +23,7 @@ from scape.activities.models import (
     Certificate,
     Competency,
     Feedback,
+    KindRequirement,
     PersonCompetency,
     Registration,
     Session,
@@ -54,6 +55,12 @@ def holds_competency(
         if until is None or until >= on:
             return True
     return False
+
+
+def required_competency(kind: str) -> Competency | None:
+    """Return the competency that using equipment of this kind needs, if any."""
+    requirement = KindRequirement.objects.select_related("competency").filter(kind=kind).first()
+    return requirement.competency if requirement else None
 
 
 # ---------------------------------------------------------------------------

@@ -18,8 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scape.activities.models import Competency
-from scape.activities.queries import holds_competency
+from scape.activities.queries import holds_competency, required_competency
 from scape.core import audit
 from scape.core.tracks import read_track
 from scape.equipment.choices import (
@@ -37,7 +36,6 @@ from scape.equipment.models import (
     AssetPhoto,
     Checkout,
     DroneFlight,
-    KindRequirement,
     MaintenanceRecord,
     MaintenanceSchedule,
     MeterReading,
@@ -72,12 +70,6 @@ def _decimal(value: Any, field: str) -> Decimal:
     if not number.is_finite():
         raise ValidationError({field: _("Enter a number.")})
     return number
-
-
-def required_competency(kind: str) -> Competency | None:
-    """Return the competency that using an asset of this kind needs, if any."""
-    requirement = KindRequirement.objects.select_related("competency").filter(kind=kind).first()
-    return requirement.competency if requirement else None
 
 
 def _check_competency(person: Any, kind: str) -> None:

@@ -1,4 +1,4 @@
-"""Admin for equipment reference data: requirements, schedules, emission factors.
+"""Admin for equipment reference data: schedules (shown) and emission factors.
 
 Assets, custody, readings, trips and flights are written from the pages through
 the actions, and so are maintenance schedules (shown here, not edited); only
@@ -12,7 +12,6 @@ from django.contrib import admin
 from scape.core.admin import AuditedAdmin, ReadOnlyAdmin
 from scape.equipment.models import (
     EmissionFactor,
-    KindRequirement,
     MaintenanceSchedule,
 )
 
@@ -21,11 +20,6 @@ from scape.equipment.models import (
 class EmissionFactorAdmin(AuditedAdmin):
     list_display = ["kind", "country", "year", "value", "source"]
     list_filter = ["kind", "country"]
-
-
-@admin.register(KindRequirement)
-class KindRequirementAdmin(AuditedAdmin):
-    list_display = ["kind", "competency"]
 
 
 @admin.register(MaintenanceSchedule)

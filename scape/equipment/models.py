@@ -36,20 +36,6 @@ ASSET_POLICY = Policy(
 )
 
 
-class KindRequirement(models.Model):
-    """Check-out of every asset of a kind needs a valid competency."""
-
-    kind = models.CharField(_("kind"), max_length=24, choices=AssetKind.choices, unique=True)
-    competency = models.ForeignKey("activities.Competency", on_delete=models.PROTECT)
-
-    class Meta:
-        verbose_name = _("competency required for a kind")
-        verbose_name_plural = _("competencies required for kinds")
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.competency}"
-
-
 class Asset(models.Model):
     """One piece of equipment owned by a partner organization."""
 

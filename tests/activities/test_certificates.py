@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from scape.activities.actions import do_issue_certificates, do_revoke_certificate
 from scape.activities.choices import ActivityStatus
-from scape.activities.models import Certificate, PersonCompetency
+from scape.activities.models import Certificate, KindRequirement, PersonCompetency
 from scape.activities.queries import holds_competency
 from scape.equipment.actions import do_check_out, do_create_asset
 from scape.equipment.choices import AssetKind
-from scape.equipment.models import KindRequirement
 
 pytestmark = pytest.mark.django_db
 

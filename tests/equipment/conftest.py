@@ -8,11 +8,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from scape.activities.models import Competency, PersonCompetency
+from scape.activities.models import Competency, KindRequirement, PersonCompetency
 from scape.core.choices import Role
 from scape.equipment.actions import do_create_asset
 from scape.equipment.choices import AssetKind
-from scape.equipment.models import KindRequirement
 
 
 @pytest.fixture

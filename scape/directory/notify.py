@@ -7,9 +7,6 @@ queued as tasks on commit, so a rolled-back action sends nothing.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,6 +16,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from scape.directory.models import Notification, Organization, Person
+from scape.directory.tasks import post_webhook, send_notification_emails
 
 Text = str | Promise
 
@@ -65,12 +63,7 @@ def notify_people(
     if email and created:
         ids = [n.pk for n in created]
 
-        def _queue() -> None:
-            from scape.directory.tasks import send_notification_emails
-
-            send_notification_emails.enqueue(ids)
-
-        transaction.on_commit(_queue)
+        transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
     return created
 
 
@@ -109,28 +102,8 @@ def notify_organizations(
         data = {"event": kind, **(payload or {})}
 
         def _queue() -> None:
-            from scape.directory.tasks import post_webhook
-
             for pk in hooked:
                 post_webhook.enqueue(pk, kind, data)
 
         transaction.on_commit(_queue)
     return notifications
-
-
-def sign(secret: str, body: bytes, *, timestamp: str, delivery: str) -> str:
-    """Return the X-Scape-Signature value for a webhook body.
-
-    The HMAC covers the X-Scape-Timestamp and X-Scape-Delivery values as well
-    as the body (``f"{timestamp}.{delivery}.".encode() + body``), so that a
-    receiver that refuses old timestamps and delivery ids it has seen cannot be
-    fed a recorded message again.
-    """
-    message = f"{timestamp}.{delivery}.".encode() + body
-    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
-
-
-def webhook_body(payload: Mapping[str, Any]) -> bytes:
-    """Return the exact bytes posted (and signed) for a payload."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from scape.directory.models import Notification, Organization, WebhookDelivery
-from scape.directory.notify import sign, webhook_body
+from scape.directory.webhooks import sign, webhook_body
 
 
 @task()

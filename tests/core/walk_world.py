@@ -68,6 +68,12 @@ class World:
         return self.orgs[-1]
 
 
+def door(user: Any, obj: Any, action: str = Action.VIEW) -> bool:
+    """Return whether the access door lets `user` do `action` to `obj`."""
+    manager = type(obj)._default_manager
+    return bool(manager.restrict(user, action).filter(pk=obj.pk).exists())
+
+
 def _org_of(obj: models.Model) -> Organization:
     policy = obj.access_policy  # type: ignore[attr-defined]
     path = policy.org_field

@@ -1,31 +1,37 @@
 """Walk every URL the site answers and check the access rule on each.
 
 The walk enumerates Django's URL resolver (the pages, the API under
-/api/v1/, the admin) and asks the table below how to call each route: which
-record goes into its URL, which role the page is for, and which action a
-POST to it needs. A route in none of ROUTES, PUBLIC and EXEMPT fails the
-walk, so a new view is checked the day it is added, with no test written
-for it. The table is in tests/core/walk_routes.py, the records in
-tests/core/walk_world.py.
+/api/v1/, the admin) and asks a table how to call each route: which record
+goes into its URL, which role the page is for, and which action a POST to it
+needs. A route in none of ROUTES, PUBLIC and EXEMPT fails the walk, so a new
+view is checked the day it is added, with no test written for it. The table
+is tests/core/walk_routes.py, the records tests/core/walk_world.py.
 
 Each route is called by six personas: a member of the record's organization
 in the role the page is for, the same role in a partner organization the
 record is shared with (a Grant), the same role in an organization it is not
 shared with, a volunteer and an auditor of the owning organization, and an
-anonymous visitor; for a shared record also the same role in an organization
-whose share was revoked and in one whose share expired, and for a write a
-colleague of the owner who sees the record in a role that may not do it. Whether a persona
-may see the record is asked of the access door itself (``restrict``), and
-the page must agree:
+anonymous visitor. A shared record is also asked for by the same role in an
+organization whose share was revoked and in one whose share expired, and a
+write by a colleague of the owner whose role sees the record but may not do
+it. Whether a persona may see the record is asked of the access door itself
+(``restrict``), and the page must agree:
 
 - a record the persona cannot see answers 404, never 200 and never a 403
   that a missing record would not also get (no existence leak);
 - a visible record with an action the persona may not do answers 403, and
   a refused POST changes nothing (no audit event of a success, no field);
-- an anonymous visitor is sent to the login page (HTML) or refused (API);
+- a role a page without a record is not for gets 403, and any page that
+  refuses a GET refuses a POST too;
+- the owner's URL with a second record that is not its own (another
+  record's grant, another asset's photo) answers 404 even to the owner;
+- an anonymous visitor is sent to the login page (HTML) or refused (API),
+  and a public page answers 404 for a draft or a forged token;
 - nothing answers 500;
 - no HTML page links to a record the persona cannot see, and no API list
   returns one.
+
+The admin is walked apart: every admin URL sends anyone but staff to the login.
 """
 
 from __future__ import annotations

@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scape.core.access import access_object
+from scape.core.access import access_object, actor_of
 from scape.core.choices import Action, Role
 from scape.core.models import AuditEvent
 from scape.directory.models import Organization
 from scape.directory.queries import own_organization
 from scape.vault.choices import CaseStatus, DeletionStatus, ItemStatus
-from scape.vault.models import Case, DeletionList, EvidenceItem
+from scape.vault.models import Case, Category, DeletionList, EvidenceItem
 
 # Who keeps the organization's retention: its custodians and administrators.
 RETENTION_KEEPERS = frozenset({Role.CUSTODIAN, Role.ORG_ADMIN})
@@ -206,3 +206,12 @@ def retention_queues(user: Any, *, within_days: int = 30) -> dict[str, Any]:
         "review": own.filter(review_at__lte=now).exclude(status__in=_GONE),
         "uncategorised": own.filter(category__isnull=True).exclude(status__in=_GONE).count(),
     }
+
+
+def upload_targets(user: Any) -> tuple[QuerySet[Case], QuerySet[Category]]:
+    """Return the open cases and the categories of the user's organization, for an upload."""
+    org = actor_of(user).organization_id or 0
+    cases = Case.objects.restrict(user, Action.VIEW).filter(
+        organization_id=org, status=CaseStatus.OPEN
+    )
+    return cases, Category.objects.restrict(user, Action.VIEW).filter(organization_id=org)

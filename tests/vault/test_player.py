@@ -19,7 +19,7 @@ from scape.core.models import AuditEvent
 from scape.core.testing import login
 from scape.vault.choices import DerivativeKind
 from scape.vault.ingest import do_ingest
-from scape.vault.views_media import parse_range, safe_filename
+from scape.vault.views.media import parse_range, safe_filename
 
 pytestmark = pytest.mark.django_db
 

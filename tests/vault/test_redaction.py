@@ -10,37 +10,19 @@ import cv2
 import numpy as np
 import pytest
 from django.test import Client
-from django.urls import include, path
 from django.urls import reverse as django_reverse
 from skimage import data
 
-import scape.urls
-import scape.vault.urls
 from scape.core.choices import Role
 from scape.core.models import AuditEvent, Job
 from scape.core.testing import login
-from scape.vault import redaction, storage, urls_redaction
+from scape.vault import redaction, storage
 from scape.vault.choices import DerivativeKind
 from scape.vault.ingest import do_ingest
 from scape.vault.models import RedactionSession
 from tests.vault.conftest import make_clip
 
-# Until scape/vault/urls.py includes scape.vault.urls_redaction, these tests
-# route through this URLconf: the root one with the redaction views added to
-# the vault namespace.
-urlpatterns = [
-    path(
-        "vault/",
-        include(
-            (scape.vault.urls.urlpatterns + urls_redaction.urlpatterns, "vault"), namespace="vault"
-        ),
-    )
-    if str(p.pattern) == "vault/"
-    else p
-    for p in scape.urls.urlpatterns
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 # The astronaut's head in skimage's image and where the face lies in that crop.
 HEAD_CROP = (130, 10, 330, 250)

@@ -1,6 +1,6 @@
 """The API's tus 1.0 endpoint for resumable evidence upload (token authentication).
 
-The protocol itself lives in scape/vault/uploads.py and is shared with the
+The protocol itself lives in scape/vault/tus.py and is shared with the
 browser page; these views only authenticate and hand the plain Django request
 over, so the body is streamed from the socket and never parsed by DRF.
 """
@@ -15,7 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from scape.vault import uploads
+from scape.vault import tus
 
 _TUS = OpenApiParameter(
     "Tus-Resumable", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True, enum=["1.0.0"]
@@ -44,7 +44,7 @@ class UploadCollectionView(_TusView):
         responses={200: OpenApiResponse(description="JSON: results, each an upload's state")},
     )
     def get(self, request: Request) -> Any:
-        return uploads.tus_collection(request._request, request.user, via="api")
+        return tus.tus_collection(request._request, request.user, via="api")
 
     @extend_schema(
         operation_id="vault_uploads_create",
@@ -65,11 +65,11 @@ class UploadCollectionView(_TusView):
         },
     )
     def post(self, request: Request) -> Any:
-        return uploads.tus_collection(request._request, request.user, via="api")
+        return tus.tus_collection(request._request, request.user, via="api")
 
     @extend_schema(exclude=True)
     def options(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        return uploads.tus_options()
+        return tus.tus_options()
 
 
 class UploadView(_TusView):
@@ -81,7 +81,7 @@ class UploadView(_TusView):
         responses={200: OpenApiResponse(description="JSON: offset, status, result, item")},
     )
     def get(self, request: Request, upload_id: uuid.UUID) -> Any:
-        return uploads.tus_upload(request._request, request.user, upload_id)
+        return tus.tus_upload(request._request, request.user, upload_id)
 
     @extend_schema(
         operation_id="vault_upload_offset",
@@ -90,7 +90,7 @@ class UploadView(_TusView):
         responses={200: OpenApiResponse(description="Upload-Offset and Upload-Length headers")},
     )
     def head(self, request: Request, upload_id: uuid.UUID) -> Any:
-        return uploads.tus_upload(request._request, request.user, upload_id)
+        return tus.tus_upload(request._request, request.user, upload_id)
 
     @extend_schema(
         operation_id="vault_upload_append",
@@ -108,7 +108,7 @@ class UploadView(_TusView):
         },
     )
     def patch(self, request: Request, upload_id: uuid.UUID) -> Any:
-        return uploads.tus_upload(request._request, request.user, upload_id)
+        return tus.tus_upload(request._request, request.user, upload_id)
 
     @extend_schema(
         operation_id="vault_upload_terminate",
@@ -117,7 +117,7 @@ class UploadView(_TusView):
         responses={204: OpenApiResponse(description="Terminated")},
     )
     def delete(self, request: Request, upload_id: uuid.UUID) -> Any:
-        return uploads.tus_upload(request._request, request.user, upload_id)
+        return tus.tus_upload(request._request, request.user, upload_id)
 
     @extend_schema(
         operation_id="vault_upload_override",
@@ -135,8 +135,8 @@ class UploadView(_TusView):
         responses={204: OpenApiResponse(description="As for PATCH or DELETE")},
     )
     def post(self, request: Request, upload_id: uuid.UUID) -> Any:
-        return uploads.tus_upload(request._request, request.user, upload_id)
+        return tus.tus_upload(request._request, request.user, upload_id)
 
     @extend_schema(exclude=True)
     def options(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        return uploads.tus_options()
+        return tus.tus_options()

@@ -24,7 +24,7 @@ from scape.vault import redaction
 from scape.vault.forms import ReasonForm
 from scape.vault.models import RedactionSession
 from scape.vault.queries import access_item, redacted_only_for
-from scape.vault.views_media import grant_viewing, has_grant
+from scape.vault.views.media import grant_viewing, has_grant
 
 
 def _access_session(user: object, pk: int, action: str) -> RedactionSession:

@@ -17,17 +17,6 @@ from scape.equipment.queries import get_assets
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ActivityFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *ActivityKind.choices], required=False
-    )
-    when = forms.ChoiceField(
-        label=_("When"),
-        choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
-        required=False,
-    )
-
-
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200)

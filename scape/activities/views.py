@@ -40,8 +40,8 @@ from scape.activities.actions import (
     do_update_activity,
 )
 from scape.activities.choices import ACTIVE_REGISTRATION, ActivityStatus, RegistrationStatus
+from scape.activities.filtersets import ActivityFilter
 from scape.activities.forms import (
-    ActivityFilterForm,
     ActivityForm,
     ContactCardForm,
     FeedbackForm,
@@ -86,7 +86,7 @@ from scape.core import audit
 from scape.core.access import actor_of
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
-from scape.core.generic import reported
+from scape.core.generic import filtered, reported
 from scape.directory.models import Organization, Person
 
 
@@ -99,25 +99,14 @@ def _me(request: HttpRequest) -> Person | None:
 def index(request: HttpRequest) -> HttpResponse:
     """List the joint programme: upcoming activities first, filtered by kind."""
     actor_of(request.user).require()
-    activities = get_activities(request.user)
-    form = ActivityFilterForm(request.GET or None)
-    when = "upcoming"
-    if form.is_valid():
-        if form.cleaned_data.get("kind"):
-            activities = activities.filter(kind=form.cleaned_data["kind"])
-        when = form.cleaned_data.get("when") or "upcoming"
-    now = timezone.now()
-    if when == "upcoming":
-        activities = activities.filter(ends_at__gte=now).order_by("starts_at")
-    elif when == "past":
-        activities = activities.filter(ends_at__lt=now).order_by("-starts_at")
+    filterset, activities = filtered(request, get_activities(request.user), ActivityFilter)
     actor = actor_of(request.user)
     return render(
         request,
         "activities/index.html",
         {
             "activities": activities[:200],
-            "form": form,
+            "form": filterset.form,
             "can_create": actor.has_any(ORGANIZER_ROLES) or Role.SYS_ADMIN in actor.roles,
             "map_layers": _map_layers(reverse("activities:geojson")),
         },

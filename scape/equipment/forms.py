@@ -20,15 +20,6 @@ from scape.equipment.choices import (
 )
 
 
-class AssetFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", "—"), *AssetKind.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *AssetStatus.choices]
-    )
-
-
 class CheckOutForm(forms.Form):
     """Choose who takes the asset and when it should come back."""
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from scape.core.access import actor_of, can
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
+from scape.core.generic import filtered
 from scape.core.tracks import MAX_BYTES, TrackError
 from scape.directory.models import Organization
 from scape.equipment.actions import (
@@ -46,8 +47,8 @@ from scape.equipment.choices import (
     MeterUnit,
 )
 from scape.equipment.exports import XLSX_TYPE, co2_rows, to_csv, to_xlsx
+from scape.equipment.filtersets import AssetFilter
 from scape.equipment.forms import (
-    AssetFilterForm,
     AssetForm,
     CheckInForm,
     CheckOutForm,
@@ -100,14 +101,10 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     return render(request, "equipment/asset_list.html", context)
 
 
-def filtered_assets(request: HttpRequest) -> tuple[Any, AssetFilterForm]:
-    assets = get_assets(request.user)
-    form = AssetFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        for name in ("kind", "status"):
-            if form.cleaned_data.get(name):
-                assets = assets.filter(**{name: form.cleaned_data[name]})
-    return assets, form
+def filtered_assets(request: HttpRequest) -> tuple[Any, Any]:
+    """Return the assets the user may see, narrowed by the list's filters, and the filter form."""
+    filterset, assets = filtered(request, get_assets(request.user), AssetFilter)
+    return assets, filterset.form
 
 
 def _manages_equipment(request: HttpRequest) -> bool:

@@ -11,8 +11,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scape.core.choices import Outcome
-
 
 def add_validation_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show an action's ValidationError on the form: per field where it names one."""
@@ -38,28 +36,6 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("The code has digits only."))
         return token
-
-
-class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
-    action = forms.CharField(label=_("Action"), required=False, max_length=64)
-    object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
-    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices]
-    )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise forms.ValidationError(_("The start date is after the end date."))
-        return data
 
 
 class ShareForm(forms.Form):

@@ -14,7 +14,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +31,9 @@ from rest_framework.authtoken.models import Token
 from scape.core import audit
 from scape.core.actions import do_set_language
 from scape.core.choices import Outcome, TokenScope
-from scape.core.forms import AuditFilterForm, TokenForm
+from scape.core.filtersets import AuditFilter
+from scape.core.forms import TokenForm
+from scape.core.generic import filtered, paginate
 from scape.core.models import ApiTokenScope, SecondFactorPermit, WorkerHeartbeat
 from scape.core.spreadsheets import spreadsheet_text
 
@@ -178,39 +179,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-def _filtered(events: Any, form: AuditFilterForm) -> Any:
-    data = form.cleaned_data
-    if data.get("actor"):
-        events = events.filter(actor_username__icontains=data["actor"])
-    for field in ("action", "object_type"):
-        if data.get(field):
-            events = events.filter(**{f"{field}__icontains": data[field]})
-    if data.get("object_id"):
-        events = events.filter(object_id=data["object_id"])
-    if data.get("outcome"):
-        events = events.filter(outcome=data["outcome"])
-    if data.get("date_from"):
-        events = events.filter(time__date__gte=data["date_from"])
-    if data.get("date_to"):
-        events = events.filter(time__date__lte=data["date_to"])
-    return events
-
-
 @never_cache
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """List and filter audit events (auditors); every read is itself recorded."""
-    events = audit.visible_events(request.user)
-    form = AuditFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        events = _filtered(events, form)
-    page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
+    filterset, events = filtered(request, audit.visible_events(request.user), AuditFilter)
+    page = paginate(request, events.order_by("-id"))
     audit.record(
         "audit.read",
         object_type="core.auditevent",
         details={"filters": {k: v for k, v in request.GET.items() if v}},
     )
-    return render(request, "core/audit_log.html", {"form": form, "page": page})
+    return render(request, "core/audit_log.html", {"form": filterset.form, "page": page})
 
 
 class _Echo:
@@ -222,16 +202,14 @@ class _Echo:
 @login_required
 def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Export the filtered audit events as CSV."""
-    events = audit.visible_events(request.user)
-    form = AuditFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
+    filterset, events = filtered(request, audit.visible_events(request.user), AuditFilter)
+    if filterset.is_bound and not filterset.is_valid():
+        form = filterset.form
         return HttpResponse(
             "; ".join(str(e) for errs in form.errors.values() for e in errs),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    if form.is_bound:
-        events = _filtered(events, form)
     audit.record(
         "audit.exported",
         object_type="core.auditevent",

@@ -1,4 +1,4 @@
-"""Writes of core records: share grants and user preferences."""
+"""Writes of core records: share grants, user preferences, API tokens and second factors."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scape.core import audit
 from scape.core.access import access_object, actor_of
-from scape.core.choices import Action
-from scape.core.models import Grant, SecondFactorPermit
+from scape.core.choices import Action, Outcome, TokenScope
+from scape.core.models import ApiTokenScope, Grant, SecondFactorPermit
 
 
 @transaction.atomic
@@ -114,3 +114,52 @@ def do_permit_second_factor(user: Any, *, actor: Any, days: int | None = None) -
         )
         audit.record("auth.2fa_setup_permitted", obj=user, actor=actor, details={"days": days})
     return permit
+
+
+def do_issue_api_token(user: Any, *, scope: str, days: int) -> tuple[Any, ApiTokenScope]:
+    """Replace the user's API token with a new one of this scope, valid for `days`.
+
+    The old token stops working at once. The lifetime is 1 to
+    ``SCAPE_API_TOKEN_DAYS`` days; anything else is refused.
+    """
+    from rest_framework.authtoken.models import Token
+
+    if scope not in TokenScope.values or not 1 <= days <= settings.SCAPE_API_TOKEN_DAYS:
+        raise ValidationError(
+            _("Choose what the token may do and a lifetime of 1 to %(days)s days.")
+            % {"days": settings.SCAPE_API_TOKEN_DAYS}
+        )
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        token = Token.objects.create(user=user)
+        policy = ApiTokenScope.objects.create(
+            token=token, scope=scope, expires_at=timezone.now() + timedelta(days=days)
+        )
+        audit.record(
+            "auth.api_token_created", obj=user, actor=user, details={"scope": scope, "days": days}
+        )
+    return token, policy
+
+
+def enrolment_permit(user: Any) -> SecondFactorPermit | None:
+    """Return the user's unexpired leave to enrol an authenticator, recording a refusal."""
+    permit = SecondFactorPermit.objects.filter(user=user, expires_at__gt=timezone.now()).first()
+    if permit is None:
+        # A password alone must not be enough to register an authenticator.
+        audit.record("auth.2fa_setup_refused", obj=user, actor=user, outcome=Outcome.DENIED)
+    return permit
+
+
+def do_prepare_enrolment(user: Any) -> TOTPDevice:
+    """Return the authenticator being enrolled (unconfirmed), making it on the first visit."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def do_confirm_enrolment(user: Any, device: TOTPDevice, permit: SecondFactorPermit) -> None:
+    """Confirm the enrolled authenticator and use up the leave that allowed it."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    permit.delete()  # used up: a second enrolment needs a new leave
+    # Recorded as auth.2fa_enabled by the device's signal (scape/core/signals.py).

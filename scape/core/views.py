@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import csv
-from datetime import timedelta
 from typing import Any
 
 import segno
@@ -12,9 +11,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,12 +29,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from scape.core import audit
-from scape.core.actions import do_set_language
+from scape.core.actions import (
+    do_confirm_enrolment,
+    do_issue_api_token,
+    do_prepare_enrolment,
+    do_set_language,
+    enrolment_permit,
+)
 from scape.core.choices import Outcome, TokenScope
 from scape.core.filtersets import AuditFilter
 from scape.core.forms import TokenForm
-from scape.core.generic import filtered, paginate
-from scape.core.models import ApiTokenScope, SecondFactorPermit, WorkerHeartbeat
+from scape.core.generic import filtered, paginate, report_errors
+from scape.core.models import ApiTokenScope, WorkerHeartbeat
 from scape.core.spreadsheets import spreadsheet_text
 
 
@@ -91,22 +97,16 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user_has_device(user):
         return redirect("core:otp_verify")
-    permit = SecondFactorPermit.objects.filter(user=user, expires_at__gt=timezone.now()).first()
+    permit = enrolment_permit(user)
     if permit is None:
-        # A password alone must not be enough to register an authenticator.
-        audit.record("auth.2fa_setup_refused", obj=user, actor=user, outcome=Outcome.DENIED)
         return render(request, "core/otp_setup_closed.html", status=403)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    device = do_prepare_enrolment(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not device.verify_is_allowed()[0]:
         form.add_error("token", _throttled_message())
     elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save()
-            permit.delete()  # used up: a second enrolment needs a new leave
+            do_confirm_enrolment(user, device, permit)
             otp_login(request, device)
             request.session.cycle_key()
             messages.success(request, _("Two-factor login is set up."))
@@ -146,25 +146,17 @@ def profile(request: HttpRequest) -> HttpResponse:
         "max_days": settings.SCAPE_API_TOKEN_DAYS,
     }
     if request.method == "POST" and request.POST.get("op") == "rotate_token":
-        scope = request.POST.get("scope", TokenScope.READ)
         try:
             days = int(request.POST.get("days", "30"))
         except ValueError:
             days = 0
-        if scope not in TokenScope.values or not 1 <= days <= settings.SCAPE_API_TOKEN_DAYS:
-            messages.error(
-                request,
-                _("Choose what the token may do and a lifetime of 1 to %(days)s days.")
-                % {"days": settings.SCAPE_API_TOKEN_DAYS},
+        try:
+            token, policy = do_issue_api_token(
+                user, scope=request.POST.get("scope", TokenScope.READ), days=days
             )
+        except ValidationError as exc:
+            report_errors(request, exc)
             return render(request, "core/profile.html", context, status=400)
-        with transaction.atomic():
-            Token.objects.filter(user=user).delete()
-            token = Token.objects.create(user=user)
-            policy = ApiTokenScope.objects.create(
-                token=token, scope=scope, expires_at=timezone.now() + timedelta(days=days)
-            )
-            audit.record("auth.api_token_created", obj=user, details={"scope": scope, "days": days})
         messages.success(request, _("A new API token was created; the old one no longer works."))
         context.update(token=token, policy=policy, show_token=True)
     return render(request, "core/profile.html", context)

@@ -94,3 +94,15 @@ def bomb_png(width: int, height: int) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
     )
+
+
+def queued_calls(task: Any) -> list[list[Any]]:
+    """Return the arguments of each queued run of `task` (database task backend), oldest first.
+
+    What a worker would run, read from the queue itself rather than from a
+    stand-in for the task.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(task_path=task.module_path).order_by("enqueued_at")
+    return [row.args_kwargs["args"] for row in rows]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,8 @@ from scape.alerts.models import Notice
 from scape.alerts.queries import current_notices
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
+from scape.core.testing import queued_calls
+from scape.directory.tasks import post_webhook
 from tests.alerts.conftest import advance, notice_fields
 
 pytestmark = pytest.mark.django_db
@@ -175,13 +176,9 @@ def test_it_posts_the_publication_to_the_organization_webhook(
     palanga.webhook_url = "https://partner.example/hook"
     palanga.save()
     notice = make_notice("approved")
-    with (
-        mock.patch("scape.directory.tasks.post_webhook") as task,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=True):
         do_publish_notice(notice, actor=coordinator.user)
-    task.enqueue.assert_called_once()
-    org_id, event, payload = task.enqueue.call_args.args
+    [(org_id, event, payload)] = queued_calls(post_webhook)
     assert (org_id, event) == (palanga.pk, "alert-published")
     assert payload["identifier"] == notice.identifier
     assert payload["headlines"]["lt"] == "Paplūdimys uždarytas"
@@ -192,12 +189,9 @@ def test_it_posts_nothing_without_a_webhook(
     make_notice: Any, coordinator: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     notice = make_notice("approved")
-    with (
-        mock.patch("scape.directory.tasks.post_webhook") as task,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=True):
         do_publish_notice(notice, actor=coordinator.user)
-    task.enqueue.assert_not_called()
+    assert queued_calls(post_webhook) == []
 
 
 def test_a_second_update_of_the_same_notice_is_refused(

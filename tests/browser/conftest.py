@@ -65,7 +65,10 @@ _SEEDS = [
 class _TodaysModels:
     """The app registry under the names the seeding migrations used."""
 
-    MOVED = {("equipment", "competency"): ("activities", "Competency")}
+    MOVED = {
+        ("equipment", "competency"): ("activities", "Competency"),
+        ("equipment", "kindrequirement"): ("activities", "KindRequirement"),
+    }
 
     def get_model(self, app_label: str, model_name: str) -> Any:
         from django.apps import apps

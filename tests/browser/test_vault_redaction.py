@@ -16,8 +16,6 @@ from tests.vault.test_redaction import make_face_clip
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    # The redaction views are routed here until scape/vault/urls.py includes them.
-    pytest.mark.urls("tests.vault.test_redaction"),
 ]
 
 

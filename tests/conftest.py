@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
+from scape.directory.testing import make_org, make_person
 
 # The browser the tests drive: SCAPE_CHROMIUM, else Debian's chromium on the PATH.
 CHROMIUM = os.environ.get("SCAPE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -18,7 +18,7 @@ from scape.activities.actions import (
 from scape.activities.choices import ActivityStatus
 from scape.activities.models import Competency
 from scape.core.choices import Role
-from scape.core.testing import make_org
+from scape.directory.testing import make_org
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from scape.alerts.actions import (
     do_submit_notice,
 )
 from scape.core.choices import Role
-from scape.core.testing import make_org
+from scape.directory.testing import make_org
 
 BEACH = [[55.935, 21.05], [55.935, 21.06], [55.905, 21.062], [55.905, 21.052]]
 TEXTS = {

@@ -14,7 +14,8 @@ from scape.activities.choices import ActivityStatus
 from scape.activities.models import Certificate, Competency
 from scape.activities.pdfs import verify_url
 from scape.core.choices import Role
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
+from scape.directory.testing import make_org, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

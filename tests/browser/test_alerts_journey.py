@@ -9,7 +9,8 @@ from django.test import Client
 
 from scape.alerts.models import Notice, SavedArea
 from scape.core.choices import Role
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
+from scape.directory.testing import make_org, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

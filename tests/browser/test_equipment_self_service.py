@@ -13,7 +13,8 @@ from PIL import Image
 
 from scape.activities.models import Competency, PersonCompetency
 from scape.core.choices import Role
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
+from scape.directory.testing import make_org, make_person
 from scape.equipment.actions import do_create_asset, do_record_flight
 from scape.equipment.choices import AssetKind, AssetStatus
 from scape.equipment.models import AssetPhoto

@@ -9,7 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scape.core.choices import Role
-from scape.core.testing import PASSWORD, make_org, make_person
+from scape.directory.testing import PASSWORD, make_org, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

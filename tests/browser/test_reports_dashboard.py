@@ -11,7 +11,8 @@ from django.apps import apps
 from django.test import Client
 
 from scape.core.choices import Role
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
+from scape.directory.testing import make_org, make_person
 from tests.reports.conftest import at, make_item
 
 pytestmark = [

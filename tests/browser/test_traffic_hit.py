@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from scape.core.choices import Role
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
+from scape.directory.testing import make_org, make_person
 from scape.traffic.actions import do_create_camera, do_create_entry, do_share_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

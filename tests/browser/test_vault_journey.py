@@ -14,7 +14,8 @@ from django.test import Client
 
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
+from scape.directory.testing import make_org, make_person
 from scape.vault.models import EvidenceItem
 from tests.vault.conftest import make_clip
 

@@ -7,7 +7,8 @@ from django.test import Client
 
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
+from scape.directory.testing import make_org, make_person
 from scape.vault.choices import DerivativeKind
 from scape.vault.ingest import do_ingest
 from scape.vault.models import RedactionSession

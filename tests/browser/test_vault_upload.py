@@ -10,7 +10,8 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from scape.core.choices import Role
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
+from scape.directory.testing import make_org, make_person
 from scape.vault.models import EvidenceItem
 from tests.vault.conftest import make_clip
 

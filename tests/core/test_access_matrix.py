@@ -18,8 +18,9 @@ from rest_framework.test import APIClient
 
 from scape.core.actions import do_share_record
 from scape.core.choices import Role
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
 from scape.directory.models import Person
+from scape.directory.testing import make_org, make_person
 
 ORGS = [("palanga", "LT"), ("klaipeda-police", "LT"), ("vp-kurzeme", "LV"), ("liepaja-mp", "LV")]
 

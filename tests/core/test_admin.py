@@ -13,8 +13,9 @@ from django.utils import timezone
 from scape.core.admin import AuditedAdmin, ReadOnlyAdmin
 from scape.core.choices import Role
 from scape.core.models import AuditEvent, Grant
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
 from scape.directory.models import Organization, Person
+from scape.directory.testing import make_org, make_person
 from scape.traffic.actions import do_create_entry, do_share_entry
 from scape.traffic.choices import HotlistReason
 

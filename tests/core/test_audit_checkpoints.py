@@ -11,7 +11,7 @@ from django.db import InternalError, ProgrammingError, connection, transaction
 
 from scape.core import audit, checkpoints
 from scape.core.models import GENESIS_HASH, AuditCheckpoint, AuditEvent
-from scape.core.testing import make_org
+from scape.directory.testing import make_org
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
-from scape.core.testing import PASSWORD, current_code, totp_device
+from scape.core.testing import current_code, totp_device
+from scape.directory.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 
 from scape.core.choices import Role, TokenScope
 from scape.core.models import ApiTokenScope
-from scape.core.testing import PASSWORD, current_code, totp_device
+from scape.core.testing import current_code, totp_device
+from scape.directory.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,9 @@ from scape.core.access import can
 from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Action, Role
 from scape.core.models import Grant
-from scape.core.testing import bomb_png, login, make_org, make_person
+from scape.core.testing import bomb_png, login
 from scape.directory.models import Organization
+from scape.directory.testing import make_org, make_person
 
 ROLES = (
     Role.OFFICER,

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from scape.core.choices import Role
-from scape.core.testing import login, make_org, make_person
+from scape.core.testing import login
+from scape.directory.testing import make_org, make_person
 
 pytestmark = pytest.mark.django_db
 

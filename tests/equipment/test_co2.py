@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from scape.core.testing import make_org
+from scape.directory.testing import make_org
 from scape.equipment.actions import do_create_asset, do_record_trip
 from scape.equipment.choices import AssetKind
 from scape.equipment.models import EmissionFactor

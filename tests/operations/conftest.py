@@ -41,7 +41,7 @@ def lt_coordinator(lt_org: Any, persona: Any) -> Any:
 
 @pytest.fixture
 def other_org_officer(persona: Any) -> Any:
-    from scape.core.testing import make_org
+    from scape.directory.testing import make_org
 
     return persona(make_org("kurzeme", country="LV"), Role.OFFICER, username="janis")
 

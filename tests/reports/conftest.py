@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from scape.core.choices import Role
-from scape.core.testing import make_org
+from scape.directory.testing import make_org
 from scape.equipment.actions import do_create_asset
 from scape.equipment.models import Asset
 from scape.reports.periods import Period

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from scape.core.choices import Role
-from scape.core.testing import make_org
+from scape.directory.testing import make_org
 from scape.traffic.actions import do_create_camera, do_create_entry, do_share_entry
 from scape.traffic.choices import HotlistReason
 

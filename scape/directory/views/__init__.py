@@ -1,0 +1,1 @@
+"""The directory's pages: home, people and organizations (people), notifications."""

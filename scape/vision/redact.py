@@ -103,6 +103,11 @@ class FaceFrameDetector:
         self._sizes: dict[tuple[tuple[int, int], bool], tuple[int, int]] = {}
         self._turn = 0
 
+    def reset(self) -> None:
+        """Start a new video: the first tile again, no tracked faces."""
+        self.focus = []
+        self._turn = 0
+
     def __call__(self, frame: av.VideoFrame) -> np.ndarray:
         """Return the faces of a frame as an (N, 5) array in frame pixels."""
         detector = self.detector
@@ -363,6 +368,10 @@ class Redactor:
         width, height = reader.info.width, reader.info.height
         total = reader.info.frames
         trackers = {kind: Tracker(cfg.track) for kind in self.detectors}
+        # A video's boxes must not depend on what this redactor ran before.
+        for detector in self.detectors.values():
+            if isinstance(detector, FaceFrameDetector):
+                detector.reset()
         latency = max((t.latency for t in trackers.values()), default=0)
         stats = RedactStats()
         pending: deque[tuple[int, av.VideoFrame]] = deque()

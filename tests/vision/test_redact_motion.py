@@ -160,3 +160,15 @@ def test_it_writes_review_reasons_the_box_reader_accepts(face_clip, tmp_path):
     bad.write_text('{"frame": 0, "boxes": [], "review": ["maybe"]}\n')
     with pytest.raises(ValueError, match="review"):
         read_boxes(bad)
+
+
+def test_it_redacts_a_video_the_same_way_whatever_it_redacted_before(tmp_path):
+    src = tmp_path / "shaky.mp4"
+    _shaky_clip(src, 14.0, frames=20)
+    redactor = Redactor(RedactConfig(mask=MaskConfig(mode=MaskMode.SOLID)))
+    outs = []
+    for run in range(2):
+        boxes = tmp_path / f"boxes{run}.jsonl"
+        redactor.run(src, tmp_path / f"out{run}.mp4", boxes_out=boxes)
+        outs.append(boxes.read_text())
+    assert outs[0] == outs[1]

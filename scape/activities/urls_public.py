@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from scape.activities import views
+from scape.activities.views import public
 
 app_name = "activities_public"
 
 urlpatterns = [
-    path("verify/<str:code>", views.verify, name="verify"),
-    path("verify/<str:code>/", views.verify),
+    path("verify/<str:code>", public.verify, name="verify"),
+    path("verify/<str:code>/", public.verify),
 ]

@@ -1,51 +1,41 @@
-"""Activities pages: the programme, an activity with its registrations, attendance
-ticking and sign-in sheet, certificates, feedback, the calendar and its feeds,
-the competency matrix and the cross-border contacts."""
+"""The programme: activities, registrations, sessions, attendance, certificates, feedback."""
 
 from __future__ import annotations
 
-import calendar as calendar_module
-import datetime
 import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from scape.activities import feeds
 from scape.activities.actions import (
     do_add_session,
     do_approve_registration,
     do_cancel_registration,
     do_create_activity,
-    do_get_calendar_feed,
     do_give_feedback,
     do_issue_certificates,
     do_mark_attendance,
     do_register,
     do_reject_registration,
     do_revoke_certificate,
-    do_save_contact_card,
     do_update_activity,
 )
 from scape.activities.choices import ACTIVE_REGISTRATION, ActivityStatus, RegistrationStatus
 from scape.activities.filtersets import ActivityFilter
 from scape.activities.forms import (
     ActivityForm,
-    ContactCardForm,
     FeedbackForm,
-    MatrixForm,
     NominateForm,
     RejectForm,
     RevokeForm,
@@ -55,14 +45,11 @@ from scape.activities.forms import (
 from scape.activities.models import (
     Activity,
     Attendance,
-    CalendarFeed,
     Certificate,
-    Competency,
-    ContactCard,
     Feedback,
     Registration,
 )
-from scape.activities.pdfs import certificate_pdf, sign_in_sheet, verify_url
+from scape.activities.pdfs import certificate_pdf, sign_in_sheet
 from scape.activities.queries import (
     ORGANIZER_ROLES,
     access_activity,
@@ -70,28 +57,19 @@ from scape.activities.queries import (
     access_registration,
     access_session,
     attended_hours,
-    competency_matrix,
     completes,
     feedback_summary,
     get_activities,
     hours_by_person,
     is_organizer,
-    matrix_organizations,
-    matrix_people,
-    organization_calendar,
     planned_hours,
-    verification_facts,
 )
+from scape.activities.views import me as _me
 from scape.core import audit
 from scape.core.access import actor_of
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
 from scape.core.generic import filtered, reported
-from scape.directory.models import Organization, Person
-
-
-def _me(request: HttpRequest) -> Person | None:
-    return getattr(request.user, "person", None)
 
 
 @require_GET
@@ -486,223 +464,3 @@ def give_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         do_give_feedback(activity, ratings=data, comment=comment, actor=request.user)
         messages.success(request, _("Thank you for your feedback."))
     return redirect(activity)
-
-
-# --- calendar -----------------------------------------------------------------
-
-
-def _month(value: str | None) -> datetime.date:
-    today = timezone.localdate()
-    try:
-        year, month = (int(p) for p in (value or "").split("-"))
-        # The page links the months either side: year 1 and 9999 have none.
-        if not 1900 <= year <= 2999:
-            raise ValueError(year)
-        return datetime.date(year, month, 1)
-    except (ValueError, TypeError):
-        return today.replace(day=1)
-
-
-@require_GET
-@login_required
-def calendar_page(request: HttpRequest) -> HttpResponse:
-    """Show a month of the programme, day by day, and the links to subscribe."""
-    actor_of(request.user).require()
-    first = _month(request.GET.get("month"))
-    last_day = calendar_module.monthrange(first.year, first.month)[1]
-    last = first.replace(day=last_day)
-    activities = (
-        get_activities(request.user)
-        .filter(starts_at__date__lte=last, ends_at__date__gte=first)
-        .order_by("starts_at")
-    )
-    days: dict[datetime.date, list[Activity]] = {}
-    for activity in activities:
-        days.setdefault(timezone.localdate(activity.starts_at), []).append(activity)
-    previous = (first - datetime.timedelta(days=1)).replace(day=1)
-    following = last + datetime.timedelta(days=1)
-    context: dict[str, Any] = {
-        "month": first,
-        "days": sorted(days.items()),
-        "previous": previous.strftime("%Y-%m"),
-        "next": following.strftime("%Y-%m"),
-    }
-    me = _me(request)
-    if me is not None:
-        feed = CalendarFeed.objects.filter(person=me).first()
-        if feed is not None:
-            context["my_feed"] = request.build_absolute_uri(
-                reverse("activities:feed_person", args=[feed.token])
-            )
-            context["org_feed"] = request.build_absolute_uri(
-                reverse("activities:feed_organization", args=[feed.token])
-            )
-    return render(request, "activities/calendar.html", context)
-
-
-@require_POST
-@login_required
-def calendar_subscribe(request: HttpRequest) -> HttpResponse:
-    """Create (or renew) the user's secret calendar feed links."""
-    me = _me(request)
-    if me is None:
-        raise PermissionDenied
-    do_get_calendar_feed(me, actor=request.user, renew=request.POST.get("renew") == "1")
-    messages.success(request, _("Your calendar links are ready. Keep them to yourself."))
-    return redirect("activities:calendar")
-
-
-def _feed_person(token: str) -> Person:
-    feed = CalendarFeed.objects.select_related("person__organization").filter(token=token).first()
-    if feed is None or not feed.person.is_active:
-        raise Http404
-    return feed.person
-
-
-def _ics(body: bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
-
-
-@require_GET
-def feed_person(request: HttpRequest, token: str) -> HttpResponse:
-    """iCalendar of the activities the token's person is registered for or trains (no login)."""
-    person = _feed_person(token)
-    activities = (
-        Activity.objects.filter(
-            Q(
-                pk__in=Registration.objects.filter(
-                    person=person,
-                    status__in=ACTIVE_REGISTRATION,
-                ).values("activity_id")
-            )
-            | Q(pk__in=Activity.objects.filter(trainers=person).values("pk"))
-        )
-        .exclude(status=ActivityStatus.DRAFT)
-        .order_by("starts_at")
-    )
-    with translation.override(person.ui_language or settings.LANGUAGE_CODE):
-        return _ics(feeds.calendar(activities, name=person.full_name))
-
-
-@require_GET
-def feed_organization(request: HttpRequest, token: str) -> HttpResponse:
-    """iCalendar of the activities the token person's organization organizes (no login)."""
-    person = _feed_person(token)
-    org = person.organization
-    activities = organization_calendar(org)
-    with translation.override(person.ui_language or settings.LANGUAGE_CODE):
-        return _ics(feeds.calendar(activities, name=org.name))
-
-
-# --- competency matrix ----------------------------------------------------------
-
-
-@require_GET
-@login_required
-def matrix(request: HttpRequest) -> HttpResponse:
-    """Show people by competencies for an organization; soon-expiring ones highlighted."""
-    actor = actor_of(request.user).require()
-    # Only organizations whose people the user may see: a matrix of nobody helps no one.
-    form = MatrixForm(request.GET or None, organizations=matrix_organizations(request.user))
-    org_id = actor.organization_id
-    if form.is_valid() and form.cleaned_data.get("organization"):
-        org_id = form.cleaned_data["organization"].pk
-    people = matrix_people(request.user, org_id)
-    competencies = list(Competency.objects.all())
-    return render(
-        request,
-        "activities/matrix.html",
-        {
-            "form": form,
-            "competencies": competencies,
-            "rows": competency_matrix(people, competencies),
-            "organization": Organization.objects.filter(pk=org_id or 0).first(),
-        },
-    )
-
-
-# --- contacts -----------------------------------------------------------------
-
-
-def _cards(request: HttpRequest) -> Any:
-    cards = ContactCard.objects.filter(
-        visible=True, person__is_active=True, person__organization__is_active=True
-    ).select_related("person__user", "person__organization")
-    q = (request.GET.get("q") or "").strip()
-    if q:
-        cards = cards.filter(
-            Q(person__user__first_name__icontains=q)
-            | Q(person__user__last_name__icontains=q)
-            | Q(topics__icontains=q)
-            | Q(role__icontains=q)
-            | Q(person__organization__code__icontains=q)
-        )
-    return cards.order_by(
-        "person__organization__country", "person__organization__code", "person__user__last_name"
-    )
-
-
-@login_required
-def contacts(request: HttpRequest) -> HttpResponse:
-    """The cross-border contact directory: whom to call for what; one's own card to edit."""
-    actor_of(request.user).require()
-    me = _me(request)
-    card = ContactCard.objects.filter(person=me).first() if me else None
-    form = ContactCardForm(
-        request.POST or None,
-        initial={
-            "role": card.role if card else (me.position if me else ""),
-            "topics": card.topics if card else "",
-            "talk_group": card.talk_group if card else "",
-            "visible": card.visible if card else True,
-        },
-    )
-    if request.method == "POST":
-        if me is None:
-            raise PermissionDenied
-        if form.is_valid():
-            do_save_contact_card(me, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Your contact card is saved."))
-            return redirect("activities:contacts")
-    return render(
-        request,
-        "activities/contacts.html",
-        {"cards": _cards(request), "form": form, "q": request.GET.get("q", "")},
-    )
-
-
-@require_GET
-@login_required
-def contacts_vcf(request: HttpRequest) -> HttpResponse:
-    """Export the contact directory as vCards (.vcf)."""
-    actor_of(request.user).require()
-    cards = list(_cards(request))
-    audit.record("activities.contacts_exported", actor=request.user, details={"count": len(cards)})
-    response = HttpResponse(feeds.vcards(cards), content_type="text/vcard; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="scape-contacts.vcf"'
-    return response
-
-
-# --- public verification --------------------------------------------------------
-
-
-@require_GET
-def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Public page (no login) that tells whether a certificate is valid, expired or revoked."""
-    certificate = (
-        Certificate.objects.select_related("activity__organization", "person__user")
-        .filter(code=code)
-        .first()
-    )
-    if certificate is None:
-        return render(request, "activities/verify_unknown.html", {"code": code[:60]}, status=404)
-    response = render(
-        request,
-        "activities/verify.html",
-        {"facts": verification_facts(certificate), "url": verify_url(certificate.code)},
-    )
-    # A holder's name is for whoever holds the code, not for search engines.
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response

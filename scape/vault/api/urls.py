@@ -3,14 +3,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from scape.vault.api import items, uploads
+from scape.vault.api import views
 
 router = SimpleRouter()
-router.register("items", items.EvidenceItemViewSet, basename="vault-item")
-router.register("cases", items.CaseViewSet, basename="vault-case")
+router.register("items", views.EvidenceItemViewSet, basename="vault-item")
+router.register("cases", views.CaseViewSet, basename="vault-case")
 
 urlpatterns = [
-    path("uploads/", uploads.UploadCollectionView.as_view(), name="vault-uploads"),
-    path("uploads/<uuid:upload_id>/", uploads.UploadView.as_view(), name="vault-upload"),
+    path("uploads/", views.UploadCollectionView.as_view(), name="vault-uploads"),
+    path("uploads/<uuid:upload_id>/", views.UploadView.as_view(), name="vault-upload"),
     *router.urls,
 ]

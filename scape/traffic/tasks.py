@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from scape.core.choices import JobStatus
-from scape.core.jobs import finish_job, progress_reporter, update_job
 from scape.core.models import Job
+from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
 
 EVIDENCE_JOB = "traffic.evidence_reads"
 
@@ -30,12 +29,7 @@ def schedule_evidence_reads(item: Any, camera: Any, *, actor: Any) -> Job:
         created_by=actor,
     )
     camera_id = camera.pk if camera is not None else None
-
-    def enqueue() -> None:
-        result = read_evidence_plates.enqueue(job.pk, item.pk, camera_id)
-        Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(read_evidence_plates, job, job.pk, item.pk, camera_id)
     return job
 
 

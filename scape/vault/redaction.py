@@ -33,8 +33,8 @@ from django_tasks import task
 
 from scape.core import audit
 from scape.core.choices import JobStatus
-from scape.core.jobs import progress_reporter, update_job
 from scape.core.models import Job
+from scape.core.progress import enqueue_on_commit, progress_reporter, update_job
 from scape.vault import storage
 from scape.vault.choices import DerivativeKind, ItemStatus, MediaKind
 from scape.vault.models import Derivative, EvidenceItem, RedactionSession
@@ -227,14 +227,7 @@ def do_start_redaction(
 
 
 def _enqueue(work: Any, session: RedactionSession) -> None:
-    job_id = session.job_id
-
-    def enqueue() -> None:
-        result = work.enqueue(session.pk)
-        if job_id is not None:
-            Job.objects.filter(pk=job_id).update(task_result_id=str(result.id))
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(work, session.job_id, session.pk)
 
 
 def _editable(session: RedactionSession) -> None:

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from scape.core.choices import JobStatus
-from scape.core.jobs import finish_job, progress_reporter, update_job
 from scape.core.models import Job
+from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
 from scape.vault import media
 from scape.vault.choices import ItemStatus
 from scape.vault.models import EvidenceItem
@@ -53,12 +52,7 @@ def schedule_media(item: EvidenceItem, *, actor: Any = None) -> Job:
         organization=item.organization,
         created_by=actor if getattr(actor, "is_authenticated", False) else item.ingested_by,
     )
-
-    def enqueue() -> None:
-        result = produce_media.enqueue(job.pk, item.pk)
-        Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(produce_media, job, job.pk, item.pk)
     return job
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django_tasks import task
 
 from scape.core.choices import JobStatus
-from scape.core.jobs import finish_job, update_job
+from scape.core.progress import finish_job, update_job
 
 
 @task()

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from scape.core.choices import JobStatus
-from scape.core.jobs import finish_job
 from scape.core.models import AuditEvent, Job, WorkerHeartbeat
+from scape.core.progress import finish_job
 from scape.core.recovery import requeue_orphans, sweep_temp
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,7 @@
-"""Progress of long work on its core Job row, shared by every app's tasks."""
+"""Progress of long work on its core Job row, shared by every app's tasks.
+
+(An app's ``jobs.py`` is something else: its periodic jobs, run by the worker's
+scheduler, ``scape.core.schedule``.)"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from scape.core.choices import JobStatus
@@ -44,3 +48,19 @@ def progress_reporter(job: Job | int | None) -> Callable[[float], None]:
             update_job(job, progress=round(min(1.0, max(0.0, fraction)), 3))
 
     return report
+
+
+def enqueue_on_commit(task: Any, job: Job | int | None, *args: Any) -> None:
+    """Queue ``task(*args)`` once the transaction commits, and note its result on the job.
+
+    The job row then knows its task, so a worker that dies with it can be
+    found and its work given back to the queue (scape.core.recovery).
+    """
+    pk = job.pk if isinstance(job, Job) else job
+
+    def enqueue() -> None:
+        result = task.enqueue(*args)
+        if pk is not None:
+            Job.objects.filter(pk=pk).update(task_result_id=str(result.id))
+
+    transaction.on_commit(enqueue)

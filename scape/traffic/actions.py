@@ -14,6 +14,7 @@ import secrets
 import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,10 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scape.core import audit
+from scape.core.access import actor_of
 from scape.core.actions import do_share_record
-from scape.core.models import Grant
+from scape.core.models import Grant, Job
 from scape.directory.notify import notify_organizations
-from scape.traffic.choices import Country, HotlistReason, ReadSource
+from scape.equipment.choices import AssetKind
+from scape.traffic.choices import EVIDENCE_JOB, Country, HotlistReason, ReadSource
 from scape.traffic.matching import confusable_match, countries_agree, normalise, variants
 from scape.traffic.models import (
     HIT_POLICY,
@@ -36,6 +39,8 @@ from scape.traffic.models import (
     SpeedSection,
     TrafficCamera,
 )
+from scape.traffic.signals import evidence_read_requested
+from scape.vault.queries import access_item
 from scape.vision.plates.grammar import parse_plate
 
 HIT_KIND = "traffic-hit"
@@ -134,8 +139,6 @@ def do_update_camera(
     active: bool = True,
 ) -> TrafficCamera:
     """Change a camera's name, place, road zone, equipment record and active flag."""
-    from scape.equipment.choices import AssetKind
-
     camera = TrafficCamera.objects.select_for_update().get(pk=camera.pk)
     name = (name or "").strip()
     if not name:
@@ -527,8 +530,6 @@ def do_create_section(
 
 def read_days() -> int:
     """Return how many days reads that hit nothing are kept (settings, read now)."""
-    from django.conf import settings
-
     return int(getattr(settings, "SCAPE_TRAFFIC_READ_DAYS", 30))
 
 
@@ -569,10 +570,6 @@ def do_read_evidence(user: Any, item_pk: Any, camera: TrafficCamera | None) -> A
     The reads belong to the camera's organization (the user's own), or to the
     item's organization when no camera is named.
     """
-    from scape.core.access import actor_of
-    from scape.traffic.tasks import schedule_evidence_reads
-    from scape.vault.queries import access_item
-
     item = access_item(user, item_pk)
     actor = actor_of(user)
     if camera is not None and camera.organization_id != actor.organization_id:
@@ -581,7 +578,13 @@ def do_read_evidence(user: Any, item_pk: Any, camera: TrafficCamera | None) -> A
         raise ValidationError(
             {"camera": _("Choose the camera the footage comes from: the item is a partner's.")}
         )
-    job = schedule_evidence_reads(item, camera, actor=user)
+    job = Job.objects.create(
+        kind=f"{EVIDENCE_JOB}:{item.pk}",
+        title=_("Plate reading in %(name)s") % {"name": item.original_name},
+        organization_id=actor.organization_id,
+        created_by=user,
+    )
+    evidence_read_requested.send(do_read_evidence, job=job, item=item, camera=camera)
     audit.record(
         "traffic.evidence_read_requested",
         obj=item,

@@ -11,6 +11,7 @@ class TrafficConfig(AppConfig):
         from datetime import timedelta
 
         from scape.core import demo, panels, schedule
+        from scape.traffic import tasks  # noqa: F401  (connects the evidence-read receiver)
         from scape.traffic.actions import expire_reads
         from scape.traffic.demo import demo_loader
         from scape.traffic.home import panel_context

@@ -28,3 +28,7 @@ class Direction(models.TextChoices):
     EAST = "E", _("eastbound")
     WEST = "W", _("westbound")
     BOTH = "both", _("both directions")
+
+
+# The kind of the Job that reads plates in an evidence item ("traffic.evidence_reads:<item>").
+EVIDENCE_JOB = "traffic.evidence_reads"

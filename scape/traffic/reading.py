@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 from django.utils.translation import gettext as _
 
+from scape.traffic.actions import do_record_read
 from scape.traffic.models import PlateRead, TrafficCamera
 from scape.vision.plates import PlateRead as VisionRead
 from scape.vision.plates import PlateReader, ReaderConfig
@@ -98,8 +99,6 @@ def store_reads(
     actor: Any = None,
 ) -> list[PlateRead]:
     """Store vision reads as plate reads, timed from `start`; matching runs for each."""
-    from scape.traffic.actions import do_record_read
-
     stored = []
     for read in reads:
         stored.append(

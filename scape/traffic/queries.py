@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from scape.core import audit
 from scape.core.access import access_object, actor_of
 from scape.core.choices import Action
+from scape.core.models import Job
+from scape.equipment.choices import AssetKind
+from scape.equipment.queries import get_assets
 from scape.traffic.actions import hash_token
 from scape.traffic.matching import normalise, variants
 from scape.traffic.models import Hit, HotlistEntry, PlateRead, SpeedSection, TrafficCamera
@@ -77,8 +80,6 @@ def get_hits(user: Any) -> QuerySet[Hit]:
 def camera_assets(user: Any, organization_id: int | None = None) -> Any:
     """Return the traffic-camera equipment records the user sees of an organization (by default
     their own), to link a camera to."""
-    from scape.equipment.choices import AssetKind
-    from scape.equipment.queries import get_assets
 
     if organization_id is None:
         organization_id = actor_of(user).organization_id
@@ -87,7 +88,6 @@ def camera_assets(user: Any, organization_id: int | None = None) -> Any:
 
 def evidence_jobs(user: Any) -> Any:
     """Return the plate-reading jobs over vault items of the user's organization, newest first."""
-    from scape.core.models import Job
 
     return Job.objects.filter(
         organization=actor_of(user).organization_id, kind__startswith="traffic.evidence_reads:"

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from scape.core.access import access_object, actor_of
 from scape.core.choices import Action, Role
-from scape.core.models import AuditEvent
+from scape.core.models import AuditEvent, Grant
 from scape.directory.models import Organization
 from scape.directory.queries import own_organization
 from scape.vault.choices import CaseStatus, DeletionStatus, ItemStatus
@@ -75,11 +76,6 @@ def redacted_only_ids(user: Any, items: Iterable[EvidenceItem]) -> set[int]:
     Two queries for any number of items, so that a list page can hide the
     original names of a redacted-only share without a query per row.
     """
-    from django.contrib.contenttypes.models import ContentType
-    from django.utils import timezone
-
-    from scape.core.access import actor_of
-    from scape.core.models import Grant
 
     actor = actor_of(user)
     foreign = [i.pk for i in items if i.organization_id != actor.organization_id]
@@ -125,7 +121,6 @@ def without_hidden_matches(user: Any, found: QuerySet[EvidenceItem]) -> QuerySet
     A partner shown redacted copies only must not learn an original's file
     name or SHA-256, not even by guessing it and watching the search hit.
     """
-    from scape.core.access import actor_of
 
     foreign = [
         EvidenceItem(pk=pk, organization_id=org)

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from scape.core.spreadsheets import spreadsheet_text
-from scape.equipment.imports import COLUMNS
+from scape.equipment.actions.imports import COLUMNS
 from scape.equipment.models import Asset
 from scape.equipment.queries import Co2Report
 

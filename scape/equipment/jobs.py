@@ -9,8 +9,8 @@ from django.utils import timezone
 
 def send_reminders() -> str:
     """Remind equipment desks of maintenance falling due; drop stale import previews."""
+    from scape.equipment.actions.reminders import do_send_maintenance_reminders
     from scape.equipment.models import ImportBatch
-    from scape.equipment.reminders import do_send_maintenance_reminders
 
     sent = do_send_maintenance_reminders()
     stale = timezone.now() - datetime.timedelta(days=1)

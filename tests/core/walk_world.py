@@ -151,7 +151,7 @@ def build() -> World:
         do_create_schedule,
         do_record_maintenance,
     )
-    from scape.equipment.imports import do_stage_import
+    from scape.equipment.actions.imports import do_stage_import
     from scape.equipment.models import Asset, DroneFlight
     from scape.operations.models import Incident, Patrol
     from scape.reports.models import Indicator

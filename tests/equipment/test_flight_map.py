@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from scape.core.choices import Role
 from scape.equipment.actions import do_record_reading
+from scape.equipment.actions.reminders import do_send_maintenance_reminders
 from scape.equipment.choices import MaintenanceKind, MeterUnit
 from scape.equipment.models import MaintenanceSchedule, MeterReading
 from scape.equipment.queries import current_meter, due_maintenance, flight_track_features
-from scape.equipment.reminders import do_send_maintenance_reminders
 from tests.equipment.test_flights import GPX, _fly
 
 pytestmark = pytest.mark.django_db

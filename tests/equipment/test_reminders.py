@@ -13,9 +13,9 @@ from scape.core import schedule
 from scape.core.choices import Role
 from scape.directory.models import Notification
 from scape.equipment.actions import do_record_maintenance, do_record_reading
+from scape.equipment.actions.reminders import do_send_maintenance_reminders
 from scape.equipment.choices import AssetKind, MaintenanceKind, MeterUnit
 from scape.equipment.models import MaintenanceSchedule
-from scape.equipment.reminders import do_send_maintenance_reminders
 
 pytestmark = pytest.mark.django_db
 

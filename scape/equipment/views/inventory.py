@@ -12,9 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from scape.equipment.actions.imports import (
+    COLUMNS,
+    MAX_IMPORT_BYTES,
+    do_confirm_import,
+    do_stage_import,
+)
 from scape.equipment.exports import XLSX_TYPE, asset_rows, to_csv, to_xlsx
 from scape.equipment.forms import ImportConfirmForm, ImportForm
-from scape.equipment.imports import COLUMNS, MAX_IMPORT_BYTES, do_confirm_import, do_stage_import
 from scape.equipment.models import ImportBatch
 from scape.equipment.views.assets import filtered_assets, managed_organization
 

@@ -1,7 +1,10 @@
 """Every write to equipment: atomic, validated, and audited.
 
 Each action checks its input first and raises ValidationError with a
-translated message; a refused action changes nothing.
+translated message; a refused action changes nothing. Assets, custody,
+meters, trips, flights and maintenance are here; the inventory import
+(``actions.imports``) and the maintenance reminders (``actions.reminders``)
+have modules of their own.
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ import json, sys, time
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from scape.vault.ingest import do_ingest
+from scape.vault.actions.ingest import do_ingest
 user = get_user_model().objects.get(username=sys.argv[2])
 start = time.perf_counter()
 with open(sys.argv[1], "rb") as source:

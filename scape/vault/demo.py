@@ -12,8 +12,8 @@ from django.db import transaction
 from scape.core.context import actor_context
 from scape.directory.models import Organization, Person
 from scape.vault.actions import do_create_case
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import SourceType
-from scape.vault.ingest import do_ingest
 from scape.vault.models import Case, Category, RetentionPolicy
 
 CATEGORIES = [

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from scape.directory.models import Organization
-from scape.vault import storage, uploads
-from scape.vault.actions import destroy_expired, do_propose_deletion, verify_item
+from scape.vault import storage
+from scape.vault.actions import destroy_expired, do_propose_deletion, uploads, verify_item
 from scape.vault.choices import Integrity, ItemStatus
 from scape.vault.models import EvidenceItem
 

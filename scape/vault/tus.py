@@ -2,7 +2,7 @@
 
 Core protocol with the creation, termination, expiration and checksum (sha256)
 extensions. Each request is parsed here and handed to the upload actions in
-``scape.vault.uploads``, which own the staging file, the lock and the offset.
+``scape.vault.actions.uploads``, which own the staging file, the lock and the offset.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from scape.vault.ingest import max_bytes
-from scape.vault.models import Upload
-from scape.vault.uploads import (
+from scape.vault.actions.ingest import max_bytes
+from scape.vault.actions.uploads import (
     CHECKSUM_ALGORITHMS,
     OFFSET_CONTENT_TYPE,
     TUS_EXTENSIONS,
@@ -32,6 +31,7 @@ from scape.vault.uploads import (
     parse_metadata,
     whole_number,
 )
+from scape.vault.models import Upload
 
 # The protocol over HTTP ------------------------------------------------------------
 

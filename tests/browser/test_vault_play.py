@@ -9,8 +9,8 @@ import scape.vault.tasks  # noqa: F401 - connects the item_ingested receiver
 from scape.core.choices import Role
 from scape.core.testing import login
 from scape.directory.testing import make_org, make_person
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind
-from scape.vault.ingest import do_ingest
 from tests.vault.conftest import make_clip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,8 +9,8 @@ from scape.core.choices import Role
 from scape.core.models import AuditEvent
 from scape.core.testing import login
 from scape.directory.testing import make_org, make_person
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind
-from scape.vault.ingest import do_ingest
 from scape.vault.models import RedactionSession
 from tests.vault.test_redaction import make_face_clip
 

@@ -16,7 +16,7 @@ from scape.core.choices import JobStatus, Role
 from scape.core.models import Job
 from scape.traffic.actions import do_read_evidence
 from scape.traffic.models import Hit, PlateRead
-from scape.vault.ingest import do_ingest
+from scape.vault.actions.ingest import do_ingest
 
 
 def still(text: str = "GUF 465", country: str = "LT", height: int = 40) -> bytes:

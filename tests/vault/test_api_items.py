@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
 from scape.vault.actions import do_create_case
-from scape.vault.ingest import do_ingest
+from scape.vault.actions.ingest import do_ingest
 
 pytestmark = pytest.mark.django_db
 

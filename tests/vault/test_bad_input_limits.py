@@ -38,7 +38,7 @@ def test_a_folder_with_a_decompression_bomb_is_ingested_whole(tmp_path, lt_org, 
 
 
 def test_a_file_name_that_reverses_its_reading_direction_is_refused(lt_org):
-    from scape.vault.ingest import do_ingest
+    from scape.vault.actions.ingest import do_ingest
 
     spoofed = "bodycam-\u202e4pm.exe"  # displays as "bodycam-exe.mp4"
     result = do_ingest(io.BytesIO(b"\x00" * 64), name=spoofed, organization=lt_org)
@@ -49,8 +49,8 @@ def test_a_file_name_that_reverses_its_reading_direction_is_refused(lt_org):
 def test_a_video_renamed_wav_is_stored_as_a_video_and_a_broken_file_says_so_plainly(
     tmp_path, lt_org
 ):
+    from scape.vault.actions.ingest import do_ingest
     from scape.vault.choices import MediaKind
-    from scape.vault.ingest import do_ingest
 
     clip = make_clip(tmp_path / "clip.mp4")
     renamed = do_ingest(clip.open("rb"), name="interview.wav", organization=lt_org).item

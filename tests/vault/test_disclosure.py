@@ -17,8 +17,8 @@ from scape.core.choices import Role
 from scape.core.models import AuditEvent
 from scape.vault import storage
 from scape.vault.actions import do_add_to_case, do_create_case, do_create_external_link
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind
-from scape.vault.ingest import do_ingest
 from tests.vault.conftest import add_redacted, make_clip
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.db import connection
 
 from scape.core.models import AuditEvent
 from scape.vault import storage
-from scape.vault.ingest import do_ingest
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.models import Blob, EvidenceItem
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ import scape.vault.tasks  # noqa: F401 - connects the item_ingested receiver
 from scape.core.choices import JobStatus
 from scape.core.models import AuditEvent, Job
 from scape.vault import media, storage
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind, ItemStatus
-from scape.vault.ingest import do_ingest
 from scape.vault.models import Derivative
 from scape.vault.tasks import item_jobs, produce_media, schedule_media
 from tests.vault.conftest import make_clip

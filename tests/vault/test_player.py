@@ -17,8 +17,8 @@ from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
 from scape.core.testing import login
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind
-from scape.vault.ingest import do_ingest
 from scape.vault.views.media import parse_range, safe_filename
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from scape.core.actions import do_share_record
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
 from scape.vault import storage
-from scape.vault.ingest import do_ingest
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.queries import redacted_only_for
 from tests.vault.conftest import add_redacted
 

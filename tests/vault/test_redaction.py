@@ -17,8 +17,8 @@ from scape.core.choices import Role
 from scape.core.models import AuditEvent, Job
 from scape.core.testing import login
 from scape.vault import redaction, storage
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind
-from scape.vault.ingest import do_ingest
 from scape.vault.models import RedactionSession
 from tests.vault.conftest import make_clip
 

@@ -23,7 +23,7 @@ from scape.vault.actions import (
     do_set_category,
     do_set_item_hold,
 )
-from scape.vault.ingest import do_ingest
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.models import Category, EvidenceItem, RetentionPolicy
 from tests.vault.conftest import make_clip
 

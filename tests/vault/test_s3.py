@@ -19,7 +19,7 @@ from django.core.files.storage import storages
 from scape.core.models import AuditEvent
 from scape.storages import evidence_storage_config
 from scape.vault import storage
-from scape.vault.ingest import do_ingest
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.models import Blob, EvidenceItem
 
 pytestmark = pytest.mark.django_db

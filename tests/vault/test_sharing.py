@@ -11,7 +11,7 @@ from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Role
 from scape.core.models import AuditEvent, Grant
 from scape.vault.actions import do_create_case, do_create_external_link
-from scape.vault.ingest import do_ingest
+from scape.vault.actions.ingest import do_ingest
 from scape.vault.models import EvidenceItem
 
 pytestmark = pytest.mark.django_db

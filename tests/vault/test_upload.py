@@ -15,10 +15,11 @@ from django.utils import timezone
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
 from scape.core.testing import login
-from scape.vault import storage, uploads
-from scape.vault.ingest import do_ingest
+from scape.vault import storage
+from scape.vault.actions import uploads
+from scape.vault.actions.ingest import do_ingest
+from scape.vault.actions.uploads import expire_uploads
 from scape.vault.models import EvidenceItem, Upload
-from scape.vault.uploads import expire_uploads
 
 pytestmark = pytest.mark.django_db
 

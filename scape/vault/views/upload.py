@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from scape.vault import probe
+from scape.vault.actions.ingest import max_bytes
+from scape.vault.actions.uploads import BROWSER_CHUNK, may_upload
 from scape.vault.choices import SourceType
-from scape.vault.ingest import max_bytes
 from scape.vault.queries import upload_targets
-from scape.vault.uploads import BROWSER_CHUNK, may_upload
 
 
 @require_GET

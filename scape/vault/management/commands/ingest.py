@@ -14,11 +14,11 @@ from tqdm import tqdm
 from scape.core.context import actor_context
 from scape.core.tracks import TrackError
 from scape.directory.models import Organization, Person
+from scape.vault.actions.ingest import IngestResult, do_ingest
+from scape.vault.actions.telemetry import do_attach_sidecar
 from scape.vault.choices import SourceType
-from scape.vault.ingest import IngestResult, do_ingest
 from scape.vault.models import Case, Category, EvidenceItem
 from scape.vault.probe import is_sidecar
-from scape.vault.telemetry import do_attach_sidecar
 
 
 def progress_bar(**options: Any) -> Any:

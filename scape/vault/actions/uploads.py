@@ -38,8 +38,8 @@ from scape.core import audit
 from scape.core.access import actor_of
 from scape.core.choices import Action, Role
 from scape.vault import storage
+from scape.vault.actions.ingest import check_name, do_ingest_completed_upload, max_bytes
 from scape.vault.choices import CaseStatus, SourceType
-from scape.vault.ingest import check_name, do_ingest_completed_upload, max_bytes
 from scape.vault.models import Case, Category, Upload
 
 logger = logging.getLogger(__name__)

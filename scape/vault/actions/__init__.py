@@ -1,4 +1,7 @@
-"""Every write to the vault other than ingest: custody decisions, cases, retention, links."""
+"""Every write to the vault: custody decisions, cases, retention and links here;
+ingest (``actions.ingest``), resumable uploads (``actions.uploads``) and
+sidecar telemetry (``actions.telemetry``) in modules of their own. Redacted
+copies are still ``scape.vault.redaction`` (issue 16, left)."""
 
 from __future__ import annotations
 

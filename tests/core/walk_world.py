@@ -158,10 +158,10 @@ def build() -> World:
     from scape.traffic.actions import do_record_read
     from scape.traffic.models import Hit, HotlistEntry, SpeedSection, TrafficCamera
     from scape.vault.actions import do_create_external_link
+    from scape.vault.actions.redaction import do_start_redaction
     from scape.vault.actions.uploads import do_create_upload
     from scape.vault.media import produce
     from scape.vault.models import Case, EvidenceItem
-    from scape.vault.redaction import do_start_redaction
 
     demo.load_all()
     world = World()

@@ -16,7 +16,8 @@ from skimage import data
 from scape.core.choices import Role
 from scape.core.models import AuditEvent, Job
 from scape.core.testing import login
-from scape.vault import redaction, storage
+from scape.vault import storage
+from scape.vault.actions import redaction
 from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind
 from scape.vault.models import RedactionSession

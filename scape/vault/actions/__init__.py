@@ -1,7 +1,7 @@
 """Every write to the vault: custody decisions, cases, retention and links here;
-ingest (``actions.ingest``), resumable uploads (``actions.uploads``) and
-sidecar telemetry (``actions.telemetry``) in modules of their own. Redacted
-copies are still ``scape.vault.redaction`` (issue 16, left)."""
+ingest (``actions.ingest``), resumable uploads (``actions.uploads``), sidecar
+telemetry (``actions.telemetry``) and redacted copies (``actions.redaction``)
+in modules of their own."""
 
 from __future__ import annotations
 

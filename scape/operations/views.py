@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -276,7 +275,7 @@ class IncidentRevokeShareView(RevokeShareView):
 def patrol_list(request: HttpRequest) -> HttpResponse:
     """List the patrols the user may see, soonest first."""
     patrols = get_patrols(request.user).order_by("-starts_at")
-    page = Paginator(patrols, 50).get_page(request.GET.get("page"))
+    page = paginate(request, patrols)
     may_plan = actor_of(request.user).has_any(Patrol.access_policy.own[Action.CHANGE])
     return render(request, "operations/patrol_list.html", {"page": page, "may_plan": may_plan})
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from scape.core.access import actor_of
+from scape.core.generic import paginate
 from scape.reports import exports
 from scape.reports.charts import bar_chart, summary
 from scape.reports.forms import ReportFilterForm
@@ -75,7 +75,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     period, organization = form.the_period, form.the_organization
     result = evaluate(found, period, organization)
     records = drill_down(request.user, result.figure)
-    page = Paginator(records.rows, 100).get_page(request.GET.get("page"))
+    page = paginate(request, records.rows, 100)
     return render(
         request,
         "reports/indicator.html",

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
+from scape.core.generic import paginate
 from scape.directory.queries import own_organization, partners_of
 from scape.traffic.actions import (
     do_acknowledge_hit,
@@ -283,7 +283,7 @@ def reads(request: HttpRequest) -> HttpResponse:
         needs_reason = False
     if form.errors:
         listing = listing.none()
-    page = Paginator(listing, 50).get_page(request.GET.get("page"))
+    page = paginate(request, listing)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -456,7 +456,7 @@ def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def hits(request: HttpRequest) -> HttpResponse:
     """Every hit the user may see, newest first."""
-    page = Paginator(get_hits(request.user), 50).get_page(request.GET.get("page"))
+    page = paginate(request, get_hits(request.user))
     return render(request, "traffic/hits.html", {"page": page})
 
 

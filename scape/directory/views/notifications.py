@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from scape.core.generic import paginate
 from scape.directory.actions import do_mark_notifications_read
 from scape.directory.models import Notification, Person
 
@@ -27,9 +27,7 @@ def _person(request: HttpRequest) -> Person:
 def notifications(request: HttpRequest) -> HttpResponse:
     """List the person's notifications, newest first."""
     person = _person(request)
-    page = Paginator(Notification.objects.filter(recipient=person), 30).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, Notification.objects.filter(recipient=person), 30)
     return render(request, "directory/notifications.html", {"page": page})
 
 

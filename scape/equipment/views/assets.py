@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from scape.core.access import actor_of, can
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
-from scape.core.generic import filtered
+from scape.core.generic import filtered, paginate
 from scape.core.tracks import MAX_BYTES, TrackError
 from scape.directory.models import Organization
 from scape.equipment.actions import (
@@ -86,7 +85,7 @@ from scape.equipment.queries import (
 def asset_list(request: HttpRequest) -> HttpResponse:
     """List the equipment the user may see, filtered by kind and status."""
     assets, form = filtered_assets(request)
-    page = Paginator(assets, 50).get_page(request.GET.get("page"))
+    page = paginate(request, assets)
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {"page": page, "form": form, "query": query.urlencode()}
@@ -624,7 +623,7 @@ def maintenance_attachment(request: HttpRequest, pk: int, record_pk: int) -> Fil
 def person_custody(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the equipment a person of the user's organization has held, newest first."""
     person, checkouts = fleet_person_custody(request.user, pk)
-    page = Paginator(checkouts, 50).get_page(request.GET.get("page"))
+    page = paginate(request, checkouts)
     return render(
         request, "equipment/person_custody.html", {"person": person, "page": page, "query": ""}
     )

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from scape.core.forms import add_validation_errors
+from scape.core.generic import paginate
 from scape.equipment.actions import do_record_shift_trips
 from scape.equipment.forms import ShiftFormSet
 from scape.equipment.queries import (
@@ -119,9 +119,7 @@ def shift_trips(request: HttpRequest) -> HttpResponse:
 def flight_list(request: HttpRequest) -> HttpResponse:
     """List the flights the user may see, with the hours flown by each drone and pilot."""
     by_drone, by_pilot = flight_totals(request.user)
-    page = Paginator(get_flights(request.user).order_by("-started_at"), 50).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, get_flights(request.user).order_by("-started_at"))
     return render(
         request,
         "equipment/flight_list.html",

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -323,7 +322,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect(case)
     cases = Case.objects.restrict(request.user, Action.VIEW).select_related("organization")
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = paginate(request, cases)
     return render(
         request,
         "vault/case_list.html",

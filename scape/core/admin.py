@@ -127,8 +127,12 @@ class GrantAdmin(ReadOnlyAdmin):
         for grant in queryset.filter(revoked_at__isnull=True):
             try:
                 do_revoke_grant(grant, actor=request.user)
-            except (PermissionDenied, ValidationError) as exc:
-                self.message_user(request, f"{grant}: {exc}", messages.ERROR)
+            except ValidationError as exc:
+                self.message_user(request, f"{grant}: {' '.join(exc.messages)}", messages.ERROR)
+            except PermissionDenied:
+                self.message_user(
+                    request, f"{grant}: {_('Your role may not do this.')}", messages.ERROR
+                )
             else:
                 done += 1
         self.message_user(request, _("Shares revoked: %(count)s.") % {"count": done})

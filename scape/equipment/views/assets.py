@@ -24,6 +24,7 @@ from scape.core.forms import add_validation_errors
 from scape.core.generic import filtered, paginate
 from scape.core.tracks import MAX_BYTES, TrackError
 from scape.directory.models import Organization
+from scape.directory.queries import own_organization
 from scape.equipment.actions import (
     do_add_asset_photo,
     do_check_in,
@@ -61,6 +62,7 @@ from scape.equipment.forms import (
 )
 from scape.equipment.labels import label_sheet
 from scape.equipment.models import (
+    ASSET_POLICY,
     Asset,
     AssetPhoto,
     MaintenanceRecord,
@@ -112,10 +114,7 @@ def _manages_equipment(request: HttpRequest) -> bool:
 
 def managed_organization(request: HttpRequest) -> Organization:
     """Return the organization whose equipment the user manages, or refuse."""
-    organization_id = fleet_organization_id(request.user, Action.CHANGE)
-    if organization_id is None:
-        raise PermissionDenied
-    return Organization.objects.get(pk=organization_id)
+    return own_organization(request.user, ASSET_POLICY.own[Action.CHANGE])
 
 
 def may_record_use(user: Any, asset: Asset) -> bool:

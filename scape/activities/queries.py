@@ -397,3 +397,53 @@ def matrix_organizations(user: Any) -> QuerySet[Organization]:
     """Return the organizations whose people the user may see (the matrix's choice)."""
     visible = Person.objects.restrict(user, Action.VIEW)
     return Organization.objects.filter(pk__in=visible.values("organization_id"))
+
+
+# What the reports count (scape.reports.indicators reads activities only here).
+
+
+def activities_between(
+    first: datetime.date, last: datetime.date, organization: Any = None
+) -> QuerySet[Activity]:
+    """Return the activities activity_figures counts: not drafts, starting between two days
+    (inclusive); with `organization`, those it organizes or co-organizes."""
+    return (
+        _present_rows(first, last, organization)
+        .select_related("organization")
+        .order_by("starts_at", "pk")
+    )
+
+
+def people_present_at(activities: QuerySet[Activity]) -> QuerySet[Person]:
+    """Return the people marked present at a session of one of `activities`."""
+    present = Attendance.objects.filter(
+        present=True, session__activity__in=activities.values("pk")
+    ).values("person")
+    return (
+        Person.objects.filter(pk__in=present)
+        .select_related("organization", "user")
+        .order_by("organization__code", "user__last_name", "user__first_name")
+    )
+
+
+def certificates_for(activities: QuerySet[Activity]) -> QuerySet[Certificate]:
+    """Return the certificates issued for `activities`."""
+    return (
+        Certificate.objects.filter(activity__in=activities.values("pk"))
+        .select_related("person__organization", "person__user")
+        .order_by("issued_at", "pk")
+    )
+
+
+def taking_part(activities: QuerySet[Activity]) -> dict[int, set[int]]:
+    """Return {activity id: organizations taking part}: the organizer, the co-organizers
+    and the organizations of the people present."""
+    groups: dict[int, set[int]] = {}
+    for activity in activities.prefetch_related("partners"):
+        groups[activity.pk] = {activity.organization_id} | {p.pk for p in activity.partners.all()}
+    present = Attendance.objects.filter(
+        present=True, session__activity__in=list(groups)
+    ).values_list("session__activity", "person__organization")
+    for activity_id, organization_id in present:
+        groups[activity_id].add(organization_id)
+    return groups

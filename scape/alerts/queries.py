@@ -66,3 +66,20 @@ def saved_areas(organization_id: int | None) -> QuerySet[SavedArea]:
     return SavedArea.objects.filter(
         Q(organization__isnull=True) | Q(organization_id=organization_id)
     ).order_by("name")
+
+
+# What the reports count (scape.reports.indicators reads alerts only here).
+
+
+def notices_sent_between(start: Any, end: Any) -> QuerySet[Notice]:
+    """Return the actual public notices (not exercises or tests) sent in [start, end)."""
+    return (
+        Notice.objects.filter(
+            sent__gte=start,
+            sent__lt=end,
+            status=Status.ACTUAL,
+            state__in=[State.PUBLISHED, State.SUPERSEDED, State.CANCELLED],
+        )
+        .select_related("organization")
+        .prefetch_related("infos")
+    )

@@ -93,7 +93,12 @@ class Organization(models.Model):
 
     @property
     def display_time_zone(self) -> str:
-        return settings.SCAPE_DISPLAY_TIME_ZONES.get(self.country, "Europe/Vilnius")
+        return time_zone_of(self.country)
+
+
+def time_zone_of(country: str) -> str:
+    """Return the time zone dates and times of a country's organizations are shown in."""
+    return settings.SCAPE_DISPLAY_TIME_ZONES.get(country, "Europe/Vilnius")
 
 
 class Unit(models.Model):

@@ -53,3 +53,23 @@ def own_organization(user: Any, roles: Any = None, message: Any = None) -> Organ
     if actor.organization_id is None:
         raise PermissionDenied(message or "")
     return Organization.objects.get(pk=actor.organization_id)
+
+
+def active_organizations() -> QuerySet[Organization]:
+    """Return the organizations taking part, by country and code."""
+    return Organization.objects.filter(is_active=True).order_by("country", "code")
+
+
+def organizations_with(pks: Any) -> QuerySet[Organization]:
+    """Return the organizations with these ids."""
+    return Organization.objects.filter(pk__in=pks)
+
+
+def organization_codes() -> dict[int, str]:
+    """Return {organization id: code} for every organization."""
+    return dict(Organization.objects.values_list("pk", "code"))
+
+
+def organization_by_code(code: str) -> Organization | None:
+    """Return the organization with this code, or None."""
+    return Organization.objects.filter(code=code).first()

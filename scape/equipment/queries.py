@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from scape.core.access import access_object, actor_of, can
 from scape.core.choices import Action, Role
-from scape.directory.models import Person
+from scape.directory.models import Organization, Person, time_zone_of
 from scape.equipment.choices import VEHICLES, ZERO_EMISSION, AssetKind, AssetStatus
 from scape.equipment.models import (
     ASSET_POLICY,
@@ -37,10 +38,15 @@ METER_WARN_SHARE = Decimal("0.1")
 def fleet_organization_id(user: Any, action: str = Action.VIEW) -> int | None:
     """Return the user's organization if the user's roles there give `action` on its
     whole fleet (not only on what the user holds), else None."""
-    actor = actor_of(user)
-    if actor.organization_id is None or not actor.has_any(ASSET_POLICY.own[action]):
-        return None
-    return actor.organization_id
+    return actor_of(user).organization_id if ASSET_POLICY.may_in_own(user, action) else None
+
+
+def fleet_organization(user: Any) -> Organization:
+    """Return the organization whose whole fleet the user sees, or answer 404."""
+    organization_id = fleet_organization_id(user)
+    if organization_id is None:
+        raise Http404
+    return Organization.objects.get(pk=organization_id)
 
 
 def fleet_person_custody(user: Any, pk: Any) -> tuple[Person, QuerySet[Checkout]]:
@@ -189,8 +195,6 @@ def flight_totals(user: Any) -> tuple[list[FlightTotal], list[FlightTotal]]:
             hours = (Decimal(seconds) / 3600).quantize(Decimal("0.1"))
             found.append(FlightTotal(label_of(row[key]), row["n"], hours))
         return sorted(found, key=lambda t: (-t.hours, t.label))
-
-    from scape.directory.models import Person
 
     drones = {a.pk: a.tag for a in Asset.objects.filter(pk__in=flights.values("asset"))}
     people = {
@@ -438,3 +442,80 @@ def co2_report(organization: Any, year: int, month: int) -> Co2Report:
             )
         )
     return report
+
+
+# What the reports count (scape.reports.indicators reads equipment only here).
+
+
+def assets_of(organization: Any = None) -> QuerySet[Asset]:
+    """Return the assets of an organization (every organization's for None)."""
+    assets = Asset.objects.select_related("organization")
+    return assets.filter(organization=organization) if organization is not None else assets
+
+
+def checkouts_during(
+    start: datetime.datetime, end: datetime.datetime, organization: Any = None
+) -> QuerySet[Checkout]:
+    """Return the check-outs open at some time in [start, end) (an open one counts to now)."""
+    checkouts = (
+        Checkout.objects.filter(checked_out_at__lt=end)
+        .filter(Q(checked_in_at__isnull=True) | Q(checked_in_at__gt=start))
+        .select_related("asset__organization", "person__user")
+    )
+    if organization is not None:
+        checkouts = checkouts.filter(asset__organization=organization)
+    return checkouts
+
+
+def trips_between(
+    start: datetime.datetime, end: datetime.datetime, organization: Any = None
+) -> QuerySet[Trip]:
+    """Return the trips started in [start, end)."""
+    trips = Trip.objects.filter(started_at__gte=start, started_at__lt=end)
+    if organization is not None:
+        trips = trips.filter(asset__organization=organization)
+    return trips.select_related("asset__organization")
+
+
+def flights_between(
+    start: datetime.datetime, end: datetime.datetime, organization: Any = None
+) -> QuerySet[DroneFlight]:
+    """Return the drone flights that took off in [start, end)."""
+    flights = DroneFlight.objects.filter(started_at__gte=start, started_at__lt=end)
+    if organization is not None:
+        flights = flights.filter(asset__organization=organization)
+    return flights.select_related("asset__organization")
+
+
+def co2_avoided_kg(trips: QuerySet[Trip]) -> dict[str, Decimal] | None:
+    """Return {organization code: kg of CO₂ avoided} by the zero-emission trips among `trips`.
+
+    The formula of co2_report, summed in the database per organization and
+    calendar year of its own time zone (each year takes its own factors). None
+    when a factor the figure needs is missing: it is never guessed.
+    """
+    zero = trips.filter(asset__kind__in=list(ZERO_EMISSION))
+    per_org: dict[str, Decimal] = {}
+    organizations = (
+        zero.order_by()
+        .values_list("asset__organization__code", "asset__organization__country")
+        .distinct()
+    )
+    for code, country in organizations:
+        zone = zoneinfo.ZoneInfo(time_zone_of(country))
+        years = (
+            zero.filter(asset__organization__code=code)
+            .annotate(year=ExtractYear("started_at", tzinfo=zone))
+            .order_by()
+            .values("year")
+            .annotate(km=Sum("km"), kwh=Sum("energy_kwh"))
+        )
+        for row in years:
+            km, kwh = row["km"] or Decimal(0), row["kwh"] or Decimal(0)
+            vehicle = factor(EmissionFactor.Kind.VEHICLE, row["year"])
+            grid = factor(EmissionFactor.Kind.GRID, row["year"], country) if kwh else None
+            if vehicle is None or (kwh and grid is None):
+                return None
+            grams = km * vehicle.value - (kwh * grid.value if grid is not None else Decimal(0))
+            per_org[code] = per_org.get(code, Decimal(0)) + grams / 1000
+    return per_org

@@ -20,7 +20,7 @@ from scape.directory.models import Organization
 from scape.equipment.models import DroneFlight
 from scape.equipment.queries import access_asset, get_assets
 from scape.operations.choices import SEVERITY_COLORS, LinkKind, PatrolStatus
-from scape.operations.models import OPERATORS, Incident, Patrol
+from scape.operations.models import OPERATORS, Incident, IncidentType, Patrol, PatrolMember
 from scape.traffic import queries as traffic_queries
 from scape.vault.queries import access_item
 
@@ -408,3 +408,41 @@ def km_by_transport(patrol: Patrol) -> dict[str, Decimal]:
             transport = member.get_transport_display()
             totals[transport] = totals.get(transport, Decimal(0)) + member.km
     return totals
+
+
+# What the reports count (scape.reports.indicators reads operations only here).
+
+
+def incidents_between(start: datetime.datetime, end: datetime.datetime) -> QuerySet[Incident]:
+    """Return the real incidents (exercises left out) that occurred in [start, end)."""
+    return Incident.objects.filter(
+        occurred_at__gte=start, occurred_at__lt=end, is_exercise=False
+    ).select_related("organization", "type__parent")
+
+
+def all_incidents() -> QuerySet[Incident]:
+    """Return every incident, for counting the shared ones through their grants."""
+    return Incident.objects.all()
+
+
+def incident_type_names(pks: list[int]) -> dict[int, str]:
+    """Return {incident type id: its full name ("parent / child")}."""
+    kinds = IncidentType.objects.select_related("parent").in_bulk(pks)
+    return {pk: str(kind) for pk, kind in kinds.items()}
+
+
+def patrol_teams_between(start: datetime.datetime, end: datetime.datetime) -> dict[int, set[int]]:
+    """Return {patrol id: organizations of its owner and members} for patrols starting in
+    [start, end)."""
+    rows = PatrolMember.objects.filter(
+        patrol__starts_at__gte=start, patrol__starts_at__lt=end
+    ).values_list("patrol", "patrol__organization", "person__organization")
+    teams: dict[int, set[int]] = {}
+    for patrol, owner, organization in rows:
+        teams.setdefault(patrol, set()).update({owner, organization})
+    return teams
+
+
+def patrols_with(pks: list[int]) -> QuerySet[Patrol]:
+    """Return the patrols with these ids."""
+    return Patrol.objects.filter(pk__in=pks).select_related("organization")

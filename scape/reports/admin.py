@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from scape.core.admin import AuditedAdmin
-from scape.reports.indicators import REGISTRY, load
+from scape.reports.indicators import REGISTRY
 from scape.reports.models import Indicator, Solution
 
 
@@ -21,7 +21,6 @@ class IndicatorForm(forms.ModelForm):
 
     def clean_query(self) -> str:
         query = self.cleaned_data["query"]
-        load()
         if query not in REGISTRY:
             raise forms.ValidationError(
                 _("No registered query is called %(query)s."), params={"query": query}

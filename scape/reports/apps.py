@@ -11,6 +11,13 @@ class ReportsConfig(AppConfig):
         from scape.core import demo, panels
         from scape.reports.demo import demo_loader
         from scape.reports.home import panel_context
+        from scape.reports.indicators import (  # noqa: F401 (registers the indicator queries)
+            activities,
+            equipment,
+            operations,
+            programme,
+            vault,
+        )
 
         demo.register("reports", demo_loader, order=100)
         panels.register("reports", "reports/home_panel.html", panel_context, order=90)

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from scape.directory.models import Organization
+from scape.directory.queries import organization_by_code
 from scape.reports.models import Solution
 
 SOLUTIONS: list[dict[str, Any]] = [
@@ -65,7 +65,7 @@ def demo_loader() -> tuple[int, list[str]]:
             description=data["description"],
             link=data["link"],
             introduced_on=today - datetime.timedelta(days=int(data["days_ago"])),
-            organization=Organization.objects.filter(code=code).first() if code else None,
+            organization=organization_by_code(code) if code else None,
         )
         created += 1
     return created, ["Reports: /reports/ (programme indicators, exports in lt, lv, en)"]

@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone, translation
@@ -16,12 +16,14 @@ from django.utils.translation import pgettext
 from scape.core.pdf import register_fonts
 from scape.core.spreadsheets import spreadsheet_text
 from scape.core.translated import in_language
-from scape.directory.models import Organization
 from scape.reports.charts import number
 from scape.reports.choices import IndicatorGroup, IndicatorUnit
 from scape.reports.indicators import DIMENSIONS
 from scape.reports.periods import Period
 from scape.reports.queries import Result, evaluate_all
+
+if TYPE_CHECKING:
+    from scape.directory.models import Organization
 
 LANGUAGES = ("lt", "lv", "en")
 CONTENT_TYPES = {

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scape.directory.models import Organization
+from scape.directory.queries import active_organizations, organizations_with
 from scape.reports.choices import PeriodKind
 from scape.reports.periods import Period
+
+if TYPE_CHECKING:
+    from scape.directory.models import Organization
 
 # The longest custom range, so that one request cannot ask for centuries.
 MAX_RANGE_DAYS = 3660
@@ -44,7 +47,7 @@ class ReportFilterForm(forms.Form):
     )
     organization = forms.ModelChoiceField(
         label=_("Partner"),
-        queryset=Organization.objects.none(),
+        queryset=organizations_with([]),
         to_field_name="code",
         required=False,
         empty_label=_("All partners"),
@@ -52,9 +55,7 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-            is_active=True
-        ).order_by("country", "code")
+        self.fields["organization"].queryset = active_organizations()  # type: ignore[attr-defined]
         today = timezone.localdate()
         self.fields["year"].initial = today.year
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from scape.directory.models import Organization
 from scape.reports.choices import IndicatorGroup
 from scape.reports.indicators import Figure, Row, Source, batch, compute
 from scape.reports.models import Indicator
 from scape.reports.periods import Period
+
+if TYPE_CHECKING:
+    from scape.directory.models import Organization
 
 
 @dataclass

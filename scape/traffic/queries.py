@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -327,3 +327,16 @@ def recent_hit_counts(user: Any) -> dict[str, int]:
     """Return how many hits the user sees, in total and not yet acknowledged."""
     hits = get_hits(user)
     return {"all": hits.count(), "open": hits.filter(acknowledged_at__isnull=True).count()}
+
+
+# What the reports count (scape.reports.indicators reads traffic only here).
+
+
+def cross_border_hits_between(start: datetime.datetime, end: datetime.datetime) -> QuerySet[Hit]:
+    """Return the hits in [start, end) where a read of one country matched a hot-list
+    entry of the other."""
+    return (
+        Hit.objects.filter(time__gte=start, time__lt=end)
+        .exclude(read__organization__country=F("entry__organization__country"))
+        .select_related("read__organization", "entry__organization")
+    )

@@ -18,7 +18,7 @@ from scape.core.models import AuditEvent, Grant
 from scape.directory.models import Organization
 from scape.directory.queries import own_organization
 from scape.vault.choices import CaseStatus, DeletionStatus, ItemStatus
-from scape.vault.models import Case, Category, DeletionList, EvidenceItem
+from scape.vault.models import Case, Category, DeletionList, EvidenceItem, ExternalLink
 
 # Who keeps the organization's retention: its custodians and administrators.
 RETENTION_KEEPERS = frozenset({Role.CUSTODIAN, Role.ORG_ADMIN})
@@ -210,3 +210,45 @@ def upload_targets(user: Any) -> tuple[QuerySet[Case], QuerySet[Category]]:
         organization_id=org, status=CaseStatus.OPEN
     )
     return cases, Category.objects.restrict(user, Action.VIEW).filter(organization_id=org)
+
+
+# What the reports count (scape.reports.indicators reads the vault only here).
+
+
+def all_items() -> QuerySet[EvidenceItem]:
+    """Return every evidence item, for counting."""
+    return EvidenceItem.objects.select_related("organization")
+
+
+def all_cases() -> QuerySet[Case]:
+    """Return every case, for counting the shared ones through their grants."""
+    return Case.objects.all()
+
+
+def items_ingested_between(start: Any, end: Any) -> QuerySet[EvidenceItem]:
+    """Return the items ingested in [start, end)."""
+    return all_items().filter(ingested_at__gte=start, ingested_at__lt=end)
+
+
+def items_shared_by(item_grants: QuerySet[Grant], case_grants: QuerySet[Grant]) -> QuerySet[Any]:
+    """Return the items the grants shared: directly, or as part of a shared case."""
+    return all_items().filter(
+        Q(pk__in=item_grants.values("object_id")) | Q(cases__in=case_grants.values("object_id"))
+    )
+
+
+def items_exported_between(start: Any, end: Any) -> QuerySet[EvidenceItem]:
+    """Return the items exported for a court in [start, end): in a court export (its
+    custody event) or behind an external link made then (to the item or its case)."""
+    exported = AuditEvent.objects.filter(
+        action="vault.exported",
+        object_type="vault.evidenceitem",
+        time__gte=start,
+        time__lt=end,
+    ).values_list("object_id", flat=True)
+    links = ExternalLink.objects.filter(created_at__gte=start, created_at__lt=end)
+    return all_items().filter(
+        Q(pk__in=[int(pk) for pk in exported if pk.isdigit()])
+        | Q(pk__in=links.values("item"))
+        | Q(cases__in=links.values("case"))
+    )

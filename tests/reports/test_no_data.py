@@ -18,16 +18,15 @@ def test_it_gives_no_data_for_a_missing_query_function(db: Any) -> None:
     assert compute("os.getcwd", YEAR).value is None  # only registered functions run
 
 
-def test_it_gives_no_data_when_the_query_meets_a_missing_model(db: Any) -> None:
+def test_it_gives_no_data_when_the_query_says_its_records_are_not_kept(db: Any) -> None:
     @register
-    def missing_model(period: Any, organization: Any) -> Any:
-        indicators.model("operations.NoSuchModel")
-        raise AssertionError("not reached")
+    def not_kept(period: Any, organization: Any) -> Any:
+        raise indicators.NoData("no such records here")
 
     try:
-        figure = compute(f"{__name__}.missing_model", YEAR)
+        figure = compute(f"{__name__}.not_kept", YEAR)
     finally:
-        indicators.REGISTRY.pop(f"{__name__}.missing_model")
+        indicators.REGISTRY.pop(f"{__name__}.not_kept")
     assert figure.value is None and not figure.has_data
 
 

@@ -1,10 +1,12 @@
 """The registry of indicator query functions, and what they return.
 
 Each query is ``fn(period, organization) -> Figure``, registered with
-``@register``. An Indicator row names its query by dotted path; only
-registered functions are ever called. A query whose app or models are not
-there raises ``NoData`` (or LookupError / ImportError, which mean the same):
-its indicator then shows "no data", never zero.
+``@register`` in the modules of this package, which the reports app imports
+when it starts. An Indicator row names its query by dotted path; only
+registered functions are ever called, and a path that names none shows "no
+data". A query reads another app only through that app's ``queries.py``; when
+the records it counts are not kept, it raises ``NoData`` and its indicator
+shows "no data", never zero.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime
-import importlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -35,16 +36,6 @@ Value = Decimal | int | None
 Query = Callable[["Period", "Organization | None"], "Figure"]
 
 REGISTRY: dict[str, Query] = {}
-
-# The modules holding the registered queries, imported on first use.
-MODULES = (
-    "scape.reports.indicators.programme",
-    "scape.reports.indicators.activities",
-    "scape.reports.indicators.equipment",
-    "scape.reports.indicators.vault",
-    "scape.reports.indicators.operations",
-)
-
 
 # The names of the splits a Figure's breakdown may hold.
 DIMENSIONS = {
@@ -155,26 +146,9 @@ def register(fn: Query) -> Query:
     return fn
 
 
-def load() -> None:
-    for module in MODULES:
-        importlib.import_module(module)
-
-
-def resolve(path: str) -> Query | None:
-    """Return the registered query at `path`, or None."""
-    load()
-    if path not in REGISTRY:
-        module = path.rpartition(".")[0]
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            return None
-    return REGISTRY.get(path)
-
-
 def compute(path: str, period: Period, organization: Organization | None = None) -> Figure:
     """Run the query at `path`; "no data" when it is missing or its records are."""
-    fn = resolve(path)
+    fn = REGISTRY.get(path)
     if fn is None:
         log.info("reports: no registered query %s", path)
         return Figure(None)
@@ -191,16 +165,6 @@ def compute(path: str, period: Period, organization: Organization | None = None)
             raise
         log.exception("reports: query %s failed", path)
         return Figure(None)
-
-
-def model(label: str) -> type[models.Model]:
-    """Return a model by "app.Model", or raise NoData when it is not (yet) there."""
-    from django.apps import apps
-
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError) as exc:
-        raise NoData(label) from exc
 
 
 def by_organization(
@@ -229,21 +193,19 @@ def involving(
 
 
 def shared_figure(
-    model: type[models.Model],
+    records: models.QuerySet[Any],
     period: Period,
     organization: Organization | None,
     row: Callable[[Any], Row],
     *ordering: str,
 ) -> Figure:
-    """Records of `model` shared with a partner during the period; one shared counts for both.
+    """The `records` shared with a partner during the period; one shared counts for both.
 
     By organization, each record appears under its owner and under every partner
     it was shared with.
     """
-    grants = involving(grants_in(period, model), organization)
-    found = model._default_manager.filter(pk__in=grants.values("object_id")).select_related(
-        "organization"
-    )
+    grants = involving(grants_in(period, records.model), organization)
+    found = records.filter(pk__in=grants.values("object_id")).select_related("organization")
     per_org: dict[str, set[Any]] = defaultdict(set)
     for owner, grantee, pk in grants.values_list("owner__code", "grantee__code", "object_id"):
         per_org[owner].add(pk)

@@ -1,28 +1,25 @@
 """Activity figures: trainings, exercises, demonstrations, joint events and their people.
 
 Values come from scape.activities.queries.activity_figures; the records behind
-them are the activities (and people, certificates) it counts. Until that app
-has landed every figure here is "no data".
+them are the activities (and people, certificates) it counts, read through the
+same queries module.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
+from scape.activities import queries as activities
 from scape.core.choices import Role
 from scape.directory.choices import Gender
 from scape.reports.indicators import (
     Figure,
-    NoData,
     Row,
     Source,
     by_organization,
     memoized,
-    model,
     register,
 )
 
@@ -31,36 +28,17 @@ if TYPE_CHECKING:
     from scape.reports.periods import Period
 
 
-def _figures_fn() -> Callable[..., dict[str, Any]]:
-    try:
-        queries = importlib.import_module("scape.activities.queries")
-    except ImportError as exc:
-        raise NoData("activities") from exc
-    fn = getattr(queries, "activity_figures", None)
-    if fn is None:
-        raise NoData("activities.activity_figures")
-    return fn
-
-
 def figures(period: Period, organization: Organization | None) -> dict[str, Any]:
     """Return activity_figures for the period's days (and partner)."""
     key = ("activity_figures", period, organization.pk if organization else None)
-    return memoized(key, lambda: _figures_fn()(period.first, period.last, organization))
+    return memoized(
+        key, lambda: activities.activity_figures(period.first, period.last, organization)
+    )
 
 
 def _activities(period: Period, organization: Organization | None) -> QuerySet[Any]:
     """Return the activities activity_figures counts: not drafts, starting in the period."""
-    activity = model("activities.Activity")
-    found = (
-        activity._default_manager.filter(
-            starts_at__date__gte=period.first, starts_at__date__lte=period.last
-        )
-        .exclude(status="draft")
-        .select_related("organization")
-    )
-    if organization is not None:
-        found = found.filter(Q(organization=organization) | Q(partners=organization)).distinct()
-    return found.order_by("starts_at", "pk")
+    return activities.activities_between(period.first, period.last, organization)
 
 
 def _activity_row(activity: Any) -> Row:
@@ -115,19 +93,6 @@ def _person_row(person: Any) -> Row:
     return Row(str(person), person.get_absolute_url(), None, person.organization.code)
 
 
-def _present_people(period: Period, organization: Organization | None) -> QuerySet[Any]:
-    person = model("directory.Person")
-    attendance = model("activities.Attendance")
-    present = attendance._default_manager.filter(
-        present=True, session__activity__in=_activities(period, organization).values("pk")
-    ).values("person")
-    return (
-        person._default_manager.filter(pk__in=present)
-        .select_related("organization", "user")
-        .order_by("organization__code", "user__last_name", "user__first_name")
-    )
-
-
 @register
 def participants(period: Period, organization: Organization | None) -> Figure:
     """Distinct people present at an activity of the period: a person at two counts once.
@@ -137,7 +102,7 @@ def participants(period: Period, organization: Organization | None) -> Figure:
     found = figures(period, organization)
     return Figure(
         found["participants"],
-        [Source(_present_people(period, organization), _person_row)],
+        [Source(activities.people_present_at(_activities(period, organization)), _person_row)],
         {
             "organization": sorted(found["participants_by_organization"].items()),
             "country": sorted(found["participants_by_country"].items()),
@@ -170,14 +135,7 @@ def _certificate_row(certificate: Any) -> Row:
 def certificates(period: Period, organization: Organization | None) -> Figure:
     """Certificates issued for the activities of the period."""
     found = figures(period, organization)
-    certificate = model("activities.Certificate")
-    issued = (
-        certificate._default_manager.filter(
-            activity__in=_activities(period, organization).values("pk")
-        )
-        .select_related("person__organization", "person__user")
-        .order_by("issued_at", "pk")
-    )
+    issued = activities.certificates_for(_activities(period, organization))
     per_org = issued.order_by().values("person__organization__code").annotate(n=Count("pk"))
     return Figure(
         found["certificates"],
@@ -191,13 +149,4 @@ def cooperation_groups(period: Period) -> list[set[int]]:
 
     The organizer, the co-organizers and the organizations of the people present.
     """
-    attendance = model("activities.Attendance")
-    groups: dict[int, set[int]] = {}
-    for activity in _activities(period, None).prefetch_related("partners"):
-        groups[activity.pk] = {activity.organization_id} | {p.pk for p in activity.partners.all()}
-    present = attendance._default_manager.filter(
-        present=True, session__activity__in=list(groups)
-    ).values_list("session__activity", "person__organization")
-    for activity_id, organization_id in present:
-        groups[activity_id].add(organization_id)
-    return list(groups.values())
+    return list(activities.taking_part(_activities(period, None)).values())

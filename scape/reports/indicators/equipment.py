@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
 
+from scape.equipment import queries as equipment
 from scape.equipment.choices import ZERO_EMISSION, AssetKind, AssetStatus
-from scape.equipment.models import Asset, Checkout, DroneFlight, EmissionFactor, Trip
-from scape.equipment.queries import factor
 from scape.reports.indicators import Figure, Row, Source, by_organization, register
 
 if TYPE_CHECKING:
     from scape.directory.models import Organization
+    from scape.equipment.models import Asset, Checkout, DroneFlight, Trip
     from scape.reports.periods import Period
 
 _KINDS = dict(AssetKind.choices)
@@ -29,11 +29,6 @@ def _asset_row(asset: Asset) -> Row:
         asset.created_at,
         asset.organization.code,
     )
-
-
-def _assets(organization: Organization | None) -> QuerySet[Asset]:
-    assets = Asset.objects.select_related("organization")
-    return assets.filter(organization=organization) if organization is not None else assets
 
 
 def _by_kind(
@@ -64,7 +59,9 @@ def _asset_figure(assets: QuerySet[Asset]) -> Figure:
 def assets(period: Period, organization: Organization | None) -> Figure:
     """Assets registered by the end of the period and not retired, by kind and organization."""
     found = (
-        _assets(organization).filter(created_at__lt=period.end).exclude(status=AssetStatus.RETIRED)
+        equipment.assets_of(organization)
+        .filter(created_at__lt=period.end)
+        .exclude(status=AssetStatus.RETIRED)
     )
     return _asset_figure(found)
 
@@ -72,16 +69,14 @@ def assets(period: Period, organization: Organization | None) -> Figure:
 @register
 def assets_in_use(period: Period, organization: Organization | None) -> Figure:
     """Assets checked out to someone at some time during the period."""
-    used = Checkout.objects.filter(checked_out_at__lt=period.end).filter(
-        Q(checked_in_at__isnull=True) | Q(checked_in_at__gte=period.start)
-    )
-    return _asset_figure(_assets(organization).filter(pk__in=used.values("asset")))
+    used = equipment.checkouts_during(period.start, period.end)
+    return _asset_figure(equipment.assets_of(organization).filter(pk__in=used.values("asset")))
 
 
 @register
 def assets_in_maintenance(period: Period, organization: Organization | None) -> Figure:
     """Assets that had maintenance (service, repair, inspection ...) done during the period."""
-    found = _assets(organization).filter(
+    found = equipment.assets_of(organization).filter(
         maintenance__done_on__gte=period.first, maintenance__done_on__lte=period.last
     )
     return _asset_figure(found)
@@ -100,15 +95,7 @@ def _checkout_row(checkout: Checkout) -> Row:
 @register
 def checkout_days(period: Period, organization: Organization | None) -> Figure:
     """Days assets spent checked out within the period (a check-out still open counts to now)."""
-    from django.utils import timezone
-
-    checkouts = (
-        Checkout.objects.filter(checked_out_at__lt=period.end)
-        .filter(Q(checked_in_at__isnull=True) | Q(checked_in_at__gt=period.start))
-        .select_related("asset__organization", "person__user")
-    )
-    if organization is not None:
-        checkouts = checkouts.filter(asset__organization=organization)
+    checkouts = equipment.checkouts_during(period.start, period.end, organization)
     now = timezone.now()
     total = datetime.timedelta()
     per_kind: dict[str, datetime.timedelta] = defaultdict(datetime.timedelta)
@@ -137,10 +124,7 @@ def _days(delta: datetime.timedelta) -> Decimal:
 
 
 def _trips(period: Period, organization: Organization | None) -> QuerySet[Trip]:
-    trips = Trip.objects.filter(started_at__gte=period.start, started_at__lt=period.end)
-    if organization is not None:
-        trips = trips.filter(asset__organization=organization)
-    return trips.select_related("asset__organization")
+    return equipment.trips_between(period.start, period.end, organization)
 
 
 def _trip_row(trip: Trip) -> Row:
@@ -172,11 +156,7 @@ def _flight_row(flight: DroneFlight) -> Row:
 @register
 def flight_hours(period: Period, organization: Organization | None) -> Figure:
     """Hours flown by drones in flights that took off during the period."""
-    flights = DroneFlight.objects.filter(
-        started_at__gte=period.start, started_at__lt=period.end
-    ).select_related("asset__organization")
-    if organization is not None:
-        flights = flights.filter(asset__organization=organization)
+    flights = equipment.flights_between(period.start, period.end, organization)
     per_org: dict[str, float] = defaultdict(float)
     for flight in flights:
         per_org[flight.asset.organization.code] += flight.hours
@@ -201,27 +181,21 @@ def co2_avoided(period: Period, organization: Organization | None) -> Figure:
     after the trip's year. A factor missing where it is needed makes the figure
     "no data": it is never guessed.
     """
-    trips = _trips(period, organization).filter(asset__kind__in=list(ZERO_EMISSION))
-    sums: dict[tuple[str, str, int], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for trip in trips:
-        org = trip.asset.organization
-        zone = zoneinfo.ZoneInfo(org.display_time_zone)
-        key = (org.code, org.country, trip.started_at.astimezone(zone).year)
-        sums[key][0] += trip.km
-        sums[key][1] += trip.energy_kwh or Decimal(0)
-    per_org: dict[str, Decimal] = defaultdict(Decimal)
-    missing = False
-    for (code, country, year), (km, kwh) in sums.items():
-        vehicle = factor(EmissionFactor.Kind.VEHICLE, year)
-        grid = factor(EmissionFactor.Kind.GRID, year, country) if kwh else None
-        if vehicle is None or (kwh and grid is None):
-            missing = True
-            continue
-        grams = km * vehicle.value - (kwh * grid.value if grid is not None else Decimal(0))
-        per_org[code] += grams / 1000
-    value = None if missing else sum(per_org.values(), Decimal(0)).quantize(Decimal("0.01"))
+    trips = _trips(period, organization)
+    per_org = equipment.co2_avoided_kg(trips)
+    value = None if per_org is None else sum(per_org.values(), Decimal(0)).quantize(Decimal("0.01"))
     return Figure(
         value,
-        [Source(trips.order_by("started_at"), _trip_row, via="asset")],
-        {"organization": [(c, per_org[c].quantize(Decimal("0.01"))) for c in sorted(per_org)]},
+        [
+            Source(
+                trips.filter(asset__kind__in=list(ZERO_EMISSION)).order_by("started_at"),
+                _trip_row,
+                via="asset",
+            )
+        ],
+        {
+            "organization": [
+                (c, v.quantize(Decimal("0.01"))) for c, v in sorted((per_org or {}).items())
+            ]
+        },
     )

@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from scape.directory.models import Organization
-from scape.reports.indicators import Figure, NoData, Row, Source, register
+from scape.directory.queries import organizations_with
+from scape.reports.indicators import Figure, Row, Source, register
 from scape.reports.indicators import activities as activity_figures
 from scape.reports.indicators import operations as operation_figures
 from scape.reports.indicators.vault import grant_pairs
 from scape.reports.models import Solution
 
 if TYPE_CHECKING:
+    from scape.directory.models import Organization
     from scape.reports.periods import Period
 
 # Each returns, for a period, the set of organizations each cooperation record
-# brought together: a share, an activity, a joint patrol. A source whose app has
-# not landed raises NoData and is left out.
+# brought together: a share, an activity, a joint patrol.
 COOPERATION: tuple[Callable[[Period], list[set[int]]], ...] = (
     grant_pairs,
     activity_figures.cooperation_groups,
@@ -38,11 +38,7 @@ def cooperating(period: Period, organization: Organization | None) -> set[int]:
     """
     found: set[int] = set()
     for source in COOPERATION:
-        try:
-            groups = source(period)
-        except (NoData, LookupError, ImportError):
-            continue
-        for group in groups:
+        for group in source(period):
             if organization is None or organization.pk in group:
                 found |= group
     return found
@@ -52,7 +48,7 @@ def cooperating(period: Period, organization: Organization | None) -> set[int]:
 def institutions(period: Period, organization: Organization | None) -> Figure:
     """Distinct organizations taking part in shares, activities and joint patrols."""
     ids = cooperating(period, organization)
-    organizations = Organization.objects.filter(pk__in=ids)
+    organizations = organizations_with(ids)
     countries = organizations.order_by("country").values_list("country", flat=True)
     per_country: dict[str, int] = {}
     for country in countries:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
-from scape.core.models import AuditEvent, Grant
+from scape.core.models import Grant
 from scape.reports.indicators import (
     Figure,
     Row,
@@ -17,12 +17,13 @@ from scape.reports.indicators import (
     register,
     shared_figure,
 )
+from scape.vault import queries as vault
 from scape.vault.choices import SourceType
-from scape.vault.models import Case, EvidenceItem, ExternalLink
 
 if TYPE_CHECKING:
     from scape.directory.models import Organization
     from scape.reports.periods import Period
+    from scape.vault.models import Case, EvidenceItem
 
 _SOURCES = dict(SourceType.choices)
 
@@ -40,12 +41,11 @@ def _case_row(case: Case) -> Row:
     return Row(str(case), case.get_absolute_url(), case.created_at, case.organization.code)
 
 
-def _item_figure(items: QuerySet[EvidenceItem]) -> Figure:
-    items = items.select_related("organization").distinct()
-    counted = EvidenceItem.objects.filter(pk__in=items.values("pk"))
+def _item_figure(items: QuerySet[Any]) -> Figure:
+    counted = vault.all_items().filter(pk__in=items.values("pk"))
     return Figure(
         counted.count(),
-        [Source(counted.select_related("organization").order_by("ingested_at"), _item_row)],
+        [Source(counted.order_by("ingested_at"), _item_row)],
         {
             "organization": by_organization(
                 counted.order_by().values("organization__code").annotate(n=Count("pk"))
@@ -57,9 +57,7 @@ def _item_figure(items: QuerySet[EvidenceItem]) -> Figure:
 @register
 def evidence_ingested(period: Period, organization: Organization | None) -> Figure:
     """Evidence items ingested during the period, by organization and source."""
-    items = EvidenceItem.objects.filter(
-        ingested_at__gte=period.start, ingested_at__lt=period.end
-    ).select_related("organization")
+    items = vault.items_ingested_between(period.start, period.end)
     if organization is not None:
         items = items.filter(organization=organization)
     figure = _item_figure(items)
@@ -78,35 +76,21 @@ def cases_shared(period: Period, organization: Organization | None) -> Figure:
     cases the partner shared and those shared with it; by organization, each
     case appears under its owner and under every partner it was shared with.
     """
-    return shared_figure(Case, period, organization, _case_row, "created_at")
+    return shared_figure(vault.all_cases(), period, organization, _case_row, "created_at")
 
 
 @register
 def evidence_shared(period: Period, organization: Organization | None) -> Figure:
     """Evidence items shared with a partner during the period, directly or in a shared case."""
-    direct = involving(grants_in(period, EvidenceItem), organization)
-    by_case = involving(grants_in(period, Case), organization)
-    items = EvidenceItem.objects.filter(
-        Q(pk__in=direct.values("object_id")) | Q(cases__in=by_case.values("object_id"))
-    )
-    return _item_figure(items)
+    direct = involving(grants_in(period, vault.all_items().model), organization)
+    by_case = involving(grants_in(period, vault.all_cases().model), organization)
+    return _item_figure(vault.items_shared_by(direct, by_case))
 
 
 @register
 def evidence_exported(period: Period, organization: Organization | None) -> Figure:
     """Evidence items exported for a court during the period: a court export or a court link."""
-    exported = AuditEvent.objects.filter(
-        action="vault.exported",
-        object_type="vault.evidenceitem",
-        time__gte=period.start,
-        time__lt=period.end,
-    ).values_list("object_id", flat=True)
-    links = ExternalLink.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
-    items = EvidenceItem.objects.filter(
-        Q(pk__in=[int(pk) for pk in exported if pk.isdigit()])
-        | Q(pk__in=links.values("item"))
-        | Q(cases__in=links.values("case"))
-    )
+    items = vault.items_exported_between(period.start, period.end)
     if organization is not None:
         items = items.filter(organization=organization)
     return _item_figure(items)

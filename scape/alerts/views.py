@@ -48,7 +48,6 @@ from scape.alerts.queries import (
 from scape.core.access import actor_of
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
-from scape.directory.queries import own_organization
 
 _COLORS = {"Extreme": "#b3261e", "Severe": "#d35400", "Moderate": "#b7950b"}
 
@@ -68,7 +67,11 @@ def index(request: HttpRequest) -> HttpResponse:
     """List the notices in force now, in the visitor's language, with their areas on a map."""
     notices = list(current_notices(request.user)[:FEED_LIMIT])
     rows = [(notice, notice.info_for()) for notice in notices]
-    context = {"rows": rows, "map_layers": _map_layers(), "may_manage": _may_manage(request)}
+    context = {
+        "rows": rows,
+        "map_layers": _map_layers(),
+        "may_manage": actor_of(request.user).holds(READERS),
+    }
     return render(request, "alerts/index.html", context)
 
 
@@ -142,23 +145,12 @@ def feed(request: HttpRequest) -> HttpResponse:
 # Staff pages ---------------------------------------------------------------
 
 
-def _may_manage(request: HttpRequest) -> bool:
-    """Return whether the user reads their organization's notices in every state."""
-    actor = actor_of(request.user)
-    return actor.organization_id is not None and actor.has_any(READERS)
-
-
-def _require_member(request: HttpRequest) -> Any:
-    # Volunteers would find an empty list here: their organization's drafts are not theirs to read.
-    own_organization(request.user, READERS)
-    return actor_of(request.user)
-
-
 @require_GET
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
     """List the organization's notices in every state, and what waits for approval."""
-    actor = _require_member(request)
+    # Volunteers would find an empty list here: their organization's drafts are not theirs.
+    actor = actor_of(request.user).require(READERS)
     notices = list(get_notices(request.user)[:200])
     return render(
         request,
@@ -252,7 +244,8 @@ def _save_area(request: HttpRequest, organization: Any, notice: Notice | None) -
 @login_required
 def compose(request: HttpRequest) -> HttpResponse:
     """Write a new draft notice."""
-    actor = _require_member(request)
+    # Volunteers would find an empty list here: their organization's drafts are not theirs.
+    actor = actor_of(request.user).require(READERS)
     if not actor.has_any(AUTHORS):
         raise PermissionDenied
     organization = request.user.person.organization  # type: ignore[union-attr]

@@ -42,6 +42,14 @@ class Actor:
     def has_any(self, roles: Iterable[str]) -> bool:
         return not self.roles.isdisjoint(roles)
 
+    def holds(self, roles: Iterable[str]) -> bool:
+        """Return whether the user belongs to an organization and holds one of ``roles``.
+
+        The gate of a button or form that makes a record of the user's own
+        organization (add a camera, upload, publish a notice).
+        """
+        return self.organization_id is not None and self.has_any(roles)
+
     def require(self, roles: Iterable[str] | None = None, message: Any = None) -> Actor:
         """Return self if the user holds a role (one of ``roles``, when given); else 403.
 
@@ -106,6 +114,10 @@ class Policy:
     # (lookup, model label): records also reachable through a shared parent,
     # e.g. ("cases", "vault.Case") for the items of a shared case.
     shared_through: tuple[tuple[str, str], ...] = ()
+
+    def may_in_own(self, user: Any, action: str) -> bool:
+        """Return whether `user` may do `action` to records of their own organization."""
+        return actor_of(user).holds(self.own.get(action, ()))
 
     def q_for(self, model: type[models.Model], user: Any, action: str) -> Q | None:
         """Return the filter for what `user` may do `action` to; None means everything."""

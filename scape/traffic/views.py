@@ -79,11 +79,6 @@ from scape.traffic.queries import (
 )
 
 
-def _may(user: Any, policy: Any, action: str) -> bool:
-    actor = actor_of(user)
-    return actor.organization_id is not None and actor.has_any(policy.own.get(action, ()))
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
@@ -91,7 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if not actor_of(request.user).has_any(CAMERA_POLICY.own[Action.VIEW]):
         raise PermissionDenied
     form = EvidenceReadForm(request.POST or None, cameras=own_cameras(request.user))
-    may_read = _may(request.user, CAMERA_POLICY, Action.CHANGE)
+    may_read = CAMERA_POLICY.may_in_own(request.user, Action.CHANGE)
     if request.method == "POST":
         if not may_read:
             raise PermissionDenied
@@ -147,7 +142,7 @@ def hits_geojson(request: HttpRequest) -> JsonResponse:
 @login_required
 def camera_new(request: HttpRequest) -> HttpResponse:
     """Register a traffic camera of the user's organization; show its token once."""
-    if not _may(request.user, CAMERA_POLICY, Action.CHANGE):
+    if not CAMERA_POLICY.may_in_own(request.user, Action.CHANGE):
         raise PermissionDenied
     form = CameraForm(request.POST or None, assets=camera_assets(request.user))
     if request.method == "POST" and form.is_valid():
@@ -355,7 +350,7 @@ def hotlist(request: HttpRequest) -> HttpResponse:
     """The hot-list entries the user may see, and adding one to their organization's list."""
     if not actor_of(request.user).has_any(HOTLIST_POLICY.own[Action.VIEW]):
         raise PermissionDenied
-    may_add = _may(request.user, HOTLIST_POLICY, Action.CHANGE)
+    may_add = HOTLIST_POLICY.may_in_own(request.user, Action.CHANGE)
     initial = {"valid_until": timezone.localtime() + datetime.timedelta(days=90)}
     partners = partners_of(actor_of(request.user).organization_id)
     form = EntryForm(request.POST or None, initial=initial, partners=partners)
@@ -492,7 +487,7 @@ def sections(request: HttpRequest) -> HttpResponse:
     """Speed sections the user may see, and defining a new one."""
     from scape.traffic.models import SpeedSection
 
-    may_add = _may(request.user, CAMERA_POLICY, Action.CHANGE)
+    may_add = CAMERA_POLICY.may_in_own(request.user, Action.CHANGE)
     form = SectionForm(request.POST or None, cameras=get_cameras(request.user))
     if request.method == "POST":
         if not may_add:

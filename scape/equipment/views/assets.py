@@ -71,6 +71,7 @@ from scape.equipment.queries import (
     access_asset,
     co2_report,
     due_maintenance,
+    fleet_organization,
     fleet_organization_id,
     fleet_person_custody,
     get_assets,
@@ -424,18 +425,6 @@ def labels_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _fleet_organization_id(request: HttpRequest) -> int:
-    """Return the id of the organization whose fleet the user sees, or answer 404."""
-    organization_id = fleet_organization_id(request.user)
-    if organization_id is None:
-        raise Http404
-    return organization_id
-
-
-def _own_organization(request: HttpRequest) -> Organization:
-    return Organization.objects.get(pk=_fleet_organization_id(request))
-
-
 def _month(request: HttpRequest) -> tuple[MonthForm, int, int]:
     today = timezone.localdate()
     form = MonthForm(request.GET or None, initial={"year": today.year, "month": today.month})
@@ -448,7 +437,7 @@ def _month(request: HttpRequest) -> tuple[MonthForm, int, int]:
 @login_required
 def co2_report_page(request: HttpRequest) -> HttpResponse:
     """Show a month of the fleet: km, energy, fuel and CO₂ avoided, with sourced factors."""
-    organization = _own_organization(request)
+    organization = fleet_organization(request.user)
     form, year, month = _month(request)
     report = co2_report(organization, year, month)
     query = f"?year={year}&month={month}"
@@ -469,7 +458,7 @@ def co2_report_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def co2_report_csv(request: HttpRequest) -> HttpResponse:
     """Return the monthly CO₂ report as CSV, factors and their sources included."""
-    organization = _own_organization(request)
+    organization = fleet_organization(request.user)
     _form, year, month = _month(request)
     report = co2_report(organization, year, month)
     response = HttpResponse(to_csv(co2_rows(report)), content_type="text/csv; charset=utf-8")
@@ -584,7 +573,7 @@ def asset_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
 @login_required
 def co2_report_xlsx(request: HttpRequest) -> HttpResponse:
     """Return the monthly CO₂ report as XLSX, factors and their sources included."""
-    organization = _own_organization(request)
+    organization = fleet_organization(request.user)
     _form, year, month = _month(request)
     report = co2_report(organization, year, month)
     response = HttpResponse(

@@ -76,8 +76,7 @@ class UploadError(Exception):
 
 def may_upload(user: Any) -> bool:
     """Return whether the user may add evidence for their organization."""
-    actor = actor_of(user)
-    return actor.organization_id is not None and actor.has_any(UPLOADER_ROLES)
+    return actor_of(user).holds(UPLOADER_ROLES)
 
 
 def _organization_id(user: Any) -> int:

@@ -133,7 +133,8 @@ class TrackConfig(_Config):
         ge=0.0,
         le=10000.0,
         description=(
-            "Camera shift, in source pixels since the last detection, above which the "
+            "Camera motion (shift and zoom), in source pixels a frame corner moved since the "
+            "last detection, above which the "
             "next detection comes after moving_interval frames instead of detect_interval. "
             "0 detects every moving_interval frames always."
         ),
@@ -151,9 +152,9 @@ class TrackConfig(_Config):
     camera_motion: bool = Field(
         default=True,
         description=(
-            "Estimate the camera's shift on every frame (about 1 ms at 720p) and track "
-            "boxes in scene coordinates, so a shaking camera does not shake a face out "
-            "of its held or interpolated box."
+            "Estimate the camera's shift and zoom on every frame (about 2 ms at 720p) and "
+            "track boxes in scene coordinates, so a shaking or zooming camera does not "
+            "move a face out of its held or interpolated box."
         ),
     )
     low_score: float = Field(

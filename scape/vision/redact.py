@@ -377,13 +377,16 @@ class Redactor:
         pending: deque[tuple[int, av.VideoFrame]] = deque()
         last_detected = -1
         motion = CameraMotion() if cfg.track.camera_motion and self.detectors else None
-        position = at_detection = np.zeros(2)
+        # The camera at the last detection: frame corners since then move by
+        # the shift and the zoom (a zoom moves the edges, not the centre).
+        camera = at_detection = (np.zeros(2), 1.0)
+        corners = np.array([[0, 0], [width, 0], [0, height], [width, height]], np.float64)
         changed = False  # a frame since the last detection a shift does not explain
 
         def detect(index: int, frame: av.VideoFrame) -> None:
             nonlocal last_detected, at_detection, changed
             last_detected = index
-            at_detection, changed = position, False
+            at_detection, changed = camera, False
             stats.detection_frames += 1
             for kind, detector in self.detectors.items():
                 if isinstance(detector, FaceFrameDetector):
@@ -434,11 +437,12 @@ class Redactor:
                 continue
             if motion is not None:
                 position, response = motion.update(_luma(item))
+                camera = (position, motion.zoom)
                 changed = changed or response < cfg.track.motion_response
                 for tracker in trackers.values():
-                    tracker.set_camera(index, (position[0], position[1]))
+                    tracker.set_camera(index, (position[0], position[1]), motion.zoom)
             gap = index - last_detected
-            moved = changed or float(np.abs(position - at_detection).max()) > cfg.track.motion_px
+            moved = changed or _moved(corners, at_detection, camera) > cfg.track.motion_px
             if last_detected < 0 or gap >= interval or (moved and gap >= moving_interval):
                 detect(index, item)
                 emit(index - latency)
@@ -448,6 +452,16 @@ class Redactor:
             detect(*pending[-1])
         emit(index)
         return stats
+
+
+def _moved(
+    points: np.ndarray, before: tuple[np.ndarray, float], now: tuple[np.ndarray, float]
+) -> float:
+    """Return how far (source pixels, largest axis) the points moved between two cameras."""
+    (p0, z0), (p1, z1) = before, now
+    # A point at p under camera 0 is at (p - p0) / z0 in the scene, then at
+    # z1 * that + p1 under camera 1.
+    return float(np.abs((points - p0) * (z1 / z0) + p1 - points).max())
 
 
 def _luma(frame: av.VideoFrame) -> np.ndarray:

@@ -16,14 +16,14 @@ start of a new track reaches back ``hold_frames``; a re-found track fills its
 gap), a frame's boxes are final only ``latency`` frames after it. The
 redactor keeps that many frames in a lookahead buffer before encoding them.
 
-Camera motion: a body camera shakes and pans, so a face can jump by more
-than its own width between two detections while the person stands still.
-:class:`CameraMotion` estimates the global shift of every frame (phase
-correlation of a tiny luma picture, about a millisecond a frame) and the
-tracker, when given those positions, interpolates and holds boxes in
-*scene* coordinates (camera shake taken out), then puts the shake back for
-the frame asked. The redactor also runs the detector sooner when the camera
-moves or the picture changes in a way a shift cannot explain (zoom, a cut).
+Camera motion: a body camera shakes, pans and zooms, so a face can jump by
+more than its own width between two detections while the person stands
+still. :class:`CameraMotion` estimates the global shift and zoom of every
+frame (corners followed on a tiny luma picture, and phase correlation, about
+two milliseconds a frame) and the tracker, when given them, interpolates and
+holds boxes in *scene* coordinates (shake and zoom taken out), then puts them
+back for the frame asked. The redactor also runs the detector sooner when the
+picture moves or changes in a way a shift cannot explain (a cut, blur).
 
 For the custodian's review, :meth:`Tracker.review_at` says why a frame's
 boxes deserve a look: a track starts or ends there, a box rests on a weak
@@ -123,7 +123,7 @@ class Tracker:
         self.detected_on.append(frame)
         # Scene coordinates: the camera's shift at this frame taken out.
         detections = np.array(detections, dtype=np.float64).reshape(-1, 5)
-        detections[:, :4] -= np.tile(self._cam(frame), 2)
+        detections[:, :4] = self._to_scene(frame, detections[:, :4])
         live = [
             t
             for t in self.tracks
@@ -149,18 +149,29 @@ class Tracker:
                 track.add(frame, np.asarray(det[:4], dtype=np.float64), float(det[4]))
                 self.tracks.append(track)
 
-    def set_camera(self, frame: int, position: tuple[float, float]) -> None:
-        """Record the camera's cumulative shift (x, y) in source pixels at ``frame``.
+    def set_camera(self, frame: int, position: tuple[float, float], zoom: float = 1.0) -> None:
+        """Record the camera's cumulative shift (x, y) in source pixels and zoom at ``frame``.
 
-        Once given, detections are tracked in scene coordinates: the camera's
-        shift at their frame is taken out, and put back for the frame asked.
-        Frames must be given in order, before any detection on them.
+        A point of the scene at ``p`` is at ``zoom * p + position`` in the
+        frame (see :class:`CameraMotion`). Once given, detections are tracked
+        in scene coordinates: the camera's shift and zoom at their frame are
+        taken out, and put back for the frame asked, so a face near the edge
+        of a zooming picture stays in its held box. Frames must be given in
+        order, before any detection on them.
         """
-        self.camera[frame] = np.asarray(position, dtype=np.float64)
+        self.camera[frame] = np.array([position[0], position[1], zoom], dtype=np.float64)
 
-    def _cam(self, frame: int) -> np.ndarray:
-        pos = self.camera.get(frame)
-        return _NO_SHIFT if pos is None else pos
+    def _to_scene(self, frame: int, boxes: np.ndarray) -> np.ndarray:
+        cam = self.camera.get(frame)
+        if cam is None:
+            return boxes
+        return (boxes - np.tile(cam[:2], 2)) / cam[2]
+
+    def _to_frame(self, frame: int, box: np.ndarray) -> np.ndarray:
+        cam = self.camera.get(frame)
+        if cam is None:
+            return box
+        return box * cam[2] + np.tile(cam[:2], 2)
 
     def boxes_at(self, frame: int) -> list[tuple[np.ndarray, float]]:
         """Return the (box, score) of every track present at ``frame``."""
@@ -187,13 +198,12 @@ class Tracker:
 
     def _boxes(self, frame: int) -> list[tuple[np.ndarray, float, str]]:
         cfg = self.config
-        cam = self._cam(frame)
         out = []
         for track in self.tracks:
             frames = track.frames
             i = bisect_right(frames, frame)
             if i and frames[i - 1] == frame:
-                out.append((track.boxes[i - 1] + np.tile(cam, 2), track.scores[i - 1], "detected"))
+                out.append((track.boxes[i - 1], track.scores[i - 1], "detected"))
                 continue
             if i == 0:
                 # Before the first detection: reach back, the object was
@@ -203,13 +213,13 @@ class Tracker:
                     continue
                 shift = -track.velocity(at_end=False) * d
                 box = _grow(track.boxes[0] + np.tile(shift, 2), 1 + cfg.grow_per_frame * d)
-                out.append((box + np.tile(cam, 2), track.scores[0], TRACK_START))
+                out.append((box, track.scores[0], TRACK_START))
             elif i == len(frames):
                 d = frame - frames[-1]
                 if d > cfg.hold_frames:
                     continue
                 box = _grow(track.predict(frame), 1 + cfg.grow_per_frame * d)
-                out.append((box + np.tile(cam, 2), track.scores[-1], TRACK_END))
+                out.append((box, track.scores[-1], TRACK_END))
             else:
                 f0, f1 = frames[i - 1], frames[i]
                 t = (frame - f0) / (f1 - f0)
@@ -225,8 +235,8 @@ class Tracker:
                 # found: the box bridges a miss.
                 missed = any(f0 < f < f1 for f in self.detected_on[-64:])
                 state = HELD if missed else "between"
-                out.append((box + np.tile(cam, 2), min(track.scores[i - 1 : i + 1]), state))
-        return out
+                out.append((box, min(track.scores[i - 1 : i + 1]), state))
+        return [(self._to_frame(frame, box), score, state) for box, score, state in out]
 
     def forget(self, before: int) -> None:
         """Drop tracks that can no longer touch frames from ``before`` on."""
@@ -238,36 +248,78 @@ class Tracker:
         self.detected_on = [f for f in self.detected_on if f >= horizon]
 
 
-_NO_SHIFT = np.zeros(2)
-
-
 class CameraMotion:
-    """Estimate the global shift between consecutive frames from their luma.
+    """Estimate the camera's shift and zoom between consecutive frames from their luma.
 
-    The luma plane is shrunk to ``width`` pixels across and phase-correlated
-    with the previous one. :meth:`update` returns the camera's cumulative
-    position (source pixels, sign as image content moves) and the peak
-    response, near 1 for a clean shift and low for zoom, rotation, a cut or
-    heavy blur, where a shift alone does not describe the change.
+    The luma plane is shrunk to ``width`` pixels across. Corners found on the
+    previous picture are followed into this one (pyramidal Lucas-Kanade) and a
+    shift plus zoom fitted to them, outliers (walking people) left out; the
+    two pictures are also phase-correlated, whose peak response is near 1 for
+    a clean shift and low for a cut or heavy blur, and whose shift stands in
+    when too few corners can be followed.
+
+    :meth:`update` returns the camera's cumulative position (source pixels,
+    sign as image content moves) and the response; :attr:`zoom` is the
+    cumulative magnification. Together they map a point of the first frame
+    to the current one: ``p_now = zoom * p_first + position``. A shift alone
+    is not enough at the edge of a 720p picture: a 1 % zoom a frame moves a
+    face there by 6 px a frame, 60 px over a track's hold.
     """
+
+    # Corners followed per frame, and the fewest that still fit a zoom.
+    CORNERS = 100
+    MIN_CORNERS = 12
+    # A frame-to-frame zoom outside this range is a failed fit, not a zoom.
+    MAX_STEP_ZOOM = 1.2
 
     def __init__(self, width: int = 160) -> None:
         self.width = width
         self._prev: np.ndarray | None = None
         self._window: np.ndarray | None = None
         self.position = np.zeros(2)
+        self.zoom = 1.0
 
     def update(self, luma: np.ndarray) -> tuple[np.ndarray, float]:
         """Feed one frame's luma plane; return (cumulative position, response)."""
         h, w = luma.shape[:2]
         k = self.width / w
         size = (self.width, max(8, round(h * k)))
-        small = cv2.resize(luma, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+        small = cv2.resize(luma, size, interpolation=cv2.INTER_AREA)
         if self._prev is None or self._prev.shape != small.shape:
             self._prev = small
             self._window = cv2.createHanningWindow(size, cv2.CV_32F)
             return self.position.copy(), 1.0
-        (dx, dy), response = cv2.phaseCorrelate(self._prev, small, self._window)
+        (dx, dy), response = cv2.phaseCorrelate(
+            self._prev.astype(np.float32), small.astype(np.float32), self._window
+        )
+        step = self._fit(self._prev, small)
         self._prev = small
-        self.position = self.position + np.array([dx, dy]) / k
+        if step is None:
+            a, b = 1.0, np.array([dx, dy]) / k
+        else:
+            a, b = step[0], step[1] / k
+        # p_now = a * p_prev + b, and p_prev = zoom * p_first + position.
+        self.zoom *= a
+        self.position = a * self.position + b
         return self.position.copy(), float(response)
+
+    def _fit(self, prev: np.ndarray, cur: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """Return (zoom, shift) with ``cur = zoom * prev + shift``, or None when unsure."""
+        corners = cv2.goodFeaturesToTrack(prev, self.CORNERS, 0.01, 4)
+        if corners is None or len(corners) < self.MIN_CORNERS:
+            return None
+        moved, status, _err = cv2.calcOpticalFlowPyrLK(
+            prev, cur, corners, corners.copy(), winSize=(15, 15), maxLevel=3
+        )
+        ok = status.ravel() == 1
+        if ok.sum() < self.MIN_CORNERS:
+            return None
+        m, inliers = cv2.estimateAffinePartial2D(
+            corners[ok], moved[ok], method=cv2.RANSAC, ransacReprojThreshold=0.5
+        )
+        if m is None or inliers is None or int(inliers.sum()) < self.MIN_CORNERS:
+            return None
+        a = float(np.sqrt(abs(np.linalg.det(m[:, :2]))))
+        if not 1 / self.MAX_STEP_ZOOM < a < self.MAX_STEP_ZOOM:
+            return None
+        return a, m[:, 2].astype(np.float64)

@@ -92,6 +92,37 @@ def test_it_estimates_the_camera_shift():
     assert response < 0.3
 
 
+def test_it_estimates_the_camera_zoom():
+    rng = np.random.default_rng(1)
+    scene = cv2.resize(rng.integers(0, 255, (45, 80), dtype=np.uint8), (640, 360))
+    motion = CameraMotion()
+    # Zoom in by 2 % a frame about the picture's centre, as a zooming body camera does.
+    for n in range(6):
+        zoom = 1.02**n
+        m = np.array([[zoom, 0, 320 * (1 - zoom)], [0, zoom, 180 * (1 - zoom)]])
+        position, _response = motion.update(cv2.warpAffine(scene, m, (640, 360)))
+    assert motion.zoom == pytest.approx(1.02**5, abs=0.01)
+    # A corner of the first frame is where the zoom took it (a shift alone misses by 60 px).
+    corner = motion.zoom * np.array([600.0, 340.0]) + position
+    assert np.allclose(corner, m @ (600, 340, 1), atol=3)
+
+
+def test_it_holds_a_box_with_the_camera_through_zoom():
+    tracker = Tracker(TrackConfig(hold_frames=6, grow_per_frame=0.0))
+    # The camera zooms in about (320, 180): a still face near the edge moves outward and grows.
+    for frame in range(5):
+        zoom = 1.03**frame
+        tracker.set_camera(frame, (320 * (1 - zoom), 180 * (1 - zoom)), zoom)
+    tracker.update(0, np.array([[600, 300, 616, 316, 0.9]]))
+    (box, _score), *_ = tracker.boxes_at(4)
+    zoom = 1.03**4
+    expected = [
+        320 + (v - 320) * zoom if i % 2 == 0 else 180 + (v - 180) * zoom
+        for i, v in enumerate((600, 300, 616, 316))
+    ]
+    assert np.allclose(box, expected, atol=1e-6)
+
+
 def test_it_holds_a_box_with_the_camera_through_shake():
     tracker = Tracker(TrackConfig(hold_frames=6, grow_per_frame=0.0))
     shake = {0: (0, 0), 1: (12, 0), 2: (-10, 0), 3: (9, 4), 4: (0, 0)}

@@ -135,13 +135,26 @@ class Policy:
             and Role.VOLUNTEER in actor.roles
             and action in self.assigned_actions
         ):
-            q |= self.assigned(user)
+            q |= _ids_where(model, self.assigned(user))
         if action in self.granted and actor.has_any(self.own.get(Action.VIEW, ())):
             q |= Q(pk__in=granted_ids(model, actor.organization_id, action))
             for lookup, label in self.shared_through:
                 parent = apps.get_model(label)
-                q |= Q(**{f"{lookup}__in": granted_ids(parent, actor.organization_id, action)})
+                shared = Q(**{f"{lookup}__in": granted_ids(parent, actor.organization_id, action)})
+                q |= _ids_where(model, shared)
         return q
+
+
+def _ids_where(model: type[models.Model], q: Q) -> Q:
+    """Return `q` as "pk in (a subquery)", so the outer query never joins.
+
+    A condition across a many-to-many relation (an item in a shared case, a
+    patrol a volunteer is on) joins one row per related record: an item in two
+    cases came back twice, and every .get() of it failed with
+    MultipleObjectsReturned (an HTTP 500). Inside a subquery the join cannot
+    multiply the outer rows, and no DISTINCT is needed to undo it.
+    """
+    return Q(pk__in=model._default_manager.filter(q).values("pk"))
 
 
 def granted_ids(model: type[models.Model], organization_id: int | None, action: str) -> Any:

@@ -208,7 +208,7 @@ def flight_totals(user: Any) -> tuple[list[FlightTotal], list[FlightTotal]]:
 
 def get_assets(user: Any) -> QuerySet[Asset]:
     """Return the assets the user may see."""
-    return Asset.objects.restrict(user, Action.VIEW).select_related("organization").distinct()
+    return Asset.objects.restrict(user, Action.VIEW).select_related("organization")
 
 
 def who_held(serial: str, at: datetime.datetime, *, organization: Any = None) -> Any:

@@ -42,10 +42,8 @@ def access_case(user: Any, pk: Any, action: str = Action.VIEW) -> Case:
 
 def get_items(user: Any) -> QuerySet[EvidenceItem]:
     """Return the evidence items the user may see (their own and shared with them)."""
-    return (
-        EvidenceItem.objects.restrict(user, Action.VIEW)
-        .select_related("organization", "category", "officer__user")
-        .distinct()
+    return EvidenceItem.objects.restrict(user, Action.VIEW).select_related(
+        "organization", "category", "officer__user"
     )
 
 

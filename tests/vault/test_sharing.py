@@ -165,3 +165,47 @@ def test_case_pages_open_and_export_a_case(client, lt_org, custodian, logged_in,
     )
     assert export.status_code == 200 and export["Content-Type"] == "application/zip"
     assert b"".join(export.streaming_content)[:2] == b"PK"
+
+
+def test_an_item_in_several_cases_shared_with_several_partners_opens_for_everyone(
+    client, case, lt_org, lv_org, custodian, persona, logged_in
+):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from scape.directory.testing import make_org
+    from scape.vault.actions import do_add_to_case
+
+    item = case.items.get()
+    second = do_create_case(
+        organization=lt_org, reference="PAL-8", title="Same night", actor=custodian.user
+    )
+    third = do_create_case(
+        organization=lt_org, reference="PAL-9", title="Follow-up", actor=custodian.user
+    )
+    do_add_to_case(second, item, actor=custodian.user)
+    do_add_to_case(third, item, actor=custodian.user)
+    liepaja = make_org("lv-municipal", country="LV")
+    for shared in (case, second, third):
+        for grantee in (lv_org, liepaja):
+            do_share_record(
+                shared,
+                grantee=grantee,
+                purpose="joint investigation",
+                expires_at=timezone.now() + timedelta(days=3),
+                actor=custodian.user,
+            )
+    partner = persona(liepaja, Role.OFFICER, username="ilze")
+    for person in (custodian, partner):
+        logged_in(person)
+        assert client.get(f"/vault/items/{item.pk}/").status_code == 200
+        assert client.get("/vault/").content.decode().count(f'/vault/items/{item.pk}/"') == 1
+        api = APIClient()
+        token, _created = Token.objects.get_or_create(user=person.user)
+        api.credentials(HTTP_AUTHORIZATION="Token " + token.key)
+        assert api.get(f"/api/v1/vault/items/{item.pk}/").status_code == 200
+        listing = api.get("/api/v1/vault/items/").json()
+        assert [row["id"] for row in listing["results"]] == [item.pk]
+        assert listing["count"] == 1
+    logged_in(custodian)
+    assert client.get(f"/vault/item/{item.pk}/share/").status_code == 200

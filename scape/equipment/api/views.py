@@ -69,7 +69,7 @@ class AssetViewSet(
     access_actions = {"check_out": Action.VIEW, "check_in": Action.VIEW}
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().select_related("organization").distinct()
+        return super().get_queryset().select_related("organization")
 
     def required_action(self) -> str:
         if self.action in _USE_RECORDS:

@@ -70,7 +70,6 @@ class EvidenceItemViewSet(
             .get_queryset()
             .select_related("organization", "category", "officer__user")
             .prefetch_related("cases", "derivatives")
-            .distinct()
         )
 
     def filter_queryset(self, queryset: Any) -> Any:

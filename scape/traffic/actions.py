@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -232,7 +232,12 @@ def _find_duplicate(
     ).first()
 
 
-def do_record_read(
+def do_record_read(**fields: Any) -> PlateRead:
+    """Store one plate read (see do_record_read_once) and return it."""
+    return do_record_read_once(**fields)[0]
+
+
+def do_record_read_once(
     *,
     organization: Any,
     camera: TrafficCamera | None,
@@ -246,11 +251,15 @@ def do_record_read(
     image_ext: str = "jpg",
     vault_item_id: int | None = None,
     actor: Any = None,
-) -> PlateRead:
+) -> tuple[PlateRead, bool]:
     """Store one plate read, match it against the hot-list and raise any hit at once.
 
-    Sending the same read again (same camera, time and plate) stores nothing new
-    and returns the read already stored: cameras retry when an answer is lost.
+    Return the read and whether this call stored it. Sending the same read
+    again (same camera, time and plate) stores nothing new and returns the
+    read already stored: cameras retry when an answer is lost. Two requests
+    racing with the same read meet the database's unique constraint: the
+    loser's insert rolls back (no second read, hit or alert) and it returns
+    the winner's read.
     """
     if timezone.is_naive(time):
         raise ValidationError({"time": _("Give the time with its time zone.")})
@@ -269,7 +278,7 @@ def do_record_read(
             country = found_country if country is None else country
     existing = _find_duplicate(camera, organization, time, plate, source, vault_item_id)
     if existing is not None:
-        return existing
+        return existing, False
     stored_name = ""
     if image:
         name = f"traffic/crops/{time:%Y/%m}/{plate}-{secrets.token_hex(6)}.{image_ext}"
@@ -295,11 +304,18 @@ def do_record_read(
                     "traffic.read_recorded", obj=read, actor=actor, details={"source": source}
                 )
             match_read(read)
+    except IntegrityError:
+        if stored_name:
+            default_storage.delete(stored_name)
+        existing = _find_duplicate(camera, organization, time, plate, source, vault_item_id)
+        if existing is None:
+            raise
+        return existing, False
     except Exception:
         if stored_name:
             default_storage.delete(stored_name)
         raise
-    return read
+    return read, True
 
 
 def matching_entries(

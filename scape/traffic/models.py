@@ -176,6 +176,21 @@ class PlateRead(models.Model):
         verbose_name = _("plate read")
         verbose_name_plural = _("plate reads")
         indexes = [models.Index(fields=["camera", "time"], name="traffic_read_camera_time")]
+        # A camera retries when an answer is lost, and footage may be read again:
+        # the database keeps one read per camera (or evidence item), time and
+        # plate, however many requests race to store it.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["camera", "time", "plate"],
+                condition=models.Q(source="camera"),
+                name="traffic_read_once_per_camera",
+            ),
+            models.UniqueConstraint(
+                fields=["vault_item_id", "time", "plate"],
+                condition=models.Q(vault_item_id__isnull=False),
+                name="traffic_read_once_per_item",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.text} {self.time:%Y-%m-%d %H:%M:%S}"

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.utils import timezone
 
 from scape.traffic.actions import do_rotate_camera_token, do_set_camera_active
@@ -242,3 +243,69 @@ def test_a_camera_token_opens_nothing_but_its_own_read_endpoint(client, camera, 
     response = client.get(url, HTTP_AUTHORIZATION=f"{scheme} {token}")
     assert response.status_code in (401, 403)
     assert b"results" not in response.content
+
+
+def test_a_retry_gets_the_same_read_back_and_raises_no_second_alert(
+    client, camera, token, make_entry, palanga
+):
+    from scape.directory.models import Notification
+
+    make_entry("GUF 465", share_with=(palanga,))
+    body = good(camera)
+    first = post(client, body, token)
+    notified = Notification.objects.count()
+    again = post(client, body, token)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"] and again.json()["hits"] == 1
+    assert PlateRead.objects.count() == 1 and Notification.objects.count() == notified > 0
+
+
+def test_the_database_refuses_a_second_copy_of_a_camera_read(camera):
+    from django.db import IntegrityError, transaction
+
+    fields = {
+        "organization": camera.organization, "camera": camera, "plate": "GUF465",
+        "text": "GUF 465", "confidence": 0.9, "source": "camera",
+        "time": timezone.now() - datetime.timedelta(seconds=5),
+    }  # fmt: skip
+    PlateRead.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlateRead.objects.create(**fields)
+    # The same plate at the same time from footage is another read.
+    PlateRead.objects.create(**{**fields, "source": "vault", "vault_item_id": 7})
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_reads_racing_in_at_once_are_stored_once_with_one_hit(camera, token, make_entry, palanga):
+    import threading
+
+    from django.test import Client
+
+    from scape.directory.models import Notification
+    from scape.traffic.models import Hit
+
+    make_entry("GUF 465", share_with=(palanga,))
+    body = good(camera)
+    start = threading.Barrier(4)
+    answers: list[tuple[int, int]] = []
+
+    def send() -> None:
+        try:
+            start.wait()
+            response = post(Client(), body, token)
+            answers.append((response.status_code, response.json()["id"]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    read = PlateRead.objects.get()
+    assert sorted(code for code, _id in answers) == [200, 200, 200, 201]
+    assert {pk for _code, pk in answers} == {read.pk}
+    assert Hit.objects.count() == 1
+    per_person = Notification.objects.values_list("recipient", flat=True)
+    assert len(per_person) == len(set(per_person)) > 0

@@ -30,7 +30,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from scape.traffic.actions import do_record_read, plate_fields
+from scape.traffic.actions import do_record_read_once, plate_fields
 from scape.traffic.choices import ReadSource
 from scape.traffic.models import TrafficCamera
 from scape.traffic.queries import camera_for_token
@@ -189,9 +189,8 @@ def ingest_read(request: HttpRequest) -> JsonResponse:
     data, errors = _fields(camera, body)
     if errors:
         return _error(_("Some fields are wrong; nothing was stored."), errors=errors)
-    started = timezone.now()
     try:
-        read = do_record_read(
+        read, created = do_record_read_once(
             organization=camera.organization,
             camera=camera,
             source=ReadSource.CAMERA,
@@ -202,8 +201,7 @@ def ingest_read(request: HttpRequest) -> JsonResponse:
             {k: v[0] for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
         )
         return _error(_("Some fields are wrong; nothing was stored."), errors=fields)
-    # A read stored before this request is a camera's retry of one already stored.
-    created = read.created_at >= started
+    # 200, not 201: a camera's retry of a read already stored (or one racing it).
     return JsonResponse(
         {
             "id": read.pk,

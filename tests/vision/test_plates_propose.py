@@ -70,3 +70,21 @@ def test_it_proposes_the_plate_and_cuts_its_band_but_not_the_sign():
     hsv = cv2.cvtColor(props[0].text_image, cv2.COLOR_BGR2HSV)
     blue = cv2.inRange(hsv, (100, 110, 50), (130, 255, 255))
     assert blue.mean() / 255 < 0.02  # the recogniser gets no band
+
+
+def test_it_drops_a_line_cut_off_by_the_frame_edge():
+    spec = plates.PlateSpec("KM4711", "KM-4711", "LV", "car")
+    frame = np.full((300, 600, 3), 96, np.uint8)
+    box = plates.paste_plate(
+        frame, plates.render_plate(spec), 60, (300, 220), np.random.default_rng(1), tilt=0.0
+    )
+    y1, y2 = box[1] + 8, box[3] - 8
+    inside = TextBox(
+        np.float32([[box[0] + 30, y1], [box[2] - 6, y1], [box[2] - 6, y2], [box[0] + 30, y2]]), 0.9
+    )
+    assert len(propose(frame, [inside], min_height=8, max_height=200)) == 1
+    # The same plate with the frame's right edge through its last characters.
+    cut = frame[:, : box[2] - 40]
+    w = cut.shape[1]
+    at_edge = TextBox(np.float32([[box[0] + 30, y1], [w, y1], [w, y2], [box[0] + 30, y2]]), 0.9)
+    assert propose(cut, [at_edge], min_height=8, max_height=200) == []

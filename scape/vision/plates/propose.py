@@ -26,6 +26,8 @@ from scape.vision.plates.textdet import TextBox
 
 Box = tuple[int, int, int, int]
 
+# Pixels from the frame's edge within which a text line counts as cut off.
+EDGE_MARGIN = 1
 # Height of the crop handed to the recogniser (its input is 48 px high).
 REC_HEIGHT = 48
 # How far left of the characters the band may start, in character heights.
@@ -228,6 +230,16 @@ def propose(
             continue
         aspect = w / h
         if not min_aspect <= aspect <= max_aspect:
+            continue
+        # A line that runs into the frame's edge is a plate cut off by it: its
+        # read would lack characters, and a partial plate is a false read.
+        lx1, ly1, lx2, ly2 = line.box
+        if (
+            lx1 <= EDGE_MARGIN
+            or ly1 <= EDGE_MARGIN
+            or lx2 >= fw - EDGE_MARGIN
+            or ly2 >= fh - EDGE_MARGIN
+        ):
             continue
         wide, k = _warp(frame, quad, BAND_REACH, 0.15, 0.12)
         text_x = round(BAND_REACH * h * k)

@@ -467,24 +467,26 @@ def checkouts_during(
     return checkouts
 
 
+def _use_started_between(records: QuerySet[Any], start: Any, end: Any, organization: Any) -> Any:
+    """Narrow trips or flights to those started in [start, end) (of one organization)."""
+    records = records.filter(started_at__gte=start, started_at__lt=end)
+    if organization is not None:
+        records = records.filter(asset__organization=organization)
+    return records.select_related("asset__organization")
+
+
 def trips_between(
     start: datetime.datetime, end: datetime.datetime, organization: Any = None
 ) -> QuerySet[Trip]:
     """Return the trips started in [start, end)."""
-    trips = Trip.objects.filter(started_at__gte=start, started_at__lt=end)
-    if organization is not None:
-        trips = trips.filter(asset__organization=organization)
-    return trips.select_related("asset__organization")
+    return _use_started_between(Trip.objects.all(), start, end, organization)
 
 
 def flights_between(
     start: datetime.datetime, end: datetime.datetime, organization: Any = None
 ) -> QuerySet[DroneFlight]:
     """Return the drone flights that took off in [start, end)."""
-    flights = DroneFlight.objects.filter(started_at__gte=start, started_at__lt=end)
-    if organization is not None:
-        flights = flights.filter(asset__organization=organization)
-    return flights.select_related("asset__organization")
+    return _use_started_between(DroneFlight.objects.all(), start, end, organization)
 
 
 def co2_avoided_kg(trips: QuerySet[Trip]) -> dict[str, Decimal] | None:

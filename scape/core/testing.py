@@ -35,6 +35,17 @@ def login(client: Client, user: Any, *, verified: bool = True) -> Client:
     return client
 
 
+def token_client(user: Any) -> Any:
+    """Return a REST client that sends `user`'s API token, as an integration would."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    token, _created = Token.objects.get_or_create(user=user)
+    api.credentials(HTTP_AUTHORIZATION="Token " + token.key)
+    return api
+
+
 def bomb_png(width: int, height: int) -> bytes:
     """Return a small valid PNG that declares ``width`` x ``height`` pixels.
 

@@ -7,11 +7,10 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from scape.activities.models import Competency
 from scape.core.choices import Role
+from scape.core.testing import token_client
 from scape.equipment.actions import do_record_reading
 from scape.equipment.choices import AssetKind, AssetStatus, MeterUnit
 from scape.equipment.models import (
@@ -29,11 +28,8 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1/equipment/assets/"
 
 
-def _api(person) -> APIClient:
-    api = APIClient()
-    token, _created = Token.objects.get_or_create(user=person.user)
-    api.credentials(HTTP_AUTHORIZATION="Token " + token.key)
-    return api
+def _api(person):
+    return token_client(person.user)
 
 
 def _times(minutes: int = 30) -> tuple[str, str]:

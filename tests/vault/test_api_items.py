@@ -6,22 +6,18 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
+from scape.core.testing import token_client
 from scape.vault.actions import do_create_case
 from scape.vault.actions.ingest import do_ingest
 
 pytestmark = pytest.mark.django_db
 
 
-def _api(person) -> APIClient:
-    api = APIClient()
-    token, _created = Token.objects.get_or_create(user=person.user)
-    api.credentials(HTTP_AUTHORIZATION="Token " + token.key)
-    return api
+def _api(person):
+    return token_client(person.user)
 
 
 @pytest.fixture

@@ -170,9 +170,7 @@ def test_case_pages_open_and_export_a_case(client, lt_org, custodian, logged_in,
 def test_an_item_in_several_cases_shared_with_several_partners_opens_for_everyone(
     client, case, lt_org, lv_org, custodian, persona, logged_in
 ):
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
+    from scape.core.testing import token_client
     from scape.directory.testing import make_org
     from scape.vault.actions import do_add_to_case
 
@@ -200,9 +198,7 @@ def test_an_item_in_several_cases_shared_with_several_partners_opens_for_everyon
         logged_in(person)
         assert client.get(f"/vault/items/{item.pk}/").status_code == 200
         assert client.get("/vault/").content.decode().count(f'/vault/items/{item.pk}/"') == 1
-        api = APIClient()
-        token, _created = Token.objects.get_or_create(user=person.user)
-        api.credentials(HTTP_AUTHORIZATION="Token " + token.key)
+        api = token_client(person.user)
         assert api.get(f"/api/v1/vault/items/{item.pk}/").status_code == 200
         listing = api.get("/api/v1/vault/items/").json()
         assert [row["id"] for row in listing["results"]] == [item.pk]

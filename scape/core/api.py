@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils import timezone
@@ -15,11 +16,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from scape.core.access import access_object, actor_of
 from scape.core.choices import Action, TokenScope
+from scape.core.keyset import COUNT_CAP, keyset_page
 
 
 class IsMember(permissions.BasePermission):
@@ -132,3 +136,81 @@ class ScopedTokenAuthentication(TokenAuthentication):
                     _("This API token is read-only: make one that may write.")
                 )
         return found
+
+
+class KeysetPagination(PageNumberPagination):
+    """Pages of a big list (reads, evidence) by the last row sent, with a capped count.
+
+    ``next`` and ``previous`` are ``?after=``/``?before=`` cursors
+    (scape.core.keyset), which cost the same on the first page and the
+    thousandth; ``count`` stops at ``COUNT_CAP`` and ``count_capped`` says so.
+    A client that asks for ``?page=`` gets the numbered pages it always had.
+    The order is the one ``?ordering=`` chose, else the view's
+    ``keyset_order``, else the model's; an order on a field that may be empty
+    falls back to numbered pages.
+    """
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        self.keyset = None
+        order = self._order(queryset, view)
+        if "page" in request.query_params or order is None:
+            return super().paginate_queryset(queryset, request, view)
+        self.request = request
+        self.keyset = keyset_page(
+            queryset,
+            order,
+            after=request.query_params.get("after", ""),
+            before=request.query_params.get("before", ""),
+            per_page=self.get_page_size(request) or 50,
+        )
+        return self.keyset.object_list
+
+    def _order(self, queryset: Any, view: Any) -> tuple[str, ...] | None:
+        chosen = [str(name) for name in queryset.query.order_by]
+        order = (
+            chosen or list(getattr(view, "keyset_order", ())) or list(queryset.model._meta.ordering)
+        )
+        if not order or not all(isinstance(name, str) for name in order):
+            return None
+        if order[-1].lstrip("-") not in ("pk", "id"):
+            order.append("-pk" if order[0].startswith("-") else "pk")
+        for name in order:
+            column = name.lstrip("-")
+            if column == "pk":
+                continue
+            try:
+                if queryset.model._meta.get_field(column).null:
+                    return None
+            except FieldDoesNotExist:
+                return None
+        return tuple(order)
+
+    def _link(self, key: str, cursor: str) -> str | None:
+        if not cursor or self.request is None:
+            return None
+        url = self.request.build_absolute_uri()
+        for other in ("after", "before", "page"):
+            url = remove_query_param(url, other)
+        return replace_query_param(url, key, cursor)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        if self.keyset is None:
+            return super().get_paginated_response(data)
+        page = self.keyset
+        return Response(
+            {
+                "count": page.count,
+                "count_capped": page.count_capped,
+                "next": self._link("after", page.next_cursor),
+                "previous": self._link("before", page.previous_cursor),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"true when there are more than {COUNT_CAP} rows (count stops there)",
+        }
+        return described

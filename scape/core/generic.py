@@ -8,6 +8,9 @@
   error shown as messages, for a button that posts no form (withdraw,
   approve, start).
 - ``paginate(request, rows)``: one page of a list, 50 rows by default.
+- ``keyset_paginate(request, rows, order)``: one page of a big list (reads,
+  evidence, the audit log) after ``?after=`` or before ``?before=`` a cursor,
+  with a capped count (scape.core.keyset).
 - ``filtered(request, rows, filterset_class)``: a list narrowed by the app's
   ``filtersets.py``; an invalid filter shows its errors and lists nothing.
 - ``ShareView`` and ``RevokeShareView``: share a record with a partner and
@@ -38,6 +41,7 @@ from django.views import View
 from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Action
 from scape.core.forms import ShareForm, add_validation_errors
+from scape.core.keyset import KeysetPage, keyset_page
 from scape.core.models import Grant
 
 T = TypeVar("T")
@@ -76,6 +80,23 @@ def reported(request: HttpRequest) -> Iterator[None]:
 def paginate(request: HttpRequest, rows: Any, per_page: int = 50) -> Page:
     """Return the page of ``rows`` asked for by ``?page=`` (the last one past the end)."""
     return Paginator(rows, per_page).get_page(request.GET.get("page"))
+
+
+def keyset_paginate(
+    request: HttpRequest, rows: QuerySet, order: tuple[str, ...], per_page: int = 50
+) -> KeysetPage:
+    """Return the page of a big list after ``?after=`` or before ``?before=`` a cursor.
+
+    Rendered by ``core/keyset_pagination.html``: "Newer" and "Older" links and
+    the count, capped ("more than 10,000"), instead of page numbers.
+    """
+    return keyset_page(
+        rows,
+        order,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        per_page=per_page,
+    )
 
 
 def filtered(request: HttpRequest, rows: QuerySet, filterset_class: type) -> tuple[Any, QuerySet]:

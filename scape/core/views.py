@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
+import json
 from typing import Any
 
 import segno
@@ -39,7 +41,7 @@ from scape.core.actions import (
 from scape.core.choices import Outcome, TokenScope
 from scape.core.filtersets import AuditFilter
 from scape.core.forms import TokenForm
-from scape.core.generic import filtered, paginate, report_errors
+from scape.core.generic import filtered, keyset_paginate, report_errors
 from scape.core.models import ApiTokenScope, WorkerHeartbeat
 from scape.core.spreadsheets import spreadsheet_text
 
@@ -171,17 +173,28 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+_CONSULTED_KEY = "audit_log_consulted"
+_CURSORS = frozenset({"after", "before", "page"})
+
+
 @never_cache
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """List and filter audit events (auditors); every read is itself recorded."""
+    """List and filter audit events (auditors); each consultation is itself recorded.
+
+    One ``audit.read`` event per session and set of filters: paging through the
+    same search, or reloading it, is the same consultation, and writing an
+    event (through the chain lock) on every page view would make reading the
+    log contend with every action that writes to it (docs/decisions.md).
+    """
     filterset, events = filtered(request, audit.visible_events(request.user), AuditFilter)
-    page = paginate(request, events.order_by("-id"))
-    audit.record(
-        "audit.read",
-        object_type="core.auditevent",
-        details={"filters": {k: v for k, v in request.GET.items() if v}},
-    )
+    page = keyset_paginate(request, events, ("-pk",))
+    filters = {k: v for k, v in sorted(request.GET.items()) if v and k not in _CURSORS}
+    consulted = request.session.get(_CONSULTED_KEY, [])
+    key = hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()[:16]
+    if key not in consulted:
+        audit.record("audit.read", object_type="core.auditevent", details={"filters": filters})
+        request.session[_CONSULTED_KEY] = [*consulted[-49:], key]
     return render(request, "core/audit_log.html", {"form": filterset.form, "page": page})
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -315,6 +316,13 @@ def do_record_read_once(
         if stored_name:
             default_storage.delete(stored_name)
         raise
+    if camera is not None:
+        # After the read's transaction, so concurrent reads of one camera do
+        # not queue on its row; the condition keeps the newest time when
+        # reads arrive out of order.
+        TrafficCamera.objects.filter(
+            Q(last_read_at__isnull=True) | Q(last_read_at__lt=time), pk=camera.pk
+        ).update(last_read_at=time)
     return read, True
 
 

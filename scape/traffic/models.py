@@ -113,6 +113,9 @@ class TrafficCamera(models.Model):
     token_set_at = models.DateTimeField(_("token issued"), default=timezone.now)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Kept by do_record_read_once, so that the map's cameras layer (polled
+    # every few seconds) reads one column instead of MAX over a million reads.
+    last_read_at = models.DateTimeField(_("last read"), null=True, blank=True, editable=False)
 
     objects = RestrictedManager()
     access_policy = CAMERA_POLICY
@@ -175,7 +178,11 @@ class PlateRead(models.Model):
         ordering = ["-time", "-pk"]
         verbose_name = _("plate read")
         verbose_name_plural = _("plate reads")
-        indexes = [models.Index(fields=["camera", "time"], name="traffic_read_camera_time")]
+        # The reads list pages by (time, id) (scape.core.keyset).
+        indexes = [
+            models.Index(fields=["camera", "time"], name="traffic_read_camera_time"),
+            models.Index(fields=["time", "id"], name="traffic_read_time_id"),
+        ]
         # A camera retries when an answer is lost, and footage may be read again:
         # the database keeps one read per camera (or evidence item), time and
         # plate, however many requests race to store it.

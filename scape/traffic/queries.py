@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -277,11 +277,11 @@ def _point(lon: float, lat: float, properties: dict[str, Any]) -> dict[str, Any]
 
 def camera_features(user: Any) -> list[dict[str, Any]]:
     """Return the cameras the user may see as GeoJSON Point features."""
-    cameras = get_cameras(user).filter(active=True).annotate(last_read=Max("reads__time"))
+    cameras = get_cameras(user).filter(active=True)
     out = []
     for camera in cameras:
         subtitle = " · ".join(p for p in (camera.road, camera.get_direction_display()) if p)
-        last = camera.last_read or camera.created_at
+        last = camera.last_read_at or camera.created_at
         out.append(
             _point(
                 camera.longitude,

@@ -25,7 +25,7 @@ from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
-from scape.core.generic import paginate
+from scape.core.generic import keyset_paginate, paginate
 from scape.directory.queries import own_organization, partners_of
 from scape.traffic.actions import (
     do_acknowledge_hit,
@@ -278,9 +278,10 @@ def reads(request: HttpRequest) -> HttpResponse:
         needs_reason = False
     if form.errors:
         listing = listing.none()
-    page = paginate(request, listing)
+    page = keyset_paginate(request, listing, ("-time", "-pk"))
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("page", "after", "before"):
+        query.pop(cursor, None)
     context = {
         "form": form,
         "page": page,

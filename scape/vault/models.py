@@ -187,6 +187,8 @@ class EvidenceItem(models.Model):
 
     class Meta:
         ordering = ["-ingested_at"]
+        # The evidence list pages by (ingested_at, id) (scape.core.keyset).
+        indexes = [models.Index(fields=["ingested_at", "id"], name="vault_item_ingested")]
         verbose_name = _("evidence item")
         verbose_name_plural = _("evidence items")
         constraints = [

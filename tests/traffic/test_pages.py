@@ -173,6 +173,25 @@ def test_the_reads_page_lists_only_visible_reads(camera, pal_officer, lie_office
     )
 
 
+def test_the_reads_pages_follow_each_other_without_gaps_when_reads_share_a_time(
+    camera, pal_officer, logged_in
+):
+    import re
+
+    when = timezone.now() - datetime.timedelta(hours=1)
+    # 70 reads in 7 instants: a page boundary falls among reads of the same second.
+    plates = [f"AB{n:04d}" for n in range(70)]
+    for n, plate in enumerate(plates):
+        read(camera, plate, when - datetime.timedelta(seconds=n // 10))
+    client = logged_in(pal_officer)
+    first = client.get("/traffic/reads/", BROWSE).content.decode()
+    after = re.search(r'href="\?([^"]*after=[^"]*)" rel="next"', first).group(1)
+    second = client.get("/traffic/reads/?" + after.replace("&amp;", "&")).content.decode()
+    shown = re.findall(r"<strong>(AB\d{4})</strong>", first + second)
+    assert sorted(shown) == plates
+    assert 'rel="next"' not in second and "70 in all" in second
+
+
 def test_looking_through_the_reads_asks_for_a_reason_once_and_records_it(
     camera, pal_officer, logged_in
 ):
@@ -233,6 +252,18 @@ def test_a_section_needs_two_different_cameras(camera, pal_coord, logged_in):
     )  # fmt: skip
     assert response.status_code == 400
     assert "Choose two different cameras." in response.content.decode()
+
+
+def test_the_cameras_layer_shows_the_newest_read_even_when_reads_arrive_late(
+    camera, pal_officer, logged_in
+):
+    newest = timezone.now() - datetime.timedelta(minutes=2)
+    read(camera, "GUF465", newest)
+    read(camera, "ABC123", newest - datetime.timedelta(hours=3))  # sent late by the camera
+    read(camera, "ABC123", newest)  # a retry
+    layer = logged_in(pal_officer).get("/traffic/geo/cameras.geojson").json()
+    [feature] = layer["features"]
+    assert datetime.datetime.fromisoformat(feature["properties"]["time"]) == newest
 
 
 def test_map_features_show_only_what_the_user_may_see(

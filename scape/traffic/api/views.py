@@ -13,7 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
+from scape.core.api import (
+    GrantSerializer,
+    KeysetPagination,
+    RestrictedViewSetMixin,
+    ShareSerializer,
+)
 from scape.core.choices import Action
 from scape.directory.models import Organization
 from scape.directory.queries import own_organization, partners_of
@@ -96,6 +101,7 @@ class ReadViewSet(
 
     model = PlateRead
     serializer_class = ReadSerializer
+    pagination_class = KeysetPagination
     filterset_fields = ["camera", "hit", "source", "country"]
     search_fields: list[str] = []
     ordering_fields = ["time"]

@@ -21,7 +21,12 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from scape.core import audit
-from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
+from scape.core.api import (
+    GrantSerializer,
+    KeysetPagination,
+    RestrictedViewSetMixin,
+    ShareSerializer,
+)
 from scape.core.choices import Action
 from scape.directory.queries import partners_of
 from scape.vault import tus
@@ -60,6 +65,7 @@ class EvidenceItemViewSet(
 
     model = EvidenceItem
     serializer_class = EvidenceItemSerializer
+    pagination_class = KeysetPagination
     filterset_fields = ["status", "media_kind", "source_type", "integrity", "legal_hold"]
     search_fields = ["original_name", "sha256", "device_serial"]
     ordering_fields = ["ingested_at", "recorded_at", "size"]

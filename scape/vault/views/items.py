@@ -26,6 +26,7 @@ from scape.core.generic import (
     RevokeShareView,
     ShareView,
     filtered,
+    keyset_paginate,
     paginate,
     report_errors,
     reported,
@@ -86,7 +87,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     if not request.GET:
         items = items.exclude(status=ItemStatus.DESTROYED)  # until a filter asks for them
     filterset, items = filtered(request, items, ItemFilter)
-    page = paginate(request, items)
+    page = keyset_paginate(request, items, ("-ingested_at", "-pk"))
     page.object_list = list(page.object_list)
     name_items(request.user, page.object_list)
     context = {

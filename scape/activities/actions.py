@@ -43,6 +43,7 @@ from scape.activities.queries import (
     hours_by_person,
     is_organizer,
     is_persons_coordinator,
+    may_mark_attendance,
     organizer_people,
     planned_hours,
 )
@@ -402,9 +403,7 @@ def _move_up(activity: Activity, actor: Any) -> None:
 def do_mark_attendance(session: Session, marks: dict[int, bool], *, actor: Any) -> list[Attendance]:
     """Record who was present at a session: {person id: present}; approved participants only."""
     activity = session.activity
-    me = _person_of(actor)
-    is_trainer = me is not None and activity.trainers.filter(pk=me.pk).exists()
-    if not (is_trainer or is_organizer(actor, activity)):
+    if not may_mark_attendance(actor, activity):
         raise PermissionDenied(_("Only the organizers and trainers mark attendance."))
     allowed = set(
         Registration.objects.filter(

@@ -9,19 +9,23 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from scape.activities.choices import (
     ACTIVE_REGISTRATION,
     ActivityKind,
     ActivityStatus,
+    RegistrationStatus,
 )
 from scape.activities.models import (
     RATING_FIELDS,
     Activity,
     Attendance,
+    CalendarFeed,
     Certificate,
     Competency,
+    ContactCard,
     Feedback,
     KindRequirement,
     PersonCompetency,
@@ -36,6 +40,11 @@ from scape.directory.models import Organization, Person, RoleAssignment
 def get_competency(code: str) -> Competency | None:
     """Return the competency with this code, or None."""
     return Competency.objects.filter(code=code).first()
+
+
+def all_competencies() -> list[Competency]:
+    """Return every competency, in their usual order (reference data, the same for everyone)."""
+    return list(Competency.objects.all())
 
 
 def holds_competency(
@@ -124,6 +133,67 @@ def is_persons_coordinator(user: Any, person: Any) -> bool:
     if Role.SYS_ADMIN in actor.roles:
         return True
     return actor.organization_id == person.organization_id and actor.has_any(ORGANIZER_ROLES)
+
+
+def is_trainer(user: Any, activity: Activity) -> bool:
+    """Return whether the user's person is one of the activity's trainers."""
+    person = getattr(user, "person", None)
+    return person is not None and activity.trainers.filter(pk=person.pk).exists()
+
+
+def may_mark_attendance(user: Any, activity: Activity) -> bool:
+    """Return whether the user may mark attendance and print the sign-in sheet: the
+    activity's organizers and trainers."""
+    return is_organizer(user, activity) or is_trainer(user, activity)
+
+
+def registration_of(activity: Activity, person: Any) -> Registration | None:
+    """Return the person's registration for the activity, whatever its status, or None."""
+    return Registration.objects.filter(activity=activity, person=person).first()
+
+
+def certificate_of(activity: Activity, person: Any) -> Certificate | None:
+    """Return the certificate the person holds for the activity, or None."""
+    return Certificate.objects.filter(activity=activity, person=person).first()
+
+
+def gave_feedback(activity: Activity, person: Any) -> bool:
+    """Return whether the person has answered the activity's survey."""
+    return Feedback.objects.filter(activity=activity, person=person).exists()
+
+
+def get_registrations(user: Any, activity: Activity) -> QuerySet[Registration]:
+    """Return the activity's registrations the user may see, by status and place.
+
+    All of them for its organizers; otherwise the user's own and, for a
+    coordinator, those of their organization's people.
+    """
+    return (
+        Registration.objects.restrict(user, Action.VIEW)
+        .filter(activity=activity)
+        .select_related("person__user", "person__organization", "nominated_by__user")
+        .order_by("status", "position", "created_at")
+    )
+
+
+def approved_registrations(activity: Activity) -> QuerySet[Registration]:
+    """Return the approved registrations of the activity, by the people's names.
+
+    The participants: counted on the activity's page, and ticked and printed
+    on the sign-in sheet by those who mark attendance (see may_mark_attendance).
+    """
+    return (
+        Registration.objects.filter(activity=activity, status=RegistrationStatus.APPROVED)
+        .select_related("person__user", "person__organization")
+        .order_by("person__user__last_name", "person__user__first_name")
+    )
+
+
+def present_at(session: Session) -> set[int]:
+    """Return the ids of the people marked present at the session."""
+    return set(
+        Attendance.objects.filter(session=session, present=True).values_list("person_id", flat=True)
+    )
 
 
 def coordinators_of(organization_ids: Any) -> QuerySet[Person]:
@@ -383,6 +453,84 @@ def organization_calendar(organization: Any) -> QuerySet[Activity]:
     )
 
 
+def certificate_by_code(code: str) -> Certificate | None:
+    """Return the certificate with this verification code, or None.
+
+    For the public check (no login): show it only through verification_facts.
+    """
+    return (
+        Certificate.objects.select_related("activity__organization", "person__user")
+        .filter(code=code)
+        .first()
+    )
+
+
+def calendar_feed_of(person: Any) -> CalendarFeed | None:
+    """Return the person's calendar feed (the secret of their feed links), or None."""
+    return CalendarFeed.objects.filter(person=person).first()
+
+
+def feed_owner(token: str) -> Person:
+    """Return the active person whose calendar feed has this secret token, or raise Http404.
+
+    The token is the feeds' only key: they open without a login.
+    """
+    feed = CalendarFeed.objects.select_related("person__organization").filter(token=token).first()
+    if feed is None or not feed.person.is_active:
+        raise Http404
+    return feed.person
+
+
+def person_calendar(person: Any) -> QuerySet[Activity]:
+    """Return what a person is registered for (actively) or trains, drafts left out,
+    soonest first.
+
+    For their calendar feed, which a token opens without a login.
+    """
+    registered = Registration.objects.filter(person=person, status__in=ACTIVE_REGISTRATION)
+    return (
+        Activity.objects.filter(
+            Q(pk__in=registered.values("activity_id"))
+            | Q(pk__in=Activity.objects.filter(trainers=person).values("pk"))
+        )
+        .exclude(status=ActivityStatus.DRAFT)
+        .order_by("starts_at")
+    )
+
+
+def contact_card_of(person: Any) -> ContactCard | None:
+    """Return the person's contact card, or None (also for no person)."""
+    if person is None:
+        return None
+    return ContactCard.objects.filter(person=person).first()
+
+
+def contact_cards(user: Any, q: str = "") -> QuerySet[ContactCard]:
+    """Return the contact directory the user may read, by country, organization and name.
+
+    Every member of a partner organization reads the cards shown to the
+    partners, of active people of active organizations; a user with no role
+    reads none. `q` narrows by name, topic, role or organization code.
+    """
+    if not actor_of(user).roles:
+        return ContactCard.objects.none()
+    cards = ContactCard.objects.filter(
+        visible=True, person__is_active=True, person__organization__is_active=True
+    ).select_related("person__user", "person__organization")
+    q = q.strip()
+    if q:
+        cards = cards.filter(
+            Q(person__user__first_name__icontains=q)
+            | Q(person__user__last_name__icontains=q)
+            | Q(topics__icontains=q)
+            | Q(role__icontains=q)
+            | Q(person__organization__code__icontains=q)
+        )
+    return cards.order_by(
+        "person__organization__country", "person__organization__code", "person__user__last_name"
+    )
+
+
 def matrix_people(user: Any, organization_id: int | None) -> QuerySet[Person]:
     """Return the active people of one organization that the user may see, by name."""
     return (
@@ -397,6 +545,11 @@ def matrix_organizations(user: Any) -> QuerySet[Organization]:
     """Return the organizations whose people the user may see (the matrix's choice)."""
     visible = Person.objects.restrict(user, Action.VIEW)
     return Organization.objects.filter(pk__in=visible.values("organization_id"))
+
+
+def matrix_organization(user: Any, organization_id: int | None) -> Organization | None:
+    """Return the organization whose matrix is shown, if the user may see it, else None."""
+    return Organization.objects.restrict(user, Action.VIEW).filter(pk=organization_id or 0).first()
 
 
 # What the reports count (scape.reports.indicators reads activities only here).

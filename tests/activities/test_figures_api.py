@@ -146,3 +146,20 @@ def test_it_loads_the_demo_twice_without_duplicates(db):
     )
     assert countries == {"LT", "LV"}
     assert load_demo() == 0
+
+
+def test_it_nominates_through_the_api_only_people_the_coordinator_may_see(
+    training, santa, tomas, dace
+):
+    coordinator = api(dace)
+    url = f"/api/v1/activities/activities/{training.pk}/register/"
+    nominated = coordinator.post(url, {"person": santa.pk}, format="json")
+    assert nominated.status_code == 201, nominated.content
+    assert nominated.json()["nominated_by"] == dace.pk
+    # A person of another organization is as unknown as a person who does not
+    # exist: a 403 would tell the caller that the id belongs to someone.
+    other, unknown = (
+        coordinator.post(url, {"person": pk}, format="json") for pk in (tomas.pk, tomas.pk + 1000)
+    )
+    assert other.status_code == unknown.status_code == 404
+    assert other.json() == unknown.json()

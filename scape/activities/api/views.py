@@ -41,10 +41,10 @@ from scape.activities.api.serializers import (
     VerificationSerializer,
 )
 from scape.activities.models import Activity, Attendance, Certificate, Registration
-from scape.activities.queries import access_session, verification_facts
+from scape.activities.queries import access_session, certificate_by_code, verification_facts
 from scape.core.api import RestrictedViewSetMixin
 from scape.core.choices import Action
-from scape.directory.models import Person
+from scape.directory.queries import access_person
 
 
 def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -88,9 +88,11 @@ class ActivityViewSet(
         data.is_valid(raise_exception=True)
         person = getattr(request.user, "person", None)
         if data.validated_data.get("person"):
-            person = Person.objects.filter(pk=data.validated_data["person"]).first()
-            if person is None:
-                raise NotFound(_("No such person."))
+            # A person the caller may not see is as unknown as one that does not exist.
+            try:
+                person = access_person(request.user, data.validated_data["person"])
+            except Http404 as exc:
+                raise NotFound(_("No such person.")) from exc
         if person is None:
             raise PermissionDenied()
         registration = _call(do_register, activity, person, actor=request.user)
@@ -217,11 +219,7 @@ class VerifyView(APIView):
 
     @extend_schema(responses=VerificationSerializer)
     def get(self, request: Request, code: str) -> Response:
-        certificate = (
-            Certificate.objects.select_related("activity__organization", "person__user")
-            .filter(code=code)
-            .first()
-        )
+        certificate = certificate_by_code(code)
         if certificate is None:
             raise NotFound(_("No certificate has this code."))
         facts = verification_facts(certificate)

@@ -10,8 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,22 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from scape.activities import feeds
-from scape.activities.actions import (
-    do_get_calendar_feed,
-)
-from scape.activities.choices import ACTIVE_REGISTRATION, ActivityStatus
-from scape.activities.models import (
-    Activity,
-    CalendarFeed,
-    Registration,
-)
+from scape.activities.actions import do_get_calendar_feed
+from scape.activities.models import Activity
 from scape.activities.queries import (
+    calendar_feed_of,
+    feed_owner,
     get_activities,
     organization_calendar,
+    person_calendar,
 )
 from scape.activities.views import me as _me
 from scape.core.access import actor_of
-from scape.directory.models import Person
 
 # --- calendar -----------------------------------------------------------------
 
@@ -77,7 +71,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     }
     me = _me(request)
     if me is not None:
-        feed = CalendarFeed.objects.filter(person=me).first()
+        feed = calendar_feed_of(me)
         if feed is not None:
             context["my_feed"] = request.build_absolute_uri(
                 reverse("activities:feed_person", args=[feed.token])
@@ -100,13 +94,6 @@ def calendar_subscribe(request: HttpRequest) -> HttpResponse:
     return redirect("activities:calendar")
 
 
-def _feed_person(token: str) -> Person:
-    feed = CalendarFeed.objects.select_related("person__organization").filter(token=token).first()
-    if feed is None or not feed.person.is_active:
-        raise Http404
-    return feed.person
-
-
 def _ics(body: bytes) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
@@ -116,20 +103,8 @@ def _ics(body: bytes) -> HttpResponse:
 @require_GET
 def feed_person(request: HttpRequest, token: str) -> HttpResponse:
     """iCalendar of the activities the token's person is registered for or trains (no login)."""
-    person = _feed_person(token)
-    activities = (
-        Activity.objects.filter(
-            Q(
-                pk__in=Registration.objects.filter(
-                    person=person,
-                    status__in=ACTIVE_REGISTRATION,
-                ).values("activity_id")
-            )
-            | Q(pk__in=Activity.objects.filter(trainers=person).values("pk"))
-        )
-        .exclude(status=ActivityStatus.DRAFT)
-        .order_by("starts_at")
-    )
+    person = feed_owner(token)
+    activities = person_calendar(person)
     with translation.override(person.ui_language or settings.LANGUAGE_CODE):
         return _ics(feeds.calendar(activities, name=person.full_name))
 
@@ -137,7 +112,7 @@ def feed_person(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def feed_organization(request: HttpRequest, token: str) -> HttpResponse:
     """iCalendar of the activities the token person's organization organizes (no login)."""
-    person = _feed_person(token)
+    person = feed_owner(token)
     org = person.organization
     activities = organization_calendar(org)
     with translation.override(person.ui_language or settings.LANGUAGE_CODE):

@@ -2,38 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from scape.activities import feeds
-from scape.activities.actions import (
-    do_save_contact_card,
-)
-from scape.activities.forms import (
-    ContactCardForm,
-    MatrixForm,
-)
-from scape.activities.models import (
-    Competency,
-    ContactCard,
-)
+from scape.activities.actions import do_save_contact_card
+from scape.activities.forms import ContactCardForm, MatrixForm
 from scape.activities.queries import (
+    all_competencies,
     competency_matrix,
+    contact_card_of,
+    contact_cards,
+    matrix_organization,
     matrix_organizations,
     matrix_people,
 )
 from scape.activities.views import me as _me
 from scape.core import audit
 from scape.core.access import actor_of
-from scape.directory.models import Organization
 
 # --- competency matrix ----------------------------------------------------------
 
@@ -49,7 +40,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data.get("organization"):
         org_id = form.cleaned_data["organization"].pk
     people = matrix_people(request.user, org_id)
-    competencies = list(Competency.objects.all())
+    competencies = all_competencies()
     return render(
         request,
         "activities/matrix.html",
@@ -57,7 +48,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             "form": form,
             "competencies": competencies,
             "rows": competency_matrix(people, competencies),
-            "organization": Organization.objects.filter(pk=org_id or 0).first(),
+            "organization": matrix_organization(request.user, org_id),
         },
     )
 
@@ -65,30 +56,12 @@ def matrix(request: HttpRequest) -> HttpResponse:
 # --- contacts -----------------------------------------------------------------
 
 
-def _cards(request: HttpRequest) -> Any:
-    cards = ContactCard.objects.filter(
-        visible=True, person__is_active=True, person__organization__is_active=True
-    ).select_related("person__user", "person__organization")
-    q = (request.GET.get("q") or "").strip()
-    if q:
-        cards = cards.filter(
-            Q(person__user__first_name__icontains=q)
-            | Q(person__user__last_name__icontains=q)
-            | Q(topics__icontains=q)
-            | Q(role__icontains=q)
-            | Q(person__organization__code__icontains=q)
-        )
-    return cards.order_by(
-        "person__organization__country", "person__organization__code", "person__user__last_name"
-    )
-
-
 @login_required
 def contacts(request: HttpRequest) -> HttpResponse:
     """The cross-border contact directory: whom to call for what; one's own card to edit."""
     actor_of(request.user).require()
     me = _me(request)
-    card = ContactCard.objects.filter(person=me).first() if me else None
+    card = contact_card_of(me)
     form = ContactCardForm(
         request.POST or None,
         initial={
@@ -108,7 +81,11 @@ def contacts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "activities/contacts.html",
-        {"cards": _cards(request), "form": form, "q": request.GET.get("q", "")},
+        {
+            "cards": contact_cards(request.user, request.GET.get("q") or ""),
+            "form": form,
+            "q": request.GET.get("q", ""),
+        },
     )
 
 
@@ -117,7 +94,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
 def contacts_vcf(request: HttpRequest) -> HttpResponse:
     """Export the contact directory as vCards (.vcf)."""
     actor_of(request.user).require()
-    cards = list(_cards(request))
+    cards = list(contact_cards(request.user, request.GET.get("q") or ""))
     audit.record("activities.contacts_exported", actor=request.user, details={"count": len(cards)})
     response = HttpResponse(feeds.vcards(cards), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="scape-contacts.vcf"'

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,13 +41,7 @@ from scape.activities.forms import (
     SessionForm,
     StatusForm,
 )
-from scape.activities.models import (
-    Activity,
-    Attendance,
-    Certificate,
-    Feedback,
-    Registration,
-)
+from scape.activities.models import Activity
 from scape.activities.pdfs import certificate_pdf, sign_in_sheet
 from scape.activities.queries import (
     ORGANIZER_ROLES,
@@ -56,13 +49,20 @@ from scape.activities.queries import (
     access_certificate,
     access_registration,
     access_session,
+    approved_registrations,
     attended_hours,
+    certificate_of,
     completes,
     feedback_summary,
+    gave_feedback,
     get_activities,
+    get_registrations,
     hours_by_person,
     is_organizer,
+    may_mark_attendance,
     planned_hours,
+    present_at,
+    registration_of,
 )
 from scape.activities.views import me as _me
 from scape.core import audit
@@ -184,7 +184,7 @@ def _activity_form_page(
 def _detail_context(request: HttpRequest, activity: Activity) -> dict[str, Any]:
     me = _me(request)
     organizer = is_organizer(request.user, activity)
-    mine = Registration.objects.filter(activity=activity, person=me).first() if me else None
+    mine = registration_of(activity, me) if me else None
     context: dict[str, Any] = {
         "activity": activity,
         "organizer": organizer,
@@ -196,28 +196,23 @@ def _detail_context(request: HttpRequest, activity: Activity) -> dict[str, Any]:
         "can_register": activity.status == ActivityStatus.OPEN
         and me is not None
         and (mine is None or mine.status not in ACTIVE_REGISTRATION),
-        "approved_count": activity.registrations.filter(status=RegistrationStatus.APPROVED).count(),
+        "approved_count": approved_registrations(activity).count(),
     }
     if me is not None:
-        context["my_certificate"] = Certificate.objects.filter(activity=activity, person=me).first()
+        context["my_certificate"] = certificate_of(activity, me)
         context["my_hours"] = attended_hours(activity, me)
         if (
             mine is not None
             and mine.status == RegistrationStatus.APPROVED
             and (activity.ends_at <= timezone.now() or activity.status == ActivityStatus.COMPLETED)
-            and not Feedback.objects.filter(activity=activity, person=me).exists()
+            and not gave_feedback(activity, me)
         ):
             context["feedback_form"] = FeedbackForm()
     actor = actor_of(request.user)
     if me is not None and actor.has_any(ORGANIZER_ROLES) and activity.status == ActivityStatus.OPEN:
         context["nominate_form"] = NominateForm(organization_id=me.organization_id)
     # Registrations this user may see: all when organizing, else their organization's.
-    context["registrations"] = (
-        Registration.objects.restrict(request.user, Action.VIEW)
-        .filter(activity=activity)
-        .select_related("person__user", "person__organization", "nominated_by__user")
-        .order_by("status", "position", "created_at")
-    )
+    context["registrations"] = get_registrations(request.user, activity)
     if organizer:
         hours = hours_by_person(activity)
         context.update(
@@ -347,30 +342,14 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(activity)
 
 
-def _may_mark(request: HttpRequest, activity: Activity) -> bool:
-    me = _me(request)
-    return is_organizer(request.user, activity) or (
-        me is not None and activity.trainers.filter(pk=me.pk).exists()
-    )
-
-
-def _approved(activity: Activity) -> QuerySet[Registration]:
-    """Return the approved registrations of the activity, by the people's names."""
-    return (
-        Registration.objects.filter(activity=activity, status=RegistrationStatus.APPROVED)
-        .select_related("person__user", "person__organization")
-        .order_by("person__user__last_name", "person__user__first_name")
-    )
-
-
 @login_required
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """Tick who is present at a session, on a phone; approved participants only."""
     session = access_session(request.user, pk)
     activity = session.activity
-    if not _may_mark(request, activity):
+    if not may_mark_attendance(request.user, activity):
         raise PermissionDenied
-    registrations = list(_approved(activity))
+    registrations = list(approved_registrations(activity))
     if request.method == "POST":
         present = set(request.POST.getlist("present"))
         marks = {r.person_id: str(r.person_id) in present for r in registrations}
@@ -381,9 +360,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Attendance saved: %(count)s present.") % {"count": sum(marks.values())},
             )
             return redirect("activities:attendance", pk=session.pk)
-    present_ids = set(
-        Attendance.objects.filter(session=session, present=True).values_list("person_id", flat=True)
-    )
+    present_ids = present_at(session)
     return render(
         request,
         "activities/attendance.html",
@@ -400,9 +377,9 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def sign_in_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Print the session's sign-in sheet (PDF) with the approved participants."""
     session = access_session(request.user, pk)
-    if not _may_mark(request, session.activity):
+    if not may_mark_attendance(request.user, session.activity):
         raise PermissionDenied
-    people = [r.person for r in _approved(session.activity)]
+    people = [r.person for r in approved_registrations(session.activity)]
     audit.record(
         "activities.sign_in_sheet_printed",
         obj=session.activity,

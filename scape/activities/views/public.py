@@ -6,13 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from scape.activities.models import (
-    Certificate,
-)
 from scape.activities.pdfs import verify_url
-from scape.activities.queries import (
-    verification_facts,
-)
+from scape.activities.queries import certificate_by_code, verification_facts
 
 # --- public verification --------------------------------------------------------
 
@@ -20,11 +15,7 @@ from scape.activities.queries import (
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public page (no login) that tells whether a certificate is valid, expired or revoked."""
-    certificate = (
-        Certificate.objects.select_related("activity__organization", "person__user")
-        .filter(code=code)
-        .first()
-    )
+    certificate = certificate_by_code(code)
     if certificate is None:
         return render(request, "activities/verify_unknown.html", {"code": code[:60]}, status=404)
     response = render(

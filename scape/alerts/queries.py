@@ -61,6 +61,20 @@ def sent_notice(user: Any, identifier: str) -> Notice:
     return notice
 
 
+def readable_notices(user: Any = None) -> QuerySet[Notice]:
+    """Return the notices the user may read through the API, newest sent first.
+
+    Anyone reads the sent public ones; a member of a partner organization also
+    reads every sent one and the unpublished ones the policy lets them read
+    (their organization's, not for volunteers).
+    """
+    visible = Q(state__in=SENT_STATES, scope=Scope.PUBLIC)
+    if actor_of(user).roles:
+        visible |= Q(state__in=SENT_STATES)
+        visible |= Q(pk__in=Notice.objects.restrict(user, Action.VIEW).values("pk"))
+    return _with_parts(Notice.objects.filter(visible)).order_by("-sent", "-created_at")
+
+
 def saved_areas(organization_id: int | None) -> QuerySet[SavedArea]:
     """Return the areas shared by all and those of the organization."""
     return SavedArea.objects.filter(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -22,12 +21,9 @@ from scape.alerts.actions import (
     do_submit_notice,
 )
 from scape.alerts.api.serializers import NoticeInputSerializer, NoticeSerializer
-from scape.alerts.choices import MsgType, Scope
-from scape.alerts.models import Notice
-from scape.alerts.queries import SENT_STATES, access_notice
-from scape.core.access import actor_of
+from scape.alerts.choices import MsgType
+from scape.alerts.queries import access_notice, readable_notices
 from scape.core.api import IsMember
-from scape.core.choices import Action
 
 _STEPS = {
     "submit": do_submit_notice,
@@ -50,20 +46,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return [IsMember()]
 
     def get_queryset(self) -> Any:
-        actor = actor_of(self.request.user)
-        visible = Q(state__in=SENT_STATES, scope=Scope.PUBLIC)
-        if actor.roles:
-            visible |= Q(state__in=SENT_STATES)
-            # Unpublished notices as the policy lets this user read them (not volunteers).
-            visible |= Q(
-                pk__in=Notice.objects.restrict(self.request.user, Action.VIEW).values("pk")
-            )
-        return (
-            Notice.objects.filter(visible)
-            .select_related("organization")
-            .prefetch_related("infos", "areas")
-            .order_by("-sent", "-created_at")
-        )
+        return readable_notices(self.request.user)
 
     @extend_schema(request=NoticeInputSerializer, responses={201: NoticeSerializer})
     def create(self, request: Request) -> Response:

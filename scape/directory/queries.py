@@ -6,10 +6,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from scape.core.access import access_object, actor_of
 from scape.core.choices import Action
-from scape.directory.models import Organization, Person
+from scape.core.models import Grant
+from scape.directory.models import Notification, Organization, Person
 
 
 def access_person(user: Any, pk: Any, action: str = Action.VIEW) -> Person:
@@ -31,9 +33,22 @@ def get_people(user: Any) -> QuerySet[Person]:
     )
 
 
+def person_grants(person: Person) -> QuerySet[Grant]:
+    """Return every share grant of a person's record, active or not, with who granted it.
+
+    For those who may share the record (the view checks `Action.SHARE`).
+    """
+    return Grant.objects.for_record(person).select_related("granted_by")
+
+
+def get_organizations(user: Any) -> QuerySet[Organization]:
+    """Return the organizations `user` may see, active or not."""
+    return Organization.objects.restrict(user, Action.VIEW)
+
+
 def get_partner_organizations(user: Any) -> QuerySet[Organization]:
     """Return the active organizations `user` may see."""
-    return Organization.objects.restrict(user, Action.VIEW).filter(is_active=True)
+    return get_organizations(user).filter(is_active=True)
 
 
 def partners_of(organization: Organization | int | None) -> QuerySet[Organization]:
@@ -73,3 +88,24 @@ def organization_codes() -> dict[int, str]:
 def organization_by_code(code: str) -> Organization | None:
     """Return the organization with this code, or None."""
     return Organization.objects.filter(code=code).first()
+
+
+def get_notifications(user: Any) -> QuerySet[Notification]:
+    """Return the user's own notifications, newest first (none without a person)."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=person)
+
+
+def unread_notifications(user: Any) -> QuerySet[Notification]:
+    """Return the user's unread notifications, newest first (none without a person)."""
+    return get_notifications(user).filter(read_at__isnull=True)
+
+
+def access_notification(user: Any, pk: Any) -> Notification:
+    """Return one of the user's own notifications, or raise Http404 (anyone else's too)."""
+    notification = get_notifications(user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    return notification

@@ -146,3 +146,12 @@ def test_the_last_system_administrator_cannot_be_removed(lt_org, persona):
     assert _api(peer).delete(f"/api/v1/people/{other.pk}/").status_code == 403
     other.refresh_from_db()
     assert other.role_codes() == ["sys_admin"]
+
+
+def test_a_person_is_created_in_an_organization_named_by_its_code(lt_org, persona):
+    api = _api(persona(lt_org, Role.SYS_ADMIN))
+    body = {"username": "new.one", "first_name": "N", "last_name": "O", "roles": ["officer"]}
+    unknown = api.post("/api/v1/people/", {**body, "organization": "nowhere"}, format="json")
+    assert unknown.status_code == 400 and "organization" in unknown.json()
+    created = api.post("/api/v1/people/", {**body, "organization": lt_org.code}, format="json")
+    assert created.status_code == 201 and created.json()["organization"] == lt_org.code

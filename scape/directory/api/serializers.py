@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scape.core.choices import Role
 from scape.directory.choices import Gender, SpokenLanguage
 from scape.directory.models import Organization, Person
+from scape.directory.queries import get_organizations
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -48,11 +54,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "username", "organization", "is_active"]
 
     def validate_phone(self, value: str) -> str:
-        import re
-
         if value and not re.fullmatch(r"\+?[0-9 ()-]{5,40}", value):
-            from django.utils.translation import gettext as _
-
             raise serializers.ValidationError(
                 _("Enter a phone number: digits and spaces, optionally starting with +.")
             )
@@ -65,11 +67,17 @@ class PersonSerializer(serializers.ModelSerializer):
         return data
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class _VisibleOrganizationField(serializers.SlugRelatedField):
+    """An organization by code, among those the requesting user may see."""
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return get_organizations(self.context["request"].user)
+
+
 class PersonCreateSerializer(PersonSerializer):
     username = serializers.RegexField(r"^[\w.@+-]{3,150}$", max_length=150, source="user.username")
-    organization = serializers.SlugRelatedField(
-        slug_field="code", queryset=Organization.objects.all()
-    )
+    organization = _VisibleOrganizationField(slug_field="code")
 
     class Meta(PersonSerializer.Meta):
         read_only_fields = ["id", "is_active"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from scape.core.generic import paginate
 from scape.directory.actions import do_mark_notifications_read
-from scape.directory.models import Notification, Person
+from scape.directory.models import Person
+from scape.directory.queries import access_notification, get_notifications, unread_notifications
 
 _TOAST_LIMIT = 3
 
@@ -26,8 +27,8 @@ def _person(request: HttpRequest) -> Person:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """List the person's notifications, newest first."""
-    person = _person(request)
-    page = paginate(request, Notification.objects.filter(recipient=person), 30)
+    _person(request)  # a user with no person has no notifications page
+    page = paginate(request, get_notifications(request.user), 30)
     return render(request, "directory/notifications.html", {"page": page})
 
 
@@ -35,12 +36,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 def notifications_live(request: HttpRequest) -> HttpResponse:
     """Return the badge and the newest unread notifications; the top bar polls this."""
-    person = getattr(request.user, "person", None)
-    unread = (
-        Notification.objects.filter(recipient=person, read_at__isnull=True)
-        if person
-        else Notification.objects.none()
-    )
+    unread = unread_notifications(request.user)
     response = render(
         request,
         "directory/notifications_live.html",
@@ -55,7 +51,7 @@ def notifications_live(request: HttpRequest) -> HttpResponse:
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go to what it is about."""
     person = _person(request)
-    notification = get_object_or_404(Notification, pk=pk, recipient=person)
+    notification = access_notification(request.user, pk)
     do_mark_notifications_read(person, [notification.pk])
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

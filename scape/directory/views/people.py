@@ -17,7 +17,6 @@ from scape.core.access import actor_of, can
 from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
 from scape.core.generic import RevokeShareView, ShareView, filtered, paginate, report_errors
-from scape.core.models import Grant
 from scape.directory.actions import (
     do_deactivate_person,
     do_reset_second_factor,
@@ -32,6 +31,7 @@ from scape.directory.queries import (
     get_partner_organizations,
     get_people,
     partners_of,
+    person_grants,
 )
 
 
@@ -72,11 +72,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         # A person's card (contacts, languages, roles) is personal data: the look is recorded.
         audit.record("directory.person_viewed", obj=obj, actor=request.user)
     can_share = can(request.user, Action.SHARE, obj)
-    grants = (
-        Grant.objects.for_record(obj).select_related("granted_by")
-        if can_share
-        else Grant.objects.none()
-    )
+    grants = person_grants(obj) if can_share else []
     context = {
         "person": obj,
         "shared": obj.organization_id

@@ -51,7 +51,7 @@ from scape.operations.models import (
     PatrolMember,
 )
 from scape.operations.queries import (
-    active_grants,
+    assignable_organizations,
     linkable_label,
     may_move_status,
     may_see_people,
@@ -206,10 +206,7 @@ def do_assign_incident(
         organization = person.organization
     if organization is None:
         raise ValidationError({"organization": _("Choose who the incident is assigned to.")})
-    allowed = {incident.organization_id} | set(
-        active_grants(incident).values_list("grantee_id", flat=True)
-    )
-    if organization.pk not in allowed:
+    if not assignable_organizations(incident).filter(pk=organization.pk).exists():
         raise ValidationError(
             {"organization": _("Share the incident with that organization before assigning it.")}
         )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from scape.core.access import access_object, actor_of
 from scape.core.choices import Action, Role
 from scape.core.models import Grant
-from scape.directory.models import Organization
+from scape.directory.models import Organization, Person
 from scape.equipment.models import DroneFlight
 from scape.equipment.queries import access_asset, get_assets
 from scape.operations.choices import SEVERITY_COLORS, LinkKind, PatrolStatus
@@ -73,6 +73,35 @@ def active_grants(incident: Incident) -> QuerySet[Grant]:
         .filter(object_id=incident.pk)
         .select_related("grantee")
     )
+
+
+def incident_grant(incident: Incident, pk: Any) -> Grant | None:
+    """Return one share grant of the incident, active or not; None for another record's."""
+    return Grant.objects.for_record(incident).filter(pk=pk).first()
+
+
+def assignable_organizations(incident: Incident) -> QuerySet[Organization]:
+    """Return the organizations the incident may be assigned to: its owner and the
+    partners it is shared with now."""
+    return Organization.objects.filter(
+        Q(pk=incident.organization_id) | Q(pk__in=active_grants(incident).values("grantee_id"))
+    )
+
+
+def active_incident_types() -> QuerySet[IncidentType]:
+    """Return the incident types a new incident may have (reference data, the same for all)."""
+    return IncidentType.objects.filter(is_active=True)
+
+
+def team_candidates(user: Any) -> QuerySet[Person]:
+    """Return the people the user may put on a patrol team.
+
+    The active people of every organization, since a joint team crosses the
+    border (the plan action decides who may plan); nobody for a user with no role.
+    """
+    if not actor_of(user).roles:
+        return Person.objects.none()
+    return Person.objects.filter(is_active=True)
 
 
 def may_see_people(user: Any, incident: Incident) -> bool:

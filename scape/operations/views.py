@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,8 +21,8 @@ from scape.core.access import actor_of, can
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
 from scape.core.generic import RevokeShareView, ShareView, filtered, paginate
-from scape.directory.models import Organization
-from scape.directory.queries import partners_of
+from scape.directory.queries import active_organizations, partners_of
+from scape.equipment.queries import get_assets
 from scape.operations import actions
 from scape.operations.briefing import briefing_pdf, member_languages
 from scape.operations.filtersets import IncidentFilter
@@ -47,6 +46,7 @@ from scape.operations.queries import (
     access_incident,
     access_patrol,
     active_grants,
+    assignable_organizations,
     get_incidents,
     get_patrols,
     km_by_transport,
@@ -112,9 +112,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 def _incident_context(request: HttpRequest, incident: Incident, **bound: Any) -> dict[str, Any]:
     user = request.user
     owner = actor_of(user).organization_id == incident.organization_id
-    assign_orgs = Organization.objects.filter(
-        Q(pk=incident.organization_id) | Q(pk__in=active_grants(incident).values("grantee_id"))
-    )
+    assign_orgs = assignable_organizations(incident)
     context: dict[str, Any] = {
         "incident": incident,
         "log": incident.log.select_related("author", "organization"),
@@ -192,7 +190,8 @@ def incident_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def incident_assign(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access_incident(request.user, pk)
-    orgs = Organization.objects.filter(is_active=True)
+    # Every active organization: the action itself says when the incident is not shared yet.
+    orgs = active_organizations()
     return _incident_post(
         request,
         incident,
@@ -284,8 +283,6 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def patrol_create(request: HttpRequest) -> HttpResponse:
     """Plan a joint patrol: time, area drawn on the map or a route, a mixed team, equipment."""
-    from scape.equipment.queries import get_assets
-
     if not actor_of(request.user).has_any(Patrol.access_policy.own[Action.CHANGE]):
         raise PermissionDenied
     assets = get_assets(request.user)
@@ -311,8 +308,6 @@ def patrol_create(request: HttpRequest) -> HttpResponse:
 
 
 def _patrol_context(request: HttpRequest, patrol: Patrol, **bound: Any) -> dict[str, Any]:
-    from scape.equipment.queries import get_assets
-
     members = patrol.members.select_related("person__user", "person__organization")
     equipment = list(patrol.equipment.all())
     # A partner's team member sees the patrol but not the owner's equipment pages:

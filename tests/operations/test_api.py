@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from scape.directory.models import Organization, Person
+
 pytestmark = pytest.mark.django_db
 
 
@@ -128,3 +130,52 @@ def test_it_shares_and_revokes_through_the_api(
     assert revoked.status_code == 204
     partner = logged_in(lt_specialist)
     assert partner.get(f"/api/v1/operations/incidents/{incident.pk}/").status_code == 404
+
+
+def test_it_takes_involved_organizations_and_team_members_among_the_active_ones(
+    lt_coordinator: Any, lv_officer: Any, other_org_officer: Any, logged_in: Any
+) -> None:
+    client = logged_in(lv_officer)
+    body = {"type": "theft", "title": "Bike", "address": "Nīca"}
+    response = client.post(
+        "/api/v1/operations/incidents/",
+        {**body, "involved_organizations": ["lt-police", "kurzeme"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert sorted(response.json()["involved_organizations"]) == ["kurzeme", "lt-police"]
+    Organization.objects.filter(code="kurzeme").update(is_active=False)
+    refused = client.post(
+        "/api/v1/operations/incidents/",
+        {**body, "involved_organizations": ["kurzeme"]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "involved_organizations" in refused.json()
+    start = timezone.now() + datetime.timedelta(hours=1)
+    plan = {
+        "title": "Joint",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + datetime.timedelta(hours=3)).isoformat(),
+        "route": "Nīca - Rucava",
+    }
+    Person.objects.filter(pk=other_org_officer.pk).update(is_active=False)
+    refused = logged_in(lt_coordinator).post(
+        "/api/v1/operations/patrols/",
+        {**plan, "members": [{"person": other_org_officer.pk}]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "members" in refused.json()
+
+
+def test_it_revokes_through_the_api_only_a_grant_of_that_incident(
+    make_incident: Any, share: Any, lv_officer: Any, logged_in: Any
+) -> None:
+    incident, other = make_incident(), make_incident(title="Other")
+    grant = share(other)
+    owner = logged_in(lv_officer)
+    assert (
+        owner.post(f"/api/v1/operations/incidents/{incident.pk}/revoke/{grant.pk}/").status_code
+        == 404
+    )
+    grant.refresh_from_db()
+    assert grant.revoked_at is None

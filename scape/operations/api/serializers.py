@@ -2,21 +2,49 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django import forms
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scape.directory.models import Organization, Person
+from scape.directory.queries import get_partner_organizations
 from scape.operations.choices import LinkKind, MemberRole, PersonCategory, Severity, Transport
+from scape.operations.forms import parse_area
 from scape.operations.models import (
     Incident,
     IncidentLink,
     IncidentPerson,
-    IncidentType,
     LogEntry,
     Patrol,
     PatrolMember,
 )
+from scape.operations.queries import active_incident_types, team_candidates
+
+
+def _user(field: serializers.Field) -> Any:
+    """Return the user the serializer of `field` answers (the view puts the request in)."""
+    return field.context["request"].user
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class _PartnerOrganizationField(serializers.SlugRelatedField):
+    """An active organization by code, among those the user may see."""
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return get_partner_organizations(_user(self))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _TeamMemberField(serializers.PrimaryKeyRelatedField):
+    """A person by id, among those the user may put on a patrol team."""
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return team_candidates(_user(self))
 
 
 class LogEntrySerializer(serializers.ModelSerializer):
@@ -72,9 +100,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 
 class IncidentInputSerializer(serializers.Serializer):
-    type = serializers.SlugRelatedField(
-        slug_field="code", queryset=IncidentType.objects.filter(is_active=True)
-    )
+    type = serializers.SlugRelatedField(slug_field="code", queryset=active_incident_types())
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -87,12 +113,7 @@ class IncidentInputSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MEDIUM)
     is_exercise = serializers.BooleanField(default=False)
-    involved_organizations = serializers.SlugRelatedField(
-        slug_field="code",
-        many=True,
-        required=False,
-        queryset=Organization.objects.filter(is_active=True),
-    )
+    involved_organizations = _PartnerOrganizationField(slug_field="code", many=True, required=False)
 
 
 class StatusInputSerializer(serializers.Serializer):
@@ -141,7 +162,7 @@ class PatrolSerializer(serializers.ModelSerializer):
 
 
 class MemberInputSerializer(serializers.Serializer):
-    person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
+    person = _TeamMemberField()
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
     transport = serializers.ChoiceField(choices=Transport.choices, default=Transport.FOOT)
 
@@ -157,15 +178,9 @@ class PatrolInputSerializer(serializers.Serializer):
     members = MemberInputSerializer(many=True)
 
     def validate_area(self, value: Any) -> Any:
-        from django import forms
-
-        from scape.operations.forms import parse_area
-
         if not value:
             return {}
         try:
-            import json
-
             return parse_area(json.dumps(value))
         except forms.ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc

@@ -18,7 +18,6 @@ from rest_framework.views import APIView
 
 from scape.core.api import GrantSerializer, RestrictedViewSetMixin, ShareSerializer
 from scape.core.choices import Action
-from scape.core.models import Grant
 from scape.directory.queries import partners_of
 from scape.operations import actions
 from scape.operations.api.serializers import (
@@ -35,11 +34,11 @@ from scape.operations.api.serializers import (
     StatusInputSerializer,
 )
 from scape.operations.models import Incident, Patrol
-from scape.operations.queries import LAYERS, layer, may_see_people
+from scape.operations.queries import LAYERS, incident_grant, layer, may_see_people
 
 
 def _input(serializer_class: Any, request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
+    serializer = serializer_class(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -155,7 +154,7 @@ class IncidentViewSet(
     def revoke(self, request: Request, pk: Any = None, grant_pk: Any = None) -> Response:
         """Revoke one share of the incident at once."""
         incident = self.get_object()
-        grant = Grant.objects.for_record(incident).filter(pk=grant_pk).first()
+        grant = incident_grant(incident, grant_pk)
         if grant is None:
             return Response(status=status.HTTP_404_NOT_FOUND)
         actions.do_revoke_incident_share(grant, actor=request.user)

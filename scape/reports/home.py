@@ -8,12 +8,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from scape.core.access import actor_of
+from scape.reports.actions import figures_for
 from scape.reports.charts import summary
 from scape.reports.choices import IndicatorGroup
-from scape.reports.indicators import batch
-from scape.reports.models import Indicator
 from scape.reports.periods import Period
-from scape.reports.queries import evaluate
 
 
 def panel_context(request: HttpRequest) -> dict[str, Any] | None:
@@ -21,7 +19,9 @@ def panel_context(request: HttpRequest) -> dict[str, Any] | None:
     if not actor_of(request.user).roles:
         return None
     period = Period.year(timezone.localdate().year)
-    indicators = Indicator.objects.filter(active=True, group=IndicatorGroup.PROGRAMME)
-    with batch():
-        rows = [summary(evaluate(indicator, period, None)) for indicator in indicators]
+    rows = [
+        summary(result)
+        for result in figures_for(period).results
+        if result.indicator.group == IndicatorGroup.PROGRAMME
+    ]
     return {"rows": rows, "period": period, "query": f"period=year&year={period.first.year}"}

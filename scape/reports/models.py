@@ -106,3 +106,36 @@ class Solution(_Named):
         ordering = ["introduced_on", "name_en"]
         verbose_name = _("solution improving public services")
         verbose_name_plural = _("solutions improving public services")
+
+
+class Snapshot(models.Model):
+    """One indicator's figure for a period and partner, as last computed by the worker.
+
+    The reports page reads these rows instead of counting every app's records
+    per request (scape.reports.actions.do_refresh_snapshots). ``scope`` is the
+    partner's code, or "" for all partners together. ``value`` and the
+    ``breakdown`` values are JSON: an integer as a number, a decimal as its
+    string, so that 12.5 kg of CO2 comes back exactly.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("indicator")
+    )
+    first = models.DateField(_("first day"))
+    last = models.DateField(_("last day"))
+    scope = models.CharField(_("partner"), max_length=32, blank=True)
+    value = models.JSONField(_("value"), null=True, blank=True)
+    breakdown = models.JSONField(_("breakdown"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "first", "last", "scope"], name="reports_snapshot_once"
+            )
+        ]
+        verbose_name = _("figure computed")
+        verbose_name_plural = _("figures computed")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.first}..{self.last} {self.scope or '*'}"

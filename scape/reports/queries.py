@@ -12,7 +12,7 @@ from django.http import Http404
 
 from scape.reports.choices import IndicatorGroup
 from scape.reports.indicators import Figure, Row, Source, batch, compute
-from scape.reports.models import Indicator
+from scape.reports.models import Indicator, Snapshot
 from scape.reports.periods import Period
 
 if TYPE_CHECKING:
@@ -66,6 +66,48 @@ def evaluate_all(period: Period, organization: Organization | None = None) -> li
     """Return every active indicator's value for the period (and partner)."""
     with batch():
         return [evaluate(indicator, period, organization) for indicator in active_indicators()]
+
+
+def _decoded(value: Any) -> Decimal | int | None:
+    """Return a stored figure value (scape.reports.actions.encode_value) as counted."""
+    return Decimal(value) if isinstance(value, str) else value
+
+
+@dataclass
+class Snapshots:
+    """The figures of a period as the worker last computed them (none missing), and when."""
+
+    results: list[Result]
+    computed_at: Any
+
+
+def snapshot_results(period: Period, organization: Organization | None = None) -> Snapshots | None:
+    """Return every active indicator's stored figure for the period, or None if one is missing.
+
+    The reports page shows these; the records behind a figure are found only
+    when someone opens it (``drill_down``).
+    """
+    indicators = active_indicators()
+    stored = {
+        s.indicator_id: s
+        for s in Snapshot.objects.filter(
+            indicator__in=indicators,
+            first=period.first,
+            last=period.last,
+            scope=organization.code if organization is not None else "",
+        )
+    }
+    if not indicators or len(stored) < len(indicators):
+        return None
+    results = []
+    for indicator in indicators:
+        snapshot = stored[indicator.pk]
+        breakdown = {
+            key: [(label, _decoded(v)) for label, v in pairs]
+            for key, pairs in snapshot.breakdown.items()
+        }
+        results.append(Result(indicator, Figure(_decoded(snapshot.value), [], breakdown)))
+    return Snapshots(results, min(s.computed_at for s in stored.values()))
 
 
 def by_group(results: list[Result]) -> list[tuple[str, list[Result]]]:

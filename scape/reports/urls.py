@@ -9,5 +9,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("export.<str:fmt>", views.export, name="export"),
+    path("refresh/", views.refresh, name="refresh"),
     path("<slug:code>/", views.indicator, name="indicator"),
 ]

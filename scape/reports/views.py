@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from scape.core.access import actor_of
 from scape.core.generic import paginate
 from scape.reports import exports
+from scape.reports.actions import REFRESHERS, do_request_refresh, figures_for
 from scape.reports.charts import bar_chart, summary
 from scape.reports.forms import ReportFilterForm
 from scape.reports.indicators import DIMENSIONS
@@ -22,7 +25,6 @@ from scape.reports.queries import (
     by_group,
     drill_down,
     evaluate,
-    evaluate_all,
     get_indicator,
 )
 
@@ -48,8 +50,8 @@ def index(request: HttpRequest) -> HttpResponse:
     _member(request)
     form = ReportFilterForm(request.GET or None)
     period, organization = form.the_period, form.the_organization
-    results = evaluate_all(period, organization)
-    groups = [(label, [_card(r) for r in found]) for label, found in by_group(results)]
+    figures = figures_for(period, organization)
+    groups = [(label, [_card(r) for r in found]) for label, found in by_group(figures.results)]
     return render(
         request,
         "reports/index.html",
@@ -58,11 +60,28 @@ def index(request: HttpRequest) -> HttpResponse:
             "period": period,
             "organization": organization,
             "groups": groups,
+            "computed_at": figures.computed_at,
+            "may_refresh": actor_of(request.user).has_any(REFRESHERS),
             "query": form.query(),
             "languages": settings.LANGUAGES,
             "export_params": sorted(form.export_params().items()),
         },
     )
+
+
+@require_POST
+@login_required
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Queue a recount of the shown period's figures (coordinators); back to the page."""
+    _member(request)
+    form = ReportFilterForm(request.POST or None)
+    period, organization = form.the_period, form.the_organization
+    do_request_refresh(request.user, period, organization)
+    messages.success(
+        request, _("The figures are being counted again; reload the page in a minute.")
+    )
+    query = form.query()
+    return redirect(f"{reverse('reports:index')}?{query}" if query else reverse("reports:index"))
 
 
 @require_GET

@@ -137,3 +137,18 @@ def test_it_hides_trips_of_other_organizations_in_the_drill_down(
     seen = drill_down(lt_officer.user, compute(P + "kilometres", YEAR))
     assert [r.label for r in seen.rows] == ["EB1 · 10.0 km"]
     assert seen.hidden == 1
+
+
+def test_a_stored_figure_keeps_its_decimals_and_breakdown(fleet: Any) -> None:
+    from scape.reports.actions import do_refresh_snapshots
+    from scape.reports.queries import snapshot_results
+
+    do_refresh_snapshots(YEAR)
+    found = snapshot_results(YEAR)
+    assert found is not None
+    [km] = [r for r in found.results if r.indicator.query == P + "kilometres"]
+    assert isinstance(km.value, Decimal) and km.value == Decimal("110.0")
+    assert dict(km.figure.breakdown["kind"]) == {
+        "Electric bicycle": Decimal("10.0"),
+        "Electric car": Decimal("100.0"),
+    }

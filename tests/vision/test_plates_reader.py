@@ -214,3 +214,53 @@ def test_it_says_a_file_without_video_is_not_a_video(reader, tmp_path):
     path.write_bytes(b"not a video at all")
     with pytest.raises(UnreadableVideoError):
         list(reader.read_video(path))
+
+
+def _gap_centre(plate: np.ndarray) -> int:
+    """Return the column in the middle of the widest gap between the plate's characters."""
+    gray = cv2.cvtColor(plate, cv2.COLOR_BGR2GRAY)
+    h = plate.shape[0]
+    cols = np.where((gray[h // 4 : 3 * h // 4] < 100).any(axis=0))[0]
+    cols = cols[cols > plates.BAND_W + 12]
+    k = int(np.argmax(np.diff(cols)))
+    return int((cols[k] + cols[k + 1]) // 2)
+
+
+def stickers(plate: np.ndarray) -> None:
+    """Two round pale stickers one above the other, as on Czech plates."""
+    cx, cy, r = _gap_centre(plate), plate.shape[0] // 2, int(plate.shape[0] * 0.12)
+    cv2.circle(plate, (cx, cy - int(1.3 * r)), r, (150, 150, 200), -1)
+    cv2.circle(plate, (cx, cy + int(1.3 * r)), r, (150, 190, 150), -1)
+
+
+def shield(plate: np.ndarray) -> None:
+    """A red shield with a white cross and blue hills, as on Slovak plates."""
+    cx, h = _gap_centre(plate), plate.shape[0]
+    w, top, hh = int(h * 0.45), int(h * 0.22), int(h * 0.55)
+    outline = [
+        [cx - w // 2, top],
+        [cx + w // 2, top],
+        [cx + w // 2, top + hh * 2 // 3],
+        [cx, top + hh],
+        [cx - w // 2, top + hh * 2 // 3],
+    ]
+    cv2.fillPoly(plate, [np.array(outline, np.int32)], (40, 40, 210))
+    cv2.line(plate, (cx, top + 3), (cx, top + hh - 8), (255, 255, 255), max(2, w // 8))
+    cv2.line(plate, (cx - w // 4, top + hh // 4), (cx + w // 4, top + hh // 4), (255, 255, 255), 5)
+    cv2.ellipse(plate, (cx, top + hh - 6), (w // 2 - 2, hh // 5), 0, 180, 360, (160, 60, 0), -1)
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "height"),
+    [("4B2   1875", stickers, 34), ("3B2   9485", stickers, 40), ("RK   069AV", shield, 30)],
+)
+def test_a_foreign_plate_is_read_without_its_stickers_or_emblem(text, mark, height):
+    plate = plates.render_plate(plates.PlateSpec(text.replace(" ", ""), text, "SK", "car"))
+    mark(plate)
+    frame = np.full((540, 960, 3), 90, np.uint8)
+    plates.paste_plate(frame, plate, height, (480, 300), np.random.default_rng(3), tilt=0.2)
+
+    reads = PlateReader().read_image(frame)
+
+    # Every character printed, nothing for the marks, and no LT/LV country.
+    assert [(r.plate, r.country) for r in reads] == [(text.replace(" ", ""), None)]

@@ -9,6 +9,7 @@ not safe to share between threads.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -32,12 +33,16 @@ class TextRead:
     look-alike's, where both were scored; 1.0 for a character without one. A
     read of ``K0-6640`` at 0.89 with 0.10 on ``O`` has a margin of 0.79: the
     recogniser hesitated between the two, which its best score alone hides.
+
+    ``columns`` says where each character was read: the centre of its time
+    steps, as a share of the crop's width (0 left edge, 1 right edge).
     """
 
     text: str
     confidence: float
     char_confidences: tuple[float, ...]
     margins: tuple[float, ...] | None = None
+    columns: tuple[float, ...] | None = None
 
 
 @cache
@@ -109,9 +114,20 @@ def _margins(probs: np.ndarray, characters: list[str], text: str) -> tuple[float
 
     None when the greedy decoding here does not give ``text`` back.
     """
+    decoded = _decode(probs, characters, text)
+    return decoded[0] if decoded is not None else None
+
+
+def _decode(
+    probs: np.ndarray, characters: list[str], text: str
+) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+    """Return each character's margin and the centre of its time steps (in steps).
+
+    None when the greedy decoding here does not give ``text`` back.
+    """
     best = probs.argmax(axis=-1)
     index = {c: i for i, c in enumerate(characters)}
-    decoded, margins = [], []
+    decoded, margins, first, last = [], [], [], []
     prev = 0
     for t, k in enumerate(best):
         if k != 0 and k != prev and k < len(characters):
@@ -120,10 +136,15 @@ def _margins(probs: np.ndarray, characters: list[str], text: str) -> tuple[float
             alt_p = float(probs[t, index[alt]]) if alt in index else 0.0
             decoded.append(ch)
             margins.append(float(probs[t, k]) - alt_p if alt is not None else 1.0)
+            first.append(t)
+            last.append(t)
+        elif k != 0 and k == prev and last:
+            last[-1] = t
         prev = k
     if "".join(decoded) != text:
         return None
-    return tuple(margins)
+    centres = tuple((a + b) / 2 + 0.5 for a, b in zip(first, last, strict=True))
+    return tuple(margins), centres
 
 
 def recognise(crops: list[np.ndarray], threads: int = 0) -> list[TextRead]:
@@ -143,7 +164,10 @@ def recognise(crops: list[np.ndarray], threads: int = 0) -> list[TextRead]:
         rec.session.outputs = []
         out = engine.recognize_txt(chunk)
         # rapidocr runs one batch, its crops sorted by aspect ratio as here.
-        order = np.argsort(np.array([c.shape[1] / float(c.shape[0]) for c in chunk]))
+        ratios = [c.shape[1] / float(c.shape[0]) for c in chunk]
+        order = np.argsort(np.array(ratios))
+        # rapidocr pads the batch to its widest crop (at least the model's width).
+        padded_w = int(REC_SHAPE[1] * max([REC_SHAPE[2] / REC_SHAPE[1], *ratios]))
         probs = rec.session.outputs[0] if len(rec.session.outputs) == 1 else None
         row_of = {int(crop): row for row, crop in enumerate(order)}
         characters = list(rec.postprocess_op.character)
@@ -156,8 +180,15 @@ def recognise(crops: list[np.ndarray], threads: int = 0) -> list[TextRead]:
                 confs = tuple(float(c) for c in words.confs)
             if len(confs) != len(text):
                 confs = (score,) * len(text)
-            margins = None
+            margins = columns = None
             if probs is not None and probs.ndim == 3 and row_of[i] < probs.shape[0]:
-                margins = _margins(probs[row_of[i]], characters, text)
-            reads.append(TextRead(text, score, confs, margins))
+                decoded = _decode(probs[row_of[i]], characters, text)
+                if decoded is not None:
+                    margins = decoded[0]
+                    # A time step covers padded_w / steps columns of the resized
+                    # crop, which is as wide as the crop's ratio allows.
+                    step = padded_w / probs.shape[1]
+                    resized_w = min(padded_w, math.ceil(REC_SHAPE[1] * ratios[i]))
+                    columns = tuple(min(1.0, c * step / resized_w) for c in decoded[1])
+            reads.append(TextRead(text, score, confs, margins, columns))
     return reads

@@ -24,6 +24,7 @@ import numpy as np
 from scape.vision.geometry import iou
 from scape.vision.plates.config import ReaderConfig
 from scape.vision.plates.detect import point_in_zone, zone_bounds
+from scape.vision.plates.emblems import not_printed
 from scape.vision.plates.grammar import parse_plate
 from scape.vision.plates.ocr import TextRead, recognise
 from scape.vision.plates.propose import (
@@ -48,6 +49,31 @@ MAX_REGION_GROWTH = 1.3
 MAX_FAILED_READS = 3
 
 
+def without_emblems(text: TextRead, image: np.ndarray) -> TextRead:
+    """Return ``text`` without the characters read on an emblem or a sticker.
+
+    Judged on the crop's ink alone (``emblems.not_printed``), before and
+    whatever any grammar says: a shield read as ``O`` is no character of the
+    plate, and no format is looked at to decide it.
+    """
+    drop = not_printed(image, text.text, text.columns, text.char_confidences)
+    if not drop:
+        return text
+    keep = [i for i in range(len(text.text)) if i not in drop]
+
+    def pick(values: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        return None if values is None else tuple(values[i] for i in keep)
+
+    confs = tuple(text.char_confidences[i] for i in keep)
+    return TextRead(
+        "".join(text.text[i] for i in keep),
+        float(np.mean(confs)) if confs else text.confidence,
+        confs,
+        pick(text.margins),
+        pick(text.columns),
+    )
+
+
 def to_read(
     text: TextRead,
     prop: Proposal,
@@ -57,6 +83,7 @@ def to_read(
     time_s: float = 0.0,
 ) -> PlateRead | None:
     """Turn one recognised line into a plate read, or None when it is no plate."""
+    text = without_emblems(text, prop.text_image)
     raw = text.text.strip()
     confidences = text.char_confidences if len(text.char_confidences) == len(raw) else None
     # How sure the recogniser was of each character against its look-alike:

@@ -181,7 +181,7 @@ def do_change_status(incident: Incident, status: str, *, actor: Any, outcome: st
     elif old == IncidentStatus.CLOSED:
         incident.closed_at = None
         fields.append("closed_at")
-    incident.save(update_fields=fields)
+    incident.save(update_fields=[*fields, "updated_at"])
     audit.record(
         "operations.incident_status",
         obj=incident,
@@ -220,7 +220,7 @@ def do_assign_incident(
     if incident.status == IncidentStatus.REPORTED:
         incident.status = IncidentStatus.ASSIGNED
         fields.append("status")
-    incident.save(update_fields=fields)
+    incident.save(update_fields=[*fields, "updated_at"])
     audit.record(
         "operations.incident_assigned",
         obj=incident,

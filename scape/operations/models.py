@@ -146,6 +146,9 @@ class Incident(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Bumped by every save: the map's polls ask only for incidents changed since
+    # the last one (scape.operations.queries.incident_features).
+    updated_at = models.DateTimeField(_("changed"), auto_now=True, db_index=True)
 
     objects = RestrictedQuerySet.as_manager()
     access_policy = INCIDENT_POLICY

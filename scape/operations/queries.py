@@ -224,6 +224,13 @@ def upcoming_patrols(user: Any) -> QuerySet[Patrol]:
 # The map: GeoJSON layers, each through the access door.
 
 
+# The most incidents one map layer sends; narrower with the map's area and time window.
+MAP_FEATURES = 1000
+# A change committed while a poll was being answered is sent again on the next
+# poll rather than lost: "changed since" reaches back this far before "as of".
+CLOCK_MARGIN = datetime.timedelta(seconds=2)
+
+
 def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
@@ -243,9 +250,27 @@ def incident_features(
     type_id: int | None = None,
     organization_id: int | None = None,
     incident_id: int | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    changed_since: datetime.datetime | None = None,
+    limit: int = MAP_FEATURES,
 ) -> dict[str, Any]:
-    """Return the incidents the user may see that have a place, as GeoJSON."""
+    """Return the incidents the user may see that have a place, as GeoJSON.
+
+    ``bbox`` (west, south, east, north) keeps those in the visible map area.
+    With ``changed_since`` (the ``as_of`` of the caller's last answer) only the
+    incidents changed since then are sent, with the ids of all that are still
+    on the map (``ids``), so that a map polled every few seconds receives a
+    few features instead of rebuilding a thousand; the caller drops the
+    features whose id is gone and asks again in full when an id it never
+    received appears (an incident shared with it meanwhile).
+    """
+    as_of = timezone.now() - CLOCK_MARGIN
     incidents = get_incidents(user).filter(latitude__isnull=False, longitude__isnull=False)
+    if bbox is not None:
+        west, south, east, north = bbox
+        incidents = incidents.filter(
+            longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north
+        )
     if incident_id:
         incidents = incidents.filter(pk=incident_id)
     if since is not None:
@@ -254,8 +279,17 @@ def incident_features(
         incidents = incidents.filter(Q(type_id=type_id) | Q(type__parent_id=type_id))
     if organization_id:
         incidents = incidents.filter(organization_id=organization_id)
+    incidents = incidents.order_by("-occurred_at", "-pk")[:limit]
+    ids: list[int] | None = None
+    if changed_since is not None:
+        ids = list(incidents.values_list("pk", flat=True))
+        incidents = (
+            incidents.model.objects.filter(pk__in=ids, updated_at__gt=changed_since)
+            .select_related("organization", "type")
+            .order_by("-occurred_at", "-pk")
+        )
     features = []
-    for incident in incidents[:1000]:
+    for incident in incidents:
         when = timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M")
         features.append(
             _point(
@@ -274,7 +308,12 @@ def incident_features(
                 },
             )
         )
-    return _collection(features)
+    collection = _collection(features)
+    collection["as_of"] = as_of.isoformat()
+    if ids is not None:
+        collection["delta"] = True
+        collection["ids"] = ids
+    return collection
 
 
 def patrol_features(
@@ -404,8 +443,14 @@ def layer(
     organization_id: int | None = None,
     patrol_id: int | None = None,
     incident_id: int | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    changed_since: datetime.datetime | None = None,
 ) -> dict[str, Any]:
-    """Return one map layer for the user; raise Http404 for an unknown one."""
+    """Return one map layer for the user; raise Http404 for an unknown one.
+
+    ``bbox`` and ``changed_since`` narrow the incidents layer, the one that
+    grows (see incident_features); the others are small and sent whole.
+    """
     if name == "incidents":
         return incident_features(
             user,
@@ -413,6 +458,8 @@ def layer(
             type_id=type_id,
             organization_id=organization_id,
             incident_id=incident_id,
+            bbox=bbox,
+            changed_since=changed_since,
         )
     if name == "patrols":
         return patrol_features(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -49,6 +50,7 @@ from scape.operations.queries import (
     assignable_organizations,
     get_incidents,
     get_patrols,
+    incident_features,
     km_by_transport,
     layer,
     layer_names,
@@ -427,6 +429,26 @@ def _map_context() -> dict[str, Any]:
     }
 
 
+def _bbox(value: str) -> tuple[float, float, float, float] | None:
+    """Return the map area "west,south,east,north" a layer is asked for; None if it is none."""
+    try:
+        west, south, east, north = (float(part) for part in value.split(","))
+    except ValueError:
+        return None
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        return None
+    return west, south, east, north
+
+
+def _changed_since(value: str) -> datetime.datetime | None:
+    """Return the ``as_of`` time a map sends back to ask for changes only; None if it is none."""
+    try:
+        moment = datetime.datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
 def _filter_params(form: MapFilterForm) -> dict[str, Any]:
     if not form.is_valid():
         return {}
@@ -479,14 +501,14 @@ def map_list(request: HttpRequest) -> HttpResponse:
     """The list of incidents beside the map, refreshed with it (htmx fragment)."""
     form = MapFilterForm(request.GET or None)
     params = _filter_params(form)
-    data = layer(
+    data = incident_features(
         request.user,
-        "incidents",
         since=form.since() if params else None,
         type_id=params.get("type"),
         organization_id=params.get("organization"),
+        limit=100,
     )
-    return render(request, "operations/_map_list.html", {"features": data["features"][:100]})
+    return render(request, "operations/_map_list.html", {"features": data["features"]})
 
 
 @require_GET
@@ -503,6 +525,8 @@ def geo(request: HttpRequest, name: str) -> JsonResponse:
         organization_id=params.get("organization"),
         patrol_id=params.get("patrol"),
         incident_id=params.get("incident"),
+        bbox=_bbox(request.GET.get("bbox", "")),
+        changed_since=_changed_since(request.GET.get("changed_since", "")),
     )
     response = JsonResponse(data, content_type="application/geo+json")
     response["Cache-Control"] = "no-store"

@@ -72,6 +72,18 @@ def test_it_shows_a_shared_border_incident_on_the_partners_open_map(
         assert incident.reference in watcher.locator("#map-list").inner_text()
         # The top bar's live notification tells the partner too.
         watcher.locator(".notif-toast a").first.wait_for()
+        # Later polls ask only for changes in the visible area; a status change
+        # replaces the incident's marker rather than adding a second one.
+        polls: list[str] = []
+        watcher.on("request", lambda r: polls.append(r.url) if INCIDENTS in r.url else None)
+        from scape.operations.actions import do_change_status
+
+        do_change_status(incident, "assigned", actor=officer.user)
+        status = f"""() => window.scapeMaps['ops-map'].layers['{INCIDENTS}'].getLayers()
+            .map((l) => l.feature.properties.status).join()"""
+        watcher.wait_for_function(f"() => ({status})() === 'assigned'")
+        assert watcher.evaluate(COUNT) == 1
+        assert any("changed_since=" in url and "bbox=" in url for url in polls)
     finally:
         watcher_context.close()
         officer_context.close()

@@ -16,7 +16,7 @@ from scape.equipment.choices import AssetKind
 from scape.equipment.models import DroneFlight
 from scape.operations.actions import do_link_record
 from scape.operations.choices import LinkKind
-from scape.operations.models import IncidentType
+from scape.operations.models import Incident, IncidentType
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,40 @@ def test_it_serves_only_the_incidents_the_user_may_see(
     assert any(border.title in t for t in titles)
     assert not any(hidden.title in t for t in titles)
     assert _titles(logged_in(other_org_officer), "/operations/geo/incidents.geojson") == []
+
+
+def test_a_poll_sends_only_what_changed_within_the_visible_area(
+    make_incident: Any, lv_officer: Any, logged_in: Any
+) -> None:
+    from decimal import Decimal
+
+    from scape.operations.actions import do_change_status
+
+    quiet = make_incident(title="Quiet pier")
+    busy = make_incident(title="Busy market")
+    far = make_incident(title="Far away", latitude=Decimal("57.5"), longitude=Decimal("24.1"))
+    # Reported an hour ago (a poll's "as of" reaches back a little before its answer).
+    Incident.objects.update(updated_at=timezone.now() - datetime.timedelta(hours=1))
+    client = logged_in(lv_officer)
+    url = "/operations/geo/incidents.geojson"
+    bbox = "20.9,55.9,21.3,56.3"  # Palanga and Šventoji: not the far one
+    full = client.get(url, {"bbox": bbox}).json()
+    assert {f["properties"]["id"] for f in full["features"]} == {quiet.pk, busy.pk}
+    assert "delta" not in full
+    # Nothing changed: no features, only the ids still on the map.
+    as_of = full["as_of"]
+    later = timezone.now() + datetime.timedelta(seconds=5)
+    nothing = client.get(url, {"bbox": bbox, "changed_since": later.isoformat()}).json()
+    assert nothing["delta"] is True and nothing["features"] == []
+    assert set(nothing["ids"]) == {quiet.pk, busy.pk}
+    # One incident changes: the next poll sends that one alone, as it is now.
+    do_change_status(busy, "assigned", actor=lv_officer.user)
+    delta = client.get(url, {"bbox": bbox, "changed_since": as_of}).json()
+    assert [f["properties"]["id"] for f in delta["features"]] == [busy.pk]
+    assert delta["features"][0]["properties"]["status"] == "assigned"
+    # A bad area or time is no filter at all, never an error.
+    everything = client.get(url, {"bbox": "x,1,2", "changed_since": "yesterday"}).json()
+    assert {f["properties"]["id"] for f in everything["features"]} == {quiet.pk, busy.pk, far.pk}
 
 
 def test_it_filters_the_layer_by_type_time_and_organization(

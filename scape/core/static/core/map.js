@@ -2,7 +2,9 @@
 // our own static files). Attributes:
 //   data-center="lat,lon" data-zoom="9"      initial view
 //   data-layers='[{"name": "...", "url": "/x.geojson", "color": "#b3261e"}]'
-//   data-refresh="5"                          re-fetch the layers every N seconds
+//   data-refresh="5"                          re-fetch the layers every N seconds, for
+//                                              the visible area and, where a layer
+//                                              can (delta), only what changed
 //   data-fit                                   fit the view to the data on first load
 //   data-draw-input="id_area"                  draw polygons/circles into a hidden
 //                                              input as a GeoJSON FeatureCollection
@@ -41,19 +43,59 @@
     });
   }
 
-  async function load(entry, spec, fit) {
+  // The URL of a layer with extra query parameters (its own filter kept).
+  function withParams(url, params) {
+    const u = new URL(url, window.location.origin);
+    Object.keys(params).forEach((k) => u.searchParams.set(k, params[k]));
+    return u.pathname + u.search;
+  }
+
+  function featureId(layer) {
+    const p = layer.feature && layer.feature.properties;
+    return p && p.id != null ? p.id : null;
+  }
+
+  // Load a layer. A refresh sends the visible area (bbox) and the "as_of" of the
+  // last answer (changed_since); a layer that can answer with changes only
+  // (delta) sends the features changed since then and the ids still on the map.
+  async function load(entry, spec, fit, refresh) {
+    const state = entry.state[spec.url] || (entry.state[spec.url] = {});
+    const params = {};
+    if (!fit) {
+      const b = entry.map.getBounds();
+      params.bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((n) => n.toFixed(5)).join(",");
+    }
+    if (refresh && state.asOf) params.changed_since = state.asOf;
     try {
-      const response = await fetch(spec.url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } });
+      const response = await fetch(withParams(spec.url, params), { credentials: "same-origin", headers: { Accept: "application/geo+json" } });
       if (!response.ok) return;
       const data = await response.json();
-      entry.layers[spec.url].clearLayers();
-      entry.layers[spec.url].addData(data);
+      const layer = entry.layers[spec.url];
+      let missing = false;
+      if (data.delta && state.asOf) {
+        const keep = new Set(data.ids || []);
+        const changed = new Set((data.features || []).map((f) => f.properties && f.properties.id));
+        layer.eachLayer((l) => {
+          const id = featureId(l);
+          if (id == null || !keep.has(id) || changed.has(id)) layer.removeLayer(l);
+        });
+        layer.addData(data);
+        const shown = new Set();
+        layer.eachLayer((l) => shown.add(featureId(l)));
+        // An id never received (an incident shared with us since): ask again in full.
+        missing = (data.ids || []).some((id) => !shown.has(id));
+      } else {
+        layer.clearLayers();
+        layer.addData(data);
+      }
+      state.asOf = missing ? null : data.as_of || null;
       entry.element.dataset.loaded = String((Number(entry.element.dataset.loaded) || 0) + 1);
       entry.element.dispatchEvent(new CustomEvent("scape:map-loaded", { detail: { url: spec.url, data: data } }));
       if (fit) {
-        const bounds = entry.layers[spec.url].getBounds();
+        const bounds = layer.getBounds();
         if (bounds.isValid()) entry.map.fitBounds(bounds, { maxZoom: 14, padding: [20, 20] });
       }
+      if (missing) load(entry, spec, false, false);
     } catch (error) {
       // A failed refresh keeps what is shown; the next one tries again.
     }
@@ -122,7 +164,7 @@
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution || "" }).addTo(map);
     }
-    const entry = { element: element, map: map, layers: {} };
+    const entry = { element: element, map: map, layers: {}, state: {} };
     maps[element.id || "map"] = entry;
     const specs = JSON.parse(element.dataset.layers || "[]");
     const overlays = {};
@@ -132,10 +174,12 @@
     });
     if (specs.length > 1) L.control.layers(null, overlays).addTo(map);
     const fit = element.hasAttribute("data-fit");
-    specs.forEach((spec, i) => load(entry, spec, fit && i === 0));
+    specs.forEach((spec, i) => load(entry, spec, fit && i === 0, false));
     const refresh = Number(element.dataset.refresh || 0);
     if (refresh > 0) {
-      setInterval(() => specs.forEach((spec) => load(entry, spec, false)), refresh * 1000);
+      setInterval(() => specs.forEach((spec) => load(entry, spec, false, true)), refresh * 1000);
+      // Another area: the layers again in full, for what is now in view.
+      map.on("moveend", () => specs.forEach((spec) => load(entry, spec, false, false)));
     }
     if (element.dataset.drawInput) setupDraw(entry, element.dataset.drawInput);
     if (element.dataset.pick) setupPick(entry, element.dataset.pick);

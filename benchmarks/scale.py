@@ -45,6 +45,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -401,7 +402,20 @@ def _pages(info: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [(name, info["cookies"][role], path) for name, role, path in _page_list(info)]
 
 
+INCIDENTS = "/operations/geo/incidents.geojson"
+# The operations map's first view (Palanga to Liepāja), as map.js sends it.
+AREA = "20.40000,55.70000,21.80000,56.60000"
+
+
 def _page_list(info: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Return (name, role, path) of each page measured.
+
+    A map poll asks for what changed in the last few seconds, as map.js does
+    every SCAPE_LIVE_POLL_SECONDS once the map is open.
+    """
+    import datetime
+
+    since = quote((datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=7)).isoformat())
     return [
         ("evidence list, page 1", "custodian", "/vault/"),
         ("evidence list, deep page", "custodian", f"/vault/?after={info['deep']}"),
@@ -413,7 +427,8 @@ def _page_list(info: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("audit log, filtered", "auditor", "/audit/?action=vault.item_streamed"),
         ("reports page", "coordinator", "/reports/"),
         ("map: cameras", "officer", "/operations/geo/cameras.geojson"),
-        ("map: incidents", "officer", "/operations/geo/incidents.geojson"),
+        ("map: incidents, first load", "officer", "/operations/geo/incidents.geojson"),
+        ("map: incidents, a poll", "officer", f"{INCIDENTS}?bbox={AREA}&changed_since={since}"),
         ("map: hits", "officer", "/operations/geo/hits.geojson"),
     ]
 
@@ -438,7 +453,10 @@ def measure_pages(server: Server, info: dict[str, Any], n: int) -> dict[str, Any
 
 
 def mixed_load(server: Server, info: dict[str, Any], users: int, seconds: float) -> dict[str, Any]:
-    pages = [(c, p) for name, c, p in _pages(info) if not name.startswith("reports")]
+    # Browsing: every page, with the map's polls as often as the rest together
+    # (an open map polls every 5 s while a person reads a page every few).
+    pages = [(c, p) for name, c, p in _pages(info) if name != "map: incidents, first load"]
+    pages += [(c, p) for name, c, p in _pages(info) if name == "map: incidents, a poll"] * 6
     times: list[float] = []
     errors = [0]
     stop = time.monotonic() + seconds

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scape.core.choices import Outcome
@@ -34,14 +36,23 @@ class AuditFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(
         label=_("Outcome"), choices=Outcome.choices, empty_label="—"
     )
-    date_from = django_filters.DateFilter(
-        label=_("From"), field_name="time", lookup_expr="date__gte", widget=_DATE
-    )
-    date_to = django_filters.DateFilter(
-        label=_("To"), field_name="time", lookup_expr="date__lte", widget=_DATE
-    )
+    # Days in the reader's time zone, as ranges of the indexed time column
+    # (``time__date`` would convert every row's time before comparing).
+    date_from = django_filters.DateFilter(label=_("From"), method="_from_day", widget=_DATE)
+    date_to = django_filters.DateFilter(label=_("To"), method="_to_day", widget=_DATE)
 
     class Meta:
         model = AuditEvent
         fields: list[str] = []
         form = _DatesInOrder
+
+    def _from_day(self, rows: Any, name: str, value: datetime.date) -> Any:
+        return rows.filter(time__gte=_day_start(value))
+
+    def _to_day(self, rows: Any, name: str, value: datetime.date) -> Any:
+        return rows.filter(time__lt=_day_start(value + datetime.timedelta(days=1)))
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Return the first moment of a day in the active time zone."""
+    return datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone())

@@ -82,3 +82,21 @@ def test_script_in_a_logged_field_is_shown_as_text(client, lt_org, persona, logg
     page = client.get("/audit/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_days_are_the_readers_days(client, lt_org, persona, logged_in, auditor):
+    import datetime
+    from unittest import mock
+
+    officer = persona(lt_org, Role.OFFICER, username="jonas")
+    late = datetime.datetime(2026, 5, 1, 22, 30, tzinfo=datetime.UTC)  # 01:30 on 2 May in Vilnius
+    with mock.patch("scape.core.audit.timezone.now", return_value=late):
+        audit.record("vault.item_viewed", actor=officer.user, reason="after midnight")
+    logged_in(auditor)
+
+    def shows(**days: str) -> bool:
+        return "after midnight" in client.get("/audit/", days).content.decode()
+
+    assert shows(date_from="2026-05-02", date_to="2026-05-02")
+    assert not shows(date_to="2026-05-01")
+    assert not shows(date_from="2026-05-03")

@@ -208,7 +208,8 @@ def ingest_read(request: HttpRequest) -> JsonResponse:
             "plate": read.plate,
             "text": read.text,
             "country": read.country or None,
-            "hits": read.hits.count(),
+            # Most reads hit nothing: the read's own flag spares them the count.
+            "hits": read.hits.count() if read.hit else 0,
         },
         status=201 if created else 200,
     )

@@ -8,6 +8,7 @@ previous event.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from django.utils import timezone
 from scape.core import context
 from scape.core.access import actor_of
 from scape.core.choices import Outcome, Role
-from scape.core.models import GENESIS_HASH, AuditEvent
+from scape.core.models import GENESIS_HASH, HASHED_FIELDS, AuditEvent, canonical_bytes
 
 # Arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
 _PG_LOCK_KEY = 0x5CA9E_A0D17
@@ -116,14 +117,22 @@ def visible_events(user: Any) -> models.QuerySet[AuditEvent]:
     return events.filter(models.Q(actor_org=code) | models.Q(subject_org=code))
 
 
-def iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
+def iter_events(batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """Yield every event in chain order as a dict of its id, hash and hashed fields.
+
+    Plain values, not model instances: building 200,000 models cost the
+    verifier a third of its time.
+    """
     last_id = 0
+    fields = ("id", "hash", *HASHED_FIELDS)
     while True:
-        chunk = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        chunk = list(
+            AuditEvent.objects.filter(id__gt=last_id).order_by("id").values(*fields)[:batch]
+        )
         if not chunk:
             return
         yield from chunk
-        last_id = chunk[-1].pk
+        last_id = chunk[-1]["id"]
 
 
 def walk(positions: Iterable[int] = ()) -> tuple[int, Break | None, dict[int, str]]:
@@ -141,13 +150,13 @@ def walk(positions: Iterable[int] = ()) -> tuple[int, Break | None, dict[int, st
     for event in iter_events():
         count += 1
         if broken is None:
-            if event.prev_hash != prev:
-                broken = Break(event.pk, "previous-hash link broken (event removed or inserted)")
-            elif event.compute_hash() != event.hash:
-                broken = Break(event.pk, "content does not match its hash (event altered)")
-        prev = event.hash
+            if event["prev_hash"] != prev:
+                broken = Break(event["id"], "previous-hash link broken (event removed or inserted)")
+            elif hashlib.sha256(canonical_bytes(event)).hexdigest() != event["hash"]:
+                broken = Break(event["id"], "content does not match its hash (event altered)")
+        prev = event["hash"]
         if count in wanted:
-            hashes_at[count] = event.hash
+            hashes_at[count] = event["hash"]
     return count, broken, hashes_at
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from scape.core.models import Grant
 from scape.directory.models import Organization, Person
 from scape.equipment.models import DroneFlight
 from scape.equipment.queries import access_asset, get_assets
-from scape.operations.choices import SEVERITY_COLORS, LinkKind, PatrolStatus
+from scape.operations.choices import SEVERITY_COLORS, IncidentStatus, LinkKind, PatrolStatus
 from scape.operations.models import OPERATORS, Incident, IncidentType, Patrol, PatrolMember
 from scape.traffic import queries as traffic_queries
 from scape.vault.queries import access_item
@@ -283,28 +284,36 @@ def incident_features(
     ids: list[int] | None = None
     if changed_since is not None:
         ids = list(incidents.values_list("pk", flat=True))
-        incidents = (
-            incidents.model.objects.filter(pk__in=ids, updated_at__gt=changed_since)
-            .select_related("organization", "type")
-            .order_by("-occurred_at", "-pk")
+        incidents = Incident.objects.filter(pk__in=ids, updated_at__gt=changed_since).order_by(
+            "-occurred_at", "-pk"
         )
+    # Plain values, not models: a first load builds up to a thousand features.
+    types = {t.pk: t.name for t in IncidentType.objects.all()}
+    statuses = dict(IncidentStatus.choices)
+    link = reverse("operations:incident", args=[0])[: -len("0/")]
+    zone = timezone.get_current_timezone()
     features = []
-    for incident in incidents:
-        when = timezone.localtime(incident.occurred_at).strftime("%Y-%m-%d %H:%M")
+    for pk, reference, title, occurred, lat, lon, severity, status, code, type_id, exercise in (
+        incidents.values_list(
+            "pk", "reference", "title", "occurred_at", "latitude", "longitude", "severity",
+            "status", "organization__code", "type_id", "is_exercise",
+        )
+    ):  # fmt: skip
+        when = occurred.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         features.append(
             _point(
-                incident.longitude,
-                incident.latitude,
+                lon,
+                lat,
                 {
-                    "id": incident.pk,
-                    "title": f"{incident.reference} {incident.title}",
-                    "subtitle": f"{incident.type.name} · {incident.get_status_display()} · {when}",
-                    "url": incident.get_absolute_url(),
-                    "color": SEVERITY_COLORS.get(incident.severity, "#b3261e"),
-                    "severity": incident.severity,
-                    "status": incident.status,
-                    "organization": incident.organization.code,
-                    "exercise": incident.is_exercise,
+                    "id": pk,
+                    "title": f"{reference} {title}",
+                    "subtitle": f"{types.get(type_id, '')} · {statuses.get(status, status)} · {when}",
+                    "url": f"{link}{pk}/",
+                    "color": SEVERITY_COLORS.get(severity, "#b3261e"),
+                    "severity": severity,
+                    "status": status,
+                    "organization": code,
+                    "exercise": exercise,
                 },
             )
         )

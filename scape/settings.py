@@ -255,6 +255,9 @@ TASKS = {
             if os.environ.get("SCAPE_TASKS_IMMEDIATE") == "1"
             else "django_tasks_db.DatabaseBackend"
         ),
+        # "vision" takes the video work (scape worker --queue-name vision on a
+        # GPU machine); everything else goes to "default".
+        "QUEUES": ["default", "vision"],
     }
 }
 SCAPE_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("SCAPE_WORKER_HEARTBEAT_SECONDS", 10))

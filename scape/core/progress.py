@@ -17,6 +17,10 @@ from scape.core.models import Job
 
 # Writing progress more often than this only loads the database.
 PROGRESS_EVERY_S = 1.0
+# The queue of the video work (face and plate finding, redacted copies,
+# transcodes), served by `scape worker --queue-name vision` on GPU machines;
+# every other task goes to "default" (settings.TASKS lists both).
+VISION_QUEUE = "vision"
 
 
 def update_job(job: Job | int | None, **fields: Any) -> None:

@@ -77,3 +77,12 @@ def queued_calls(task: Any) -> list[list[Any]]:
 
     rows = DBTaskResult.objects.filter(task_path=task.module_path).order_by("enqueued_at")
     return [row.args_kwargs["args"] for row in rows]
+
+
+#: settings.TASKS for a test that runs every task at once, in the test's process.
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "vision"],
+    }
+}

@@ -18,7 +18,13 @@ from django_tasks import task
 
 from scape.core.choices import JobStatus
 from scape.core.models import Job
-from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
+from scape.core.progress import (
+    VISION_QUEUE,
+    enqueue_on_commit,
+    finish_job,
+    progress_reporter,
+    update_job,
+)
 from scape.traffic.choices import ReadSource
 from scape.traffic.models import TrafficCamera
 from scape.traffic.signals import evidence_read_requested
@@ -34,7 +40,7 @@ def queue_evidence_reads(sender: Any, *, job: Job, item: Any, camera: Any, **kwa
     enqueue_on_commit(read_evidence_plates, job, job.pk, item.pk, camera_id)
 
 
-@task()
+@task(queue_name=VISION_QUEUE)
 def read_evidence_plates(job_id: int, item_id: int, camera_id: int | None) -> dict[str, Any]:
     """Read the plates in an evidence item, store them, and report progress to the Job."""
     job = Job.objects.filter(pk=job_id).select_related("created_by__person").first()

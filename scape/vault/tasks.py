@@ -16,7 +16,13 @@ from django_tasks import task
 
 from scape.core.choices import JobStatus
 from scape.core.models import Job
-from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
+from scape.core.progress import (
+    VISION_QUEUE,
+    enqueue_on_commit,
+    finish_job,
+    progress_reporter,
+    update_job,
+)
 from scape.vault import media
 from scape.vault.choices import ItemStatus
 from scape.vault.models import EvidenceItem
@@ -63,7 +69,7 @@ def _on_item_ingested(sender: Any, item_id: int, **kwargs: Any) -> None:
         schedule_media(item)
 
 
-@task()
+@task(queue_name=VISION_QUEUE)
 def produce_media(job_id: int, item_id: int) -> dict[str, Any]:
     """Make the item's thumbnail and playable copy, reporting progress to the Job."""
     job = Job.objects.filter(pk=job_id).select_related("created_by__person").first()

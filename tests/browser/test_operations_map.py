@@ -11,7 +11,7 @@ from django.apps import apps
 from django.test import Client
 
 from scape.core.choices import Role
-from scape.core.testing import login
+from scape.core.testing import IMMEDIATE_TASKS, login
 from scape.directory.testing import make_org, make_person
 from scape.operations.models import Incident
 
@@ -35,7 +35,7 @@ def test_it_shows_a_shared_border_incident_on_the_partners_open_map(
     live_server: Any, browser: Any, settings: Any
 ) -> None:
     settings.SCAPE_LIVE_POLL_SECONDS = 1
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     # Incident types come from a migration; an earlier transactional test flushed them.
     import_module("scape.operations.migrations.0002_incident_types").seed(apps, None)
     liepaja = make_org("liepaja-mp", country="LV", name_en="Liepāja Municipal Police")

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from scape.core.choices import Role
-from scape.core.testing import login
+from scape.core.testing import IMMEDIATE_TASKS, login
 from scape.directory.testing import make_org, make_person
 from scape.traffic.actions import do_create_camera, do_create_entry, do_share_entry
 
@@ -32,7 +32,7 @@ def _page(browser, live_server, settings, user):
 
 def test_it_alerts_both_sides_without_reloading(live_server, browser, settings):
     settings.SCAPE_LIVE_POLL_SECONDS = 1
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     palanga = make_org("palanga", country="LT")
     liepaja = make_org("liepaja-mp", country="LV")
     pal_officer = make_person(palanga, [Role.OFFICER], username="tomas")

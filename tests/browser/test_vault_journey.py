@@ -14,7 +14,7 @@ from django.test import Client
 
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
-from scape.core.testing import login
+from scape.core.testing import IMMEDIATE_TASKS, login
 from scape.directory.testing import make_org, make_person
 from scape.vault.models import EvidenceItem
 from tests.vault.conftest import make_clip
@@ -27,7 +27,7 @@ REASON = "Complaint 12-7/2026: reviewing the arrest on the pier"
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings: Any) -> None:
     # No separate worker in a test: background tasks run as they are queued.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 def test_upload_watch_progress_play_with_a_reason_and_see_it_in_custody(

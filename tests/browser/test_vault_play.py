@@ -7,7 +7,7 @@ from django.test import Client
 
 import scape.vault.tasks  # noqa: F401 - connects the item_ingested receiver
 from scape.core.choices import Role
-from scape.core.testing import login
+from scape.core.testing import IMMEDIATE_TASKS, login
 from scape.directory.testing import make_org, make_person
 from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind
@@ -21,7 +21,7 @@ REASON = "Complaint 2024/117: reviewing the stop"
 def test_it_plays_a_clip_after_a_reason_and_shows_it_in_custody(
     live_server, page, tmp_path, settings
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     org = make_org("klaipeda-ap", country="LT")
     custodian = make_person(org, [Role.CUSTODIAN], username="ruta.custodian")
     clip = make_clip(tmp_path / "bodycam-0007.mp4", seconds=3.0, size=(320, 240), fps=10)

@@ -7,7 +7,7 @@ from django.test import Client
 
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
-from scape.core.testing import login
+from scape.core.testing import IMMEDIATE_TASKS, login
 from scape.directory.testing import make_org, make_person
 from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind
@@ -21,7 +21,7 @@ pytestmark = [
 
 
 def test_it_reviews_boxes_and_renders_a_redacted_copy(live_server, page, tmp_path, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     org = make_org("siauliai-ap", country="LT")
     custodian = make_person(org, [Role.CUSTODIAN], username="egle.custodian")
     clip, _faces = make_face_clip(tmp_path / "street-0099.mp4")

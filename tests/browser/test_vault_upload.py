@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from scape.core.choices import Role
-from scape.core.testing import login
+from scape.core.testing import IMMEDIATE_TASKS, login
 from scape.directory.testing import make_org, make_person
 from scape.vault.models import EvidenceItem
 from tests.vault.conftest import make_clip
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 def test_it_uploads_a_video_and_links_the_new_item(live_server, page, tmp_path):

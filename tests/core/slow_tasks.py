@@ -8,7 +8,7 @@ from pathlib import Path
 from django_tasks import task
 
 from scape.core.choices import JobStatus
-from scape.core.progress import finish_job, update_job
+from scape.core.progress import VISION_QUEUE, finish_job, update_job
 
 
 @task()
@@ -23,3 +23,17 @@ def slow_count(job_id: int, steps: int, marker: str) -> dict:
     with Path(marker).open("a") as out:
         out.write("end\n")
     return finish_job(job_id, JobStatus.SUCCEEDED, "counted")
+
+
+@task()
+def note_default(marker: str) -> None:
+    """Write "default" in `marker` (a task of the default queue)."""
+    with Path(marker).open("a") as out:
+        out.write("default\n")
+
+
+@task(queue_name=VISION_QUEUE)
+def note_vision(marker: str) -> None:
+    """Write "vision" in `marker` (a task of the vision queue)."""
+    with Path(marker).open("a") as out:
+        out.write("vision\n")

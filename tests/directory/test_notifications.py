@@ -16,12 +16,13 @@ from django.core import mail
 from django.utils.translation import gettext_lazy
 
 from scape.core.choices import Role
+from scape.core.testing import IMMEDIATE_TASKS
 from scape.directory.models import Notification, WebhookDelivery
 from scape.directory.notify import notify_organizations, notify_people
 
 pytestmark = pytest.mark.django_db
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+IMMEDIATE = IMMEDIATE_TASKS
 
 
 class _Receiver(BaseHTTPRequestHandler):

@@ -10,6 +10,7 @@ import pytest
 
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
+from scape.core.testing import IMMEDIATE_TASKS
 from scape.reports.actions import do_refresh_snapshots
 from scape.reports.models import Snapshot
 from scape.reports.periods import Period
@@ -27,7 +28,7 @@ def _value(html: str, code: str) -> str:
 
 @pytest.fixture
 def immediate_tasks(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 def test_the_page_shows_the_stored_figures_until_they_are_counted_again(

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from benchmarks import _plates as plates
 from scape.core.choices import JobStatus, Role
 from scape.core.models import Job
+from scape.core.testing import IMMEDIATE_TASKS
 from scape.traffic.actions import do_read_evidence
 from scape.traffic.models import Hit, PlateRead
 from scape.vault.actions.ingest import do_ingest
@@ -31,7 +32,7 @@ def still(text: str = "GUF 465", country: str = "LT", height: int = 40) -> bytes
 
 @pytest.fixture
 def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import resource
 import pytest
 from django.core.management import call_command
 
-from scape.core.testing import bomb_png
+from scape.core.testing import IMMEDIATE_TASKS, bomb_png
 from scape.vault.choices import ItemStatus
 from scape.vault.models import EvidenceItem
 from tests.vault.conftest import make_clip
@@ -21,7 +21,7 @@ def _peak_mib() -> float:
 
 
 def test_a_folder_with_a_decompression_bomb_is_ingested_whole(tmp_path, lt_org, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     dock = tmp_path / "dock"
     dock.mkdir()
     make_clip(dock / "0001.mp4")

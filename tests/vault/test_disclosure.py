@@ -15,6 +15,7 @@ from django.utils import timezone
 from scape.core.actions import do_share_record
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
+from scape.core.testing import IMMEDIATE_TASKS
 from scape.vault import storage
 from scape.vault.actions import do_add_to_case, do_create_case, do_create_external_link
 from scape.vault.actions.ingest import do_ingest
@@ -32,7 +33,7 @@ def _add_redacted(item):
 
 @pytest.fixture
 def case(tmp_path, lt_org, custodian, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     case = do_create_case(
         organization=lt_org, reference="LT-77", title="Pier fight", actor=custodian.user
     )

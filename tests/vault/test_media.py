@@ -15,6 +15,7 @@ from PIL import Image
 import scape.vault.tasks  # noqa: F401 - connects the item_ingested receiver
 from scape.core.choices import JobStatus
 from scape.core.models import AuditEvent, Job
+from scape.core.testing import IMMEDIATE_TASKS
 from scape.vault import media, storage
 from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind, ItemStatus
@@ -24,7 +25,7 @@ from tests.vault.conftest import make_clip
 
 pytestmark = pytest.mark.django_db
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+IMMEDIATE = IMMEDIATE_TASKS
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ import scape.vault.tasks  # noqa: F401 - connects the item_ingested receiver
 from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
-from scape.core.testing import login
+from scape.core.testing import IMMEDIATE_TASKS, login
 from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind
 from scape.vault.views.media import parse_range, safe_filename
@@ -28,7 +28,7 @@ REASON = "Complaint 2024/117: checking the arrest"
 
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.utils import timezone
 from scape.core.actions import do_share_record
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
+from scape.core.testing import IMMEDIATE_TASKS
 from scape.vault import storage
 from scape.vault.actions.ingest import do_ingest
 from scape.vault.queries import redacted_only_for
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def item(clip, lt_org, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
     import scape.vault.tasks  # noqa: F401 - media production on ingest
 
     item = do_ingest(clip.open("rb"), name=clip.name, organization=lt_org).item

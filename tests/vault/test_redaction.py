@@ -15,7 +15,7 @@ from skimage import data
 
 from scape.core.choices import Role
 from scape.core.models import AuditEvent, Job
-from scape.core.testing import login
+from scape.core.testing import IMMEDIATE_TASKS, login
 from scape.vault import storage
 from scape.vault.actions import redaction
 from scape.vault.actions.ingest import do_ingest
@@ -72,7 +72,7 @@ def dark_share(frame: np.ndarray, box: tuple) -> float:
 
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture

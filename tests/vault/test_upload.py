@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from scape.core.choices import Role
 from scape.core.models import AuditEvent
-from scape.core.testing import login
+from scape.core.testing import IMMEDIATE_TASKS, login
 from scape.vault import storage
 from scape.vault.actions import uploads
 from scape.vault.actions.ingest import do_ingest
@@ -30,7 +30,7 @@ OCTETS = "application/offset+octet-stream"
 
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 def metadata(**pairs: str) -> str:

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 
 import scape.urls
 from scape.core.choices import Role
+from scape.core.testing import IMMEDIATE_TASKS
 from scape.vault.models import EvidenceItem
 from tests.vault.test_upload import TUS, checksum, create, head, patch
 
@@ -26,7 +27,7 @@ ENDPOINT = "/api/v1/vault/uploads/"
 
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 def token_client(user: Any) -> Client:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from rest_framework.authtoken.models import Token
 
+from scape.core.testing import IMMEDIATE_TASKS
 from scape.vault.models import EvidenceItem
 from tests.vault.test_upload import metadata
 from tests.vault.test_upload_api import ENDPOINT
@@ -24,7 +25,7 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings: Any) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 def _request(

@@ -34,7 +34,7 @@ from django_tasks import task
 from scape.core import audit
 from scape.core.choices import JobStatus
 from scape.core.models import Job
-from scape.core.progress import enqueue_on_commit, progress_reporter, update_job
+from scape.core.progress import VISION_QUEUE, enqueue_on_commit, progress_reporter, update_job
 from scape.vault import storage
 from scape.vault.choices import DerivativeKind, ItemStatus, MediaKind
 from scape.vault.models import Derivative, EvidenceItem, RedactionSession
@@ -438,7 +438,7 @@ def _load_session(session_id: int, status: str) -> RedactionSession | None:
     )
 
 
-@task()
+@task(queue_name=VISION_QUEUE)
 def detect_boxes(session_id: int) -> dict[str, Any]:
     """Find faces (and plates) in the original and store the box list for review."""
     session = _load_session(session_id, RedactionSession.Status.DETECTING)
@@ -502,7 +502,7 @@ def _detect(session: RedactionSession) -> dict[str, Any]:
     return {"status": "review", "boxes": found}
 
 
-@task()
+@task(queue_name=VISION_QUEUE)
 def render_redaction(session_id: int) -> dict[str, Any]:
     """Hide the reviewed boxes in a copy of the original and record it as a Derivative."""
     session = _load_session(session_id, RedactionSession.Status.RENDERING)

@@ -99,7 +99,16 @@ class Command(BaseCommand):
     help = "Run the background task worker (django-tasks database backend) with a heartbeat."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--queue-name", default="*", help="queues to serve ('*' for all)")
+        parser.add_argument(
+            "--queue-name",
+            default="*",
+            help=(
+                "queues to serve, comma-separated: 'default' (exports, reports, "
+                "notifications, ingest), 'vision' (face and plate finding, redacted "
+                "copies, video transcodes: run it on GPU machines), or '*' for all "
+                "(the default, for a single machine)"
+            ),
+        )
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -126,8 +135,14 @@ class Command(BaseCommand):
                 name="heartbeat",
                 daemon=True,
             ),
-            threading.Thread(target=_periodic, args=(stop,), name="periodic", daemon=True),
         ]
+        # The periodic jobs (integrity checks, retention, report figures) belong
+        # to the machines that serve the default queue, not to vision workers.
+        queues = {name.strip() for name in options["queue_name"].split(",")}
+        if queues & {"*", "default"}:
+            threads.append(
+                threading.Thread(target=_periodic, args=(stop,), name="periodic", daemon=True)
+            )
         for thread in threads:
             thread.start()
         try:

@@ -66,12 +66,19 @@ def _django(env: dict[str, str]) -> None:
 
 def _copy(model: Any, rows: list[dict[str, Any]]) -> None:
     """Write rows with COPY; fields not given take the model's default."""
+    import datetime
+
     from django.db import connection
     from psycopg.types.json import Jsonb
 
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    defaults = {f.attname: f.get_default() for f in fields}
+    now = datetime.datetime.now(datetime.UTC)
+    defaults = {
+        f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in fields
+    }  # fmt: skip
     with connection.cursor() as cursor:
         raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
         with raw.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:

@@ -34,6 +34,14 @@ def test_it_enrols_2fa_logs_in_and_switches_to_latvian_and_back(live_server, pag
     # An officer can reach evidence: enrolment of an authenticator is required.
     page.wait_for_url("**/login/setup/**")
     assert page.locator("img.qr").is_visible()
+    # The QR code is drawn (not its alt text): the image decoded to real pixels.
+    assert page.locator("img.qr").evaluate("(img) => img.complete && img.naturalWidth") > 100
+    import cv2
+    import numpy as np
+
+    shot = cv2.imdecode(np.frombuffer(page.locator("img.qr").screenshot(), np.uint8), 1)
+    decoded, _points, _code = cv2.QRCodeDetectorAruco().detectAndDecode(shot)
+    assert decoded.startswith("otpauth://totp/") and "edgars.vitols" in decoded
     secret = page.locator("#totp-secret").inner_text().strip()
     page.fill("#id_token", _code_for(secret))
     page.get_by_role("button", name="Confirm").click()

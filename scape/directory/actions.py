@@ -227,6 +227,15 @@ def do_update_organization(org: Organization, *, actor: Any, **changes: Any) -> 
     return org
 
 
+def do_dismiss_notification(person: Person, pk: int) -> int:
+    """Close one of the person's notification pop-ups (it stays unread in the list)."""
+    from scape.directory.models import Notification
+
+    return Notification.objects.filter(recipient=person, pk=pk, dismissed_at__isnull=True).update(
+        dismissed_at=timezone.now()
+    )
+
+
 def do_mark_notifications_read(person: Person, ids: list[int] | None = None) -> int:
     """Mark the person's notifications (all, or those with these ids) as read."""
     from scape.directory.models import Notification

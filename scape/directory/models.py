@@ -259,6 +259,9 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Closed as a pop-up: still unread (and counted) until opened, but no
+    # longer covering the page on every load and poll.
+    dismissed_at = models.DateTimeField(_("pop-up closed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -103,6 +103,11 @@ def unread_notifications(user: Any) -> QuerySet[Notification]:
     return get_notifications(user).filter(read_at__isnull=True)
 
 
+def toast_notifications(user: Any) -> QuerySet[Notification]:
+    """Return the user's unread notifications still shown as pop-ups (not closed), newest first."""
+    return unread_notifications(user).filter(dismissed_at__isnull=True)
+
+
 def access_notification(user: Any, pk: Any) -> Notification:
     """Return one of the user's own notifications, or raise Http404 (anyone else's too)."""
     notification = get_notifications(user).filter(pk=pk).first()

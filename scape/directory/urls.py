@@ -23,4 +23,9 @@ urlpatterns = [
     path("notifications/live/", notifications.notifications_live, name="notifications_live"),
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path(
+        "notifications/<int:pk>/dismiss/",
+        notifications.notification_dismiss,
+        name="notification_dismiss",
+    ),
 ]

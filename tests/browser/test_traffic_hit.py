@@ -86,3 +86,24 @@ def test_it_alerts_both_sides_without_reloading(live_server, browser, settings):
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_closed_pop_up_stays_closed_and_the_notification_unread(live_server, browser, settings):
+    from scape.directory.notify import notify_people
+
+    settings.SCAPE_LIVE_POLL_SECONDS = 1
+    palanga = make_org("palanga", country="LT")
+    officer = make_person(palanga, [Role.OFFICER], username="tomas")
+    notify_people([officer], kind="test", title="Patrol moved to the pier")
+    context, page = _page(browser, live_server, settings, officer.user)
+    try:
+        toast = page.locator(".notif-toast a").filter(has_text="Patrol moved to the pier")
+        toast.wait_for()
+        page.get_by_role("button", name="Close this message").click()
+        toast.wait_for(state="detached")
+        page.reload()
+        page.wait_for_timeout(2500)  # two polls of the top bar
+        assert toast.count() == 0
+        assert page.get_by_test_id("notif-count").inner_text() == "1"  # still unread
+    finally:
+        context.close()

@@ -214,3 +214,23 @@ def test_it_answers_the_live_badge_with_nothing_until_the_second_factor_is_passe
 
     assert polled.status_code == 403 and polled.content == b""
     assert opened.status_code == 302
+
+
+def test_a_closed_pop_up_is_not_shown_again_but_stays_unread(lt_org, persona, logged_in):
+    person = persona(lt_org, Role.OFFICER)
+    other = persona(lt_org, Role.OFFICER)
+    [first, second] = [
+        notify_people([person], kind="test", title=title)[0] for title in ("Hit KR-1", "Hit KR-2")
+    ]
+    [theirs] = notify_people([other], kind="test", title="Not yours")
+    client = logged_in(person)
+    closed = client.post(f"/notifications/{first.pk}/dismiss/", headers={"HX-Request": "true"})
+    assert closed.status_code == 200
+    assert b"Hit KR-1" not in closed.content and b"Hit KR-2" in closed.content
+    live = client.get("/notifications/live/").content
+    assert b"Hit KR-1" not in live and b'data-testid="notif-count">2<' in live
+    assert b"Hit KR-1" in client.get("/notifications/").content  # still in the list
+    # Another person's pop-up cannot be closed, nor one closed by a link.
+    assert client.post(f"/notifications/{theirs.pk}/dismiss/").status_code == 404
+    assert client.get(f"/notifications/{second.pk}/dismiss/").status_code == 405
+    assert client.post(f"/notifications/{second.pk}/dismiss/").status_code == 302

@@ -9,9 +9,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from scape.core.generic import paginate
-from scape.directory.actions import do_mark_notifications_read
+from scape.directory.actions import do_dismiss_notification, do_mark_notifications_read
 from scape.directory.models import Person
-from scape.directory.queries import access_notification, get_notifications, unread_notifications
+from scape.directory.queries import (
+    access_notification,
+    get_notifications,
+    toast_notifications,
+    unread_notifications,
+)
 
 _TOAST_LIMIT = 3
 
@@ -32,18 +37,33 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/notifications.html", {"page": page})
 
 
-@require_GET
-@login_required
-def notifications_live(request: HttpRequest) -> HttpResponse:
-    """Return the badge and the newest unread notifications; the top bar polls this."""
+def _live(request: HttpRequest) -> HttpResponse:
     unread = unread_notifications(request.user)
+    latest = list(toast_notifications(request.user)[:_TOAST_LIMIT])
     response = render(
-        request,
-        "directory/notifications_live.html",
-        {"count": unread.count(), "latest": list(unread[:_TOAST_LIMIT])},
+        request, "directory/notifications_live.html", {"count": unread.count(), "latest": latest}
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+@login_required
+def notifications_live(request: HttpRequest) -> HttpResponse:
+    """Return the badge and the newest unread pop-ups not closed; the top bar polls this."""
+    return _live(request)
+
+
+@require_POST
+@login_required
+def notification_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close one notification's pop-up (it stays unread); answer the top bar without it."""
+    person = _person(request)
+    notification = access_notification(request.user, pk)
+    do_dismiss_notification(person, notification.pk)
+    if request.headers.get("HX-Request"):
+        return _live(request)
+    return redirect("directory:notifications")
 
 
 @require_GET

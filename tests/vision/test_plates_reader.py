@@ -18,6 +18,7 @@ from scape.vision.plates import (
 )
 from scape.vision.plates import reader as reader_module
 from scape.vision.plates.detect import find_candidates, rectify
+from scape.vision.plates.glyphs import plain_bars
 
 _spec = importlib.util.spec_from_file_location(
     "anpr_plates", Path(__file__).resolve().parents[2] / "benchmarks" / "_plates.py"
@@ -264,3 +265,20 @@ def test_a_foreign_plate_is_read_without_its_stickers_or_emblem(text, mark, heig
 
     # Every character printed, nothing for the marks, and no LT/LV country.
     assert [(r.plate, r.country) for r in reads] == [(text.replace(" ", ""), None)]
+
+
+def _bars_crop() -> np.ndarray:
+    """A line crop as the recogniser gets it: a plain bar at x=60, a one with its flag at x=140."""
+    crop = np.full((60, 200, 3), 235, np.uint8)
+    cv2.rectangle(crop, (57, 12), (63, 48), (25, 25, 25), -1)
+    cv2.rectangle(crop, (137, 12), (143, 48), (25, 25, 25), -1)
+    cv2.line(crop, (138, 13), (126, 23), (25, 25, 25), 5)
+    return cv2.GaussianBlur(crop, (3, 3), 0)
+
+
+def test_an_unsure_one_that_is_a_plain_bar_is_read_as_i():
+    crop = _bars_crop()
+    columns = (60 / 200, 140 / 200)
+    assert plain_bars(crop, "11", columns, (0.6, 0.6)) == {0}
+    # What the recogniser was sure of is left as it read it.
+    assert plain_bars(crop, "11", columns, (0.99, 0.6)) == set()

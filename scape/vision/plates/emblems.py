@@ -43,6 +43,22 @@ LINE_PAD = 0.12
 CORE = (0.15, 0.85)
 
 
+def ink_levels(lightness: np.ndarray) -> tuple[float, float, np.ndarray] | None:
+    """Return the ground's and the ink's lightness in a line's core, and its light pixels.
+
+    None when the line has no clear ink on a clear ground.
+    """
+    t, _ = cv2.threshold(lightness, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    light = lightness >= t
+    if light.all() or not light.any():
+        return None
+    ground = float(np.median(lightness[light]))
+    ink_level = float(np.percentile(lightness[~light], 25))
+    if ground - ink_level < 20:
+        return None
+    return ground, ink_level, light
+
+
 def _ink(image: np.ndarray) -> np.ndarray | None:
     """Return the mask of ink pixels in the core rows of a line crop, or None."""
     h = image.shape[0]
@@ -53,14 +69,10 @@ def _ink(image: np.ndarray) -> np.ndarray | None:
     lab = cv2.cvtColor(core, cv2.COLOR_BGR2LAB)
     lightness = lab[..., 0]
     chroma = np.hypot(lab[..., 1].astype(np.float32) - 128, lab[..., 2].astype(np.float32) - 128)
-    t, _ = cv2.threshold(lightness, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    light = lightness >= t
-    if light.all() or not light.any():
+    levels = ink_levels(lightness)
+    if levels is None:
         return None
-    ground = float(np.median(lightness[light]))
-    ink_level = float(np.percentile(lightness[~light], 25))
-    if ground - ink_level < 20:
-        return None
+    ground, ink_level, light = levels
     colour = chroma > float(np.median(chroma[light])) + COLOUR_CHROMA
     mask: np.ndarray = (lightness < ink_level + INK_LEVEL * (ground - ink_level)) & ~colour
     return mask

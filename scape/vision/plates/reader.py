@@ -25,6 +25,7 @@ from scape.vision.geometry import iou
 from scape.vision.plates.config import ReaderConfig
 from scape.vision.plates.detect import point_in_zone, zone_bounds
 from scape.vision.plates.emblems import not_printed
+from scape.vision.plates.glyphs import plain_bars
 from scape.vision.plates.grammar import parse_plate
 from scape.vision.plates.ocr import TextRead, recognise
 from scape.vision.plates.propose import (
@@ -74,6 +75,24 @@ def without_emblems(text: TextRead, image: np.ndarray) -> TextRead:
     )
 
 
+def with_plain_bars(text: TextRead, image: np.ndarray) -> TextRead:
+    """Return ``text`` with each unsure ``1`` whose stroke is a plain bar read as ``I``.
+
+    Judged on the glyph's shape alone (``glyphs.plain_bars``); the character
+    keeps the recogniser's confidence and margin, so it stays unsure.
+    """
+    sureness: tuple[float, ...] | None = text.char_confidences
+    if text.margins is not None and len(text.margins) == len(text.char_confidences):
+        sureness = tuple(
+            min(c, m) for c, m in zip(text.char_confidences, text.margins, strict=True)
+        )
+    bars = plain_bars(image, text.text, text.columns, sureness)
+    if not bars:
+        return text
+    chars = "".join("I" if i in bars else ch for i, ch in enumerate(text.text))
+    return TextRead(chars, text.confidence, text.char_confidences, text.margins, text.columns)
+
+
 def to_read(
     text: TextRead,
     prop: Proposal,
@@ -83,7 +102,7 @@ def to_read(
     time_s: float = 0.0,
 ) -> PlateRead | None:
     """Turn one recognised line into a plate read, or None when it is no plate."""
-    text = without_emblems(text, prop.text_image)
+    text = with_plain_bars(without_emblems(text, prop.text_image), prop.text_image)
     raw = text.text.strip()
     confidences = text.char_confidences if len(text.char_confidences) == len(raw) else None
     # How sure the recogniser was of each character against its look-alike:

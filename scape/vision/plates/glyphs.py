@@ -1,0 +1,102 @@
+"""Tell a plain bar (``I``) from a one (``1``) by its shape, where the recogniser was unsure.
+
+The recogniser, trained on general text, reads a lone vertical bar among
+digits as ``1`` even where it hesitated. On plates the two differ in shape in
+every plate font: a one has a flag at its top-left (DIN 1451, FE-Schrift and
+the sans-serif fonts of most countries), an ``I`` is a plain bar. A ``1`` the
+recogniser was unsure of is read as ``I`` only when its stroke is a plain bar:
+no ink left of the stem in the top of the glyph. A stroke with any flag or
+serif stays ``1``; an ``I`` is never made a ``1`` here (an ``I`` with serifs
+would look like a one with a base).
+
+Like ``emblems``, this looks at the image only, never at a format; the
+character stays as unsure as the recogniser was, so a grammar may still
+correct it where a national format wants a digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from scape.vision.plates.emblems import CORE, LINE_PAD, UNSURE, ink_levels
+
+# Half the width looked at around the character's centre, in text heights.
+HALF_WINDOW = 0.25
+# Share of the glyph's height, from its top, where a one's flag is.
+FLAG_ROWS = 0.35
+# A plain bar has less ink than this left of its stem in those rows, in stem areas.
+MAX_FLAG = 0.2
+# A row inked across most of the window is the plate's frame, not the glyph.
+FRAME_ROW = 0.8
+# The glyph's stroke is at least this share of the text height.
+MIN_HEIGHT = 0.35
+
+
+def _flag(image: np.ndarray, column: float) -> float | None:
+    """Return the ink left of the stem in the glyph's top rows, in stem areas; None if unclear."""
+    h, w = image.shape[:2]
+    lightness = cv2.cvtColor(image, cv2.COLOR_BGR2LAB)[..., 0]
+    levels = ink_levels(lightness[int(CORE[0] * h) : int(CORE[1] * h)])
+    if levels is None:
+        return None
+    ground, ink, _light = levels
+    mask = lightness < (ground + ink) / 2
+    text_h = h / (1 + 2 * LINE_PAD)
+    x = column * w
+    a, b = max(0, int(x - HALF_WINDOW * text_h)), min(w, int(np.ceil(x + HALF_WINDOW * text_h)))
+    win = mask[:, a:b]
+    if win.shape[1] < 3:
+        return None
+    frame = win.mean(axis=1) > FRAME_ROW
+    counts = win[~frame].sum(axis=0)
+    c = int(np.argmax(counts))
+    if counts[c] == 0:
+        return None
+    # The stem: the columns around the fullest one that hold half its ink or more.
+    left, right = c, c
+    while left > 0 and counts[left - 1] >= 0.5 * counts[c]:
+        left -= 1
+    while right < len(counts) - 1 and counts[right + 1] >= 0.5 * counts[c]:
+        right += 1
+    stem = win[:, left : right + 1].any(axis=1) & ~frame
+    rows = np.flatnonzero(stem)
+    if rows.size == 0:
+        return None
+    # The stroke is the run of stem rows nearest the crop's middle.
+    mid = int(rows[np.argmin(np.abs(rows - h // 2))])
+    y0 = y1 = mid
+    while y0 > 0 and stem[y0 - 1]:
+        y0 -= 1
+    while y1 < h - 1 and stem[y1 + 1]:
+        y1 += 1
+    height = y1 - y0 + 1
+    width = right - left + 1
+    if height < MIN_HEIGHT * text_h or height < 3 * width:
+        return None
+    top = win[y0 : y0 + max(1, int(FLAG_ROWS * height)), max(0, left - 2 * width) : left]
+    return float(top.sum()) / (width * max(1, int(FLAG_ROWS * height)))
+
+
+def plain_bars(
+    image: np.ndarray,
+    text: str,
+    columns: Sequence[float] | None,
+    sureness: Sequence[float] | None,
+) -> set[int]:
+    """Return the positions of ``1`` in ``text`` that are plain bars: ``I``, not ones.
+
+    Only a ``1`` the recogniser was unsure of (``sureness`` below UNSURE) is looked at.
+    """
+    if columns is None or sureness is None or not len(columns) == len(sureness) == len(text):
+        return set()
+    out = set()
+    for i, ch in enumerate(text):
+        if ch != "1" or sureness[i] >= UNSURE:
+            continue
+        flag = _flag(image, columns[i])
+        if flag is not None and flag < MAX_FLAG:
+            out.add(i)
+    return out

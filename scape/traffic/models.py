@@ -113,8 +113,9 @@ class TrafficCamera(models.Model):
     token_set_at = models.DateTimeField(_("token issued"), default=timezone.now)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    # Kept by do_record_read_once, so that the map's cameras layer (polled
-    # every few seconds) reads one column instead of MAX over a million reads.
+    # Kept by do_record_read_once (to within LAST_READ_STEP), so that the map's
+    # cameras layer (polled every few seconds) reads one column instead of MAX
+    # over a million reads.
     last_read_at = models.DateTimeField(_("last read"), null=True, blank=True, editable=False)
 
     objects = RestrictedManager()

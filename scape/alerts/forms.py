@@ -32,6 +32,9 @@ def _local(moment: datetime.datetime | None, zone: ZoneInfo) -> datetime.datetim
     return moment.astimezone(zone).replace(tzinfo=None) if moment else None
 
 
+_CHOOSE = ("", "—")
+
+
 class NoticeForm(forms.Form):
     """Compose or change a draft; times are the issuing organization's local time."""
 
@@ -41,9 +44,11 @@ class NoticeForm(forms.Form):
     category = forms.MultipleChoiceField(
         label=_("Category"), choices=Category.choices, widget=forms.CheckboxSelectMultiple
     )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
-    certainty = forms.ChoiceField(label=_("Certainty"), choices=Certainty.choices)
+    # No preselected value: "Immediate / Extreme / Observed" as defaults made
+    # routine notices read as emergencies. The author chooses each one.
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=[_CHOOSE, *Urgency.choices])
+    severity = forms.ChoiceField(label=_("Severity"), choices=[_CHOOSE, *Severity.choices])
+    certainty = forms.ChoiceField(label=_("Certainty"), choices=[_CHOOSE, *Certainty.choices])
     response_type = forms.MultipleChoiceField(
         label=_("What people should do"),
         choices=ResponseType.choices,

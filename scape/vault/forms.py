@@ -79,6 +79,8 @@ class ExternalLinkForm(forms.Form):
 class EvidenceShareForm(ShareForm):
     """Share evidence with a partner, optionally in redacted form only."""
 
+    # Ticked unless the sharer decides otherwise: a bystander's face goes
+    # across the border only when someone chose to send the original.
     redacted_only = forms.BooleanField(
-        label=_("Redacted copies only (faces and plates hidden)"), required=False
+        label=_("Redacted copies only (faces and plates hidden)"), required=False, initial=True
     )

@@ -218,3 +218,18 @@ def test_an_update_keeps_its_texts_and_areas_through_the_edit_form(
     # A published notice is not edited in place.
     response = client.get(f"/alerts/manage/{original.pk}/edit/")
     assert response.status_code == 302
+
+
+def test_urgency_severity_and_certainty_are_chosen_not_preset(
+    palanga: Any, specialist: Any, logged_in: Any
+) -> None:
+    import re
+
+    client = logged_in(specialist)
+    html = client.get("/alerts/manage/new/").content.decode()
+    for name in ("urgency", "severity", "certainty"):
+        select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+        assert '<option value="" selected>' in select
+    response = client.post("/alerts/manage/new/", _post(urgency="", severity="", certainty=""))
+    assert response.status_code == 400 and not Notice.objects.exists()
+    assert response.content.decode().count("This field is required.") >= 3

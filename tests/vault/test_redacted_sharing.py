@@ -132,3 +132,11 @@ def test_a_redacted_only_partner_cannot_find_an_item_by_its_original_name_or_has
     ]
     owner = logged_in(custodian).get("/api/v1/vault/items/", {"search": item.sha256}).json()
     assert [i["id"] for i in owner["results"]] == [item.pk]
+
+
+def test_the_share_form_starts_with_redacted_copies_only_ticked(item, custodian, logged_in):
+    import re
+
+    html = logged_in(custodian).get(f"/vault/item/{item.pk}/share/").content.decode()
+    box = re.search(r'<input[^>]*name="redacted_only"[^>]*>', html).group(0)
+    assert "checked" in box

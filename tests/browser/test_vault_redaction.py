@@ -47,6 +47,12 @@ def test_it_reviews_boxes_and_renders_a_redacted_copy(live_server, page, tmp_pat
     assert page.locator(".redaction-box-face").count() >= 5
     box = page.locator(".redaction-box-face").first.bounding_box()
     assert box is not None and box["width"] > 10 and box["height"] > 10
+    # The remove button sits above the box, not on the face, and its words are
+    # for screen readers only.
+    button = page.locator(".redaction-remove").first.bounding_box()
+    assert button is not None and button["y"] + button["height"] <= box["y"] + 1
+    words = page.locator(".redaction-remove .visually-hidden").first.bounding_box()
+    assert words is not None and words["width"] <= 1 and words["height"] <= 1
     page.locator(".redaction-remove").first.click()
     page.get_by_text("Removed the box from").wait_for()
     assert page.locator(".redaction-box-face").count() == 0

@@ -52,9 +52,10 @@
         el.style.margin = "0";
         var button = el.querySelector("button");
         if (button) {
+          // Above the box's corner, not on the face it hides.
           button.style.position = "absolute";
-          button.style.top = "0";
-          button.style.right = "0";
+          button.style.bottom = "calc(100% + 2px)";
+          button.style.right = "-2px";
           button.style.padding = "0 0.3em";
           button.style.lineHeight = "1.2";
           button.style.background = "#ff3b30";

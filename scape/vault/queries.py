@@ -40,6 +40,15 @@ def access_case(user: Any, pk: Any, action: str = Action.VIEW) -> Case:
     return access_object(Case, user, pk, action)
 
 
+def item_cases(user: Any, item: EvidenceItem) -> QuerySet[Case]:
+    """Return the cases holding the item that the user may see.
+
+    A partner the item alone is shared with does not learn the owner's cases
+    it is in: their references and titles often say whom they are about.
+    """
+    return Case.objects.restrict(user, Action.VIEW).filter(pk__in=item.cases.values("pk"))
+
+
 def get_items(user: Any) -> QuerySet[EvidenceItem]:
     """Return the evidence items the user may see (their own and shared with them)."""
     return EvidenceItem.objects.restrict(user, Action.VIEW).select_related(

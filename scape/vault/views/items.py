@@ -70,6 +70,7 @@ from scape.vault.queries import (
     access_item,
     custody_history,
     get_items,
+    item_cases,
     name_items,
     redacted_only_for,
     retention_organization,
@@ -127,7 +128,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "derivatives": item.derivatives.filter(kind=DerivativeKind.REDACTED)
         if limited
         else item.derivatives.all(),
-        "cases": item.cases.all(),
+        "cases": item_cases(request.user, item),
         "can_change": can(request.user, Action.CHANGE, item),
         "can_share": can(request.user, Action.SHARE, item),
         "can_download": can(request.user, Action.DOWNLOAD, item),

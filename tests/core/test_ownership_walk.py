@@ -14,7 +14,9 @@ shared with, a volunteer and an auditor of the owning organization, and an
 anonymous visitor. A shared record is also asked for by the same role in an
 organization whose share was revoked and in one whose share expired, and a
 write by a colleague of the owner whose role sees the record but may not do
-it. Whether a persona may see the record is asked of the access door itself
+it. A volunteer assigned to the record (the incident, a patrol they are on)
+asks for it too, and a partner shown the evidence item as redacted copies
+only. Whether a persona may see the record is asked of the access door itself
 (``restrict``), and the page must agree:
 
 - a record the persona cannot see answers 404, never 200 and never a 403
@@ -29,9 +31,14 @@ it. Whether a persona may see the record is asked of the access door itself
   and a public page answers 404 for a draft or a forged token;
 - nothing answers 500;
 - no HTML page links to a record the persona cannot see, and no API list
-  returns one.
+  returns one; an assigned volunteer's list shows what is assigned to them;
+- a partner shown redacted copies only is never sent the original, nor a
+  copy cut from it (proxy, thumbnail), nor its name or hash: not on a GET,
+  nor on a POST that gives a reason; a page made of the original (the
+  thumbnail, a redaction's frames) answers them 404.
 
-The admin is walked apart: every admin URL sends anyone but staff to the login.
+The admin is walked apart: every admin URL sends anyone but staff to the
+login, and a staff user who is not a superuser is shown no records.
 """
 
 from __future__ import annotations
@@ -117,6 +124,7 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
         try:
             built = build()
             built.extra["hidden"] = _hidden_links(built)
+            built.extra["originals"] = _originals(built)
             yield built
         finally:
             transaction.set_rollback(True)
@@ -151,6 +159,32 @@ def _hidden_links(world: World) -> dict[int, list[str]]:
     return hidden
 
 
+def _originals(world: World) -> list[bytes]:
+    """Return what of the redacted-only records' originals must never reach that partner.
+
+    The first bytes of the original and of each copy made from it but the
+    redacted one (its playable proxy, its thumbnail), and the original's name,
+    hash and device serial.
+    """
+    from scape.vault import storage
+    from scape.vault.choices import DerivativeKind
+
+    found: list[bytes] = []
+    for name in world.redacted:
+        item = world[name]
+        files = [item.blob.storage_key]
+        for derivative in item.derivatives.exclude(kind=DerivativeKind.REDACTED):
+            files.append(derivative.storage_key)
+            found.append(derivative.sha256.encode())
+        for key in files:
+            with storage.evidence_storage().open(key) as handle:
+                found.append(handle.read(4096))
+        found += [item.sha256.encode(), item.original_name.encode()]
+        if len(item.device_serial) >= 6:
+            found.append(item.device_serial.encode())
+    return found
+
+
 @dataclass
 class Persona:
     name: str
@@ -182,18 +216,33 @@ def _personas(world: World, route: Route) -> list[Persona]:
             if door(user, obj) and not _may_write(route, user, obj):
                 found.append(Persona(f"colleague ({role})", world.client(owner, role), user))
                 break
-    for name, orgs in (("revoked", world.revoked), ("expired", world.expired)):
-        if route.obj in orgs:
-            org = orgs[route.obj]
+    for name, orgs, of in (
+        ("revoked", world.revoked, route.obj),
+        ("expired", world.expired, route.obj),
+        # On the lists too: an item shown redacted only is listed under a neutral name.
+        ("redacted", world.redacted, key),
+    ):
+        if of in orgs:
+            org = orgs[of]
             found.append(
                 Persona(name, world.client(org, route.role), world.person(org, route.role).user)
             )
+    if key in world.assigned:
+        person = world.assigned[key]
+        found.append(
+            Persona("assigned", world.client(person.organization, "assigned"), person.user)
+        )
     found.append(Persona("anonymous", Client()))
     return found
 
 
-def _send(client: Client, method: str, url: str) -> tuple[int, Any]:
-    """Return the status and response, a view's exception counting as a 500."""
+def _send(
+    client: Client, method: str, url: str, data: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    """Return the status and response, a view's exception counting as a 500.
+
+    A streamed body is read into ``walk_body``, as a page's is in ``content``.
+    """
     # The upload endpoints speak tus: a request is checked as one before its sender.
     headers = {"Tus-Resumable": "1.0.0", "Upload-Length": "100"}
     try:
@@ -204,11 +253,13 @@ def _send(client: Client, method: str, url: str) -> tuple[int, Any]:
         elif method == "delete":
             response = client.delete(url, headers=headers)
         else:
-            response = client.post(url, {}, headers=headers)
+            response = client.post(url, data or {}, headers=headers)
     except Exception as exc:  # the view raised: the user gets a server error
         return 500, f"{type(exc).__name__}: {exc}"
     if getattr(response, "streaming", False):
-        b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        response.walk_body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    else:
+        response.walk_body = response.content  # type: ignore[attr-defined]
     return response.status_code, response
 
 
@@ -273,6 +324,8 @@ def _check_record(
         visible = route.visible(world, persona.user)
     else:
         visible = door(persona.user, obj)
+    if route.original and persona.name == "redacted":
+        visible = False  # a page of the original is hidden from them as if the item were
     allowed = visible and _may_write(route, persona.user, obj)
     say = f"{persona.name} ({'sees' if visible else 'cannot see'} {route.obj}):"
     if visible and persona.name in _OUTSIDERS and route.visible is None:
@@ -297,12 +350,16 @@ def _check_record(
     ):
         problems.append(f"{say} GET {url} of a form for {route.write} answered {status}")
 
+    if persona.name == "redacted":
+        # Giving a reason is what opens a download or a player: it opens no original.
+        status, response = _send(persona.client, "post", url, REASON)
+        _common(world, route_key, route, persona, "POST", url, status, response, problems)
     if route.write is None or allowed:
         if status == 403:
-            _expect_refused_post(persona, url, obj, say, problems)
+            _expect_refused_post(persona, url, obj, say, problems, route.data)
         return
     before = _snapshot(obj)
-    status, response = _send(persona.client, route.method, url)
+    status, response = _send(persona.client, route.method, url, route.data)
     if status == 500:
         problems.append(f"{say} {route.method.upper()} {url} raised {response}")
     elif not visible:
@@ -336,11 +393,16 @@ def _check_foreign(
 
 
 def _expect_refused_post(
-    persona: Persona, url: str, obj: Any, say: str, problems: list[str]
+    persona: Persona,
+    url: str,
+    obj: Any,
+    say: str,
+    problems: list[str],
+    data: dict[str, str] | None = None,
 ) -> None:
     """Check that a page which refused a GET refuses a POST too, and changes nothing."""
     before = _snapshot(obj)
-    status, _response = _send(persona.client, "post", url)
+    status, _response = _send(persona.client, "post", url, data)
     if status not in (403, 405):
         problems.append(f"{say} GET {url} answered 403 but POST {status}")
     if _snapshot(obj) != before:
@@ -385,6 +447,8 @@ def _common(
     if status == 500:
         problems.append(f"{persona.name}: {method} {url} raised {response}")
         return
+    if persona.name == "redacted":
+        _expect_no_original(world, persona, method, url, response, problems)
     if persona.user is None or status != 200 or getattr(response, "streaming", False):
         return
     content_type = response.get("Content-Type", "")
@@ -403,6 +467,22 @@ def _common(
         extra = [row.get("id") for row in rows if row.get("id") not in seen]
         if extra:
             problems.append(f"{persona.name}: {url} lists {model.__name__} {extra} it may not see")
+        if persona.name == "assigned" and world[route.lists].pk not in {r.get("id") for r in rows}:
+            problems.append(f"assigned: {url} does not list the {route.lists} assigned to them")
+
+
+REASON = {"reason": "Ownership walk", "recipient": "Ownership walk"}
+
+
+def _expect_no_original(
+    world: World, persona: Persona, method: str, url: str, response: Any, problems: list[str]
+) -> None:
+    """Check that nothing of an original reached a partner shown redacted copies only."""
+    body = getattr(response, "walk_body", b"")
+    for marker in world["originals"]:
+        if marker in body:
+            shown = marker[:40] if len(marker) < 200 else f"{len(marker)} bytes of a file"
+            problems.append(f"{persona.name}: {method} {url} disclosed the original: {shown!r}")
 
 
 def _check(world: World, route_key: str, route: Route) -> list[str]:
@@ -434,7 +514,11 @@ def _check(world: World, route_key: str, route: Route) -> list[str]:
             _common(world, route_key, route, persona, "GET", url, status, response, problems)
             if persona.name == "own" and status != route.ok:
                 problems.append(f"own: GET {url} answered {status}, expected {route.ok}")
-            if persona.name.endswith("(refused)") and status != 403:
+            refused = persona.name.endswith("(refused)")
+            if refused and route.ok == 405 and status == 405:
+                # A POST-only page: the POST is what it refuses.
+                _expect_refused_post(persona, url, None, f"{persona.name}:", problems)
+            elif refused and status != 403:
                 problems.append(f"{persona.name}: GET {url} answered {status}, expected 403")
             if status == 403:
                 _expect_refused_post(persona, url, None, f"{persona.name}:", problems)
@@ -487,12 +571,132 @@ def test_it_validates_ownership(world: World, route_key: str) -> None:
 
 
 def test_the_admin_sends_everyone_but_staff_to_the_login(world: World) -> None:
-    officer = world.client(world.orgs[0], Role.ORG_ADMIN)
+    org_admin = world.client(world.orgs[0], Role.ORG_ADMIN)
+    officer = world.client(world.orgs[0], Role.OFFICER)
     problems = []
     for route_key in ADMIN:
         url = fill(route_key, ADMIN_ARGS)
-        for name, client in (("anonymous", Client()), ("org admin", officer)):
+        for name, client in (("anonymous", Client()), ("org admin", org_admin), ("user", officer)):
             status, response = _send(client, "get", url)
             if status != 302 or "/login/" not in response.get("Location", ""):
                 problems.append(f"{name}: GET {url} answered {status}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def staff(world: World) -> Persona:
+    """A staff user who is not a superuser: an organization administrator of the outsider."""
+    from scape.core.testing import login
+    from scape.directory.testing import make_person
+
+    person = make_person(world.outsider, [Role.ORG_ADMIN], username="walk.staff")
+    person.user.is_staff = True
+    person.user.save(update_fields=["is_staff"])
+    return Persona("staff", login(Client(), person.user), person.user)
+
+
+_ADMIN_MODEL = re.compile(r"^admin/(\w+)/(\w+)/")
+
+
+def _admin_model(route_key: str) -> Any:
+    """Return the model whose admin page the route is, or None."""
+    from django.contrib import admin
+
+    match = _ADMIN_MODEL.match(route_key)
+    found = {(m._meta.app_label, m._meta.model_name): m for m in admin.site._registry}
+    return found.get((match[1], match[2])) if match else None
+
+
+def _admin_args(model: Any, user: Any) -> dict[str, Any]:
+    """Return an admin URL's arguments naming a record the user may not see, where one exists."""
+    if model is None:
+        return ADMIN_ARGS
+    records = model._default_manager.all()
+    if hasattr(model, "access_policy"):
+        records = records.exclude(pk__in=model._default_manager.restrict(user).values("pk"))
+    record = records.order_by("pk").first()
+    return {**ADMIN_ARGS, "object_id": record.pk if record is not None else MISSING}
+
+
+def test_the_admin_shows_a_staff_user_who_is_not_superuser_no_records(
+    world: World, staff: Persona
+) -> None:
+    """Staff status alone opens the admin's door but no model: no list, no record.
+
+    The admin does not go through the access door (docs/decisions.md), so it
+    must show nothing to anyone but a superuser (a system administrator): a
+    model's pages answer 403 (or redirect to the record's own page there,
+    which does), even for another organization's record named by its pk;
+    the pages that answer (the index, the password change) link to no model.
+    """
+    from django.contrib import admin
+
+    models = [f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in admin.site._registry]
+    problems = []
+    for route_key in ADMIN:
+        if route_key.startswith("admin/r/"):
+            continue  # the view-on-site shortcut: see the next test
+        model = _admin_model(route_key)
+        url = fill(route_key, _admin_args(model, staff.user))
+        status, response = _send(staff.client, "get", url)
+        location = response.get("Location", "") if status == 302 else ""
+        if model is not None:
+            if status == 403 or (status == 302 and location == f"{url}change/"):
+                continue
+            if status == 302 and location == "/admin/" and str(MISSING) in url:
+                continue  # the model has no record at all: "does not exist"
+            problems.append(f"staff: GET {url} answered {status} {location}")
+        elif status == 200:
+            shown = [m for m in models if m in response.content.decode()]
+            if shown:
+                problems.append(f"staff: GET {url} links to the admin of {shown}")
+        elif status not in (403, 404):
+            problems.append(f"staff: GET {url} answered {status} {location}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Django's view-on-site shortcut (admin/r/) redirects any staff user to a record's "
+    "get_absolute_url, which for a certificate holds its unguessable verification code",
+)
+def test_the_admin_shortcut_gives_a_staff_user_who_is_not_superuser_no_record_url(
+    world: World, staff: Persona
+) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    certificate = world["certificate"]
+    content_type = ContentType.objects.get_for_model(certificate)
+    status, response = _send(staff.client, "get", f"/admin/r/{content_type.pk}/{certificate.pk}/")
+    assert status in (403, 404), response.get("Location", "")
+
+
+def test_an_assigned_volunteer_sees_what_is_assigned_and_nothing_else_of_its_kind(
+    world: World,
+) -> None:
+    assert set(world.assigned) == {"incident", "patrol"}
+    for name, person in world.assigned.items():
+        record = world[name]
+        manager = type(record)._default_manager
+        assert set(manager.restrict(person.user).values_list("pk", flat=True)) == {record.pk}
+        # The walk's other volunteer of that organization has nothing assigned: sees none.
+        idle = world.person(person.organization, Role.VOLUNTEER)
+        assert not manager.restrict(idle.user).exists(), name
+
+
+def test_a_redacted_only_partner_reads_nothing_of_the_original_on_any_page(world: World) -> None:
+    """The pages with no record in their URL (home, lists, maps) name no original either."""
+    problems: list[str] = []
+    for org in world.redacted.values():
+        user = world.person(org, Role.CUSTODIAN).user
+        persona = Persona("redacted", world.client(org, Role.CUSTODIAN), user)
+        for route_key, route in ROUTES.items():
+            if route.obj is not None or route.kwargs is not None:
+                continue
+            url = fill(route_key, {}) + route.query
+            status, response = _send(persona.client, "get", url)
+            if status == 500:
+                problems.append(f"redacted: GET {url} raised {response}")
+            else:
+                _expect_no_original(world, persona, "GET", url, response, problems)
     assert not problems, "\n".join(problems)

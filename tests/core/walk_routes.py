@@ -16,6 +16,7 @@ from typing import Any
 from scape.core.access import actor_of
 from scape.core.choices import Action, Role
 from scape.equipment.queries import may_check_in, may_check_out
+from scape.operations.queries import may_see_people, may_write_log
 from tests.core.walk_world import World, door
 
 KW = Callable[[World], dict[str, Any]]
@@ -49,6 +50,11 @@ class Route:
       403, and a POST from them changes nothing.
     foreign: URL arguments naming the owner's record with a second record
       (a grant, a photo) that is not its own: even the owner gets 404.
+    data: a well-formed body for the write, so that a refusal is checked past
+      the validation of the input (an API validates it first).
+    original: the page shows what is cut from the original (a thumbnail, the
+      frames a redaction is reviewed on): a partner shown redacted copies
+      only gets 404, as for a record they cannot see.
     """
 
     obj: str | None = None
@@ -66,6 +72,8 @@ class Route:
     listed: Callable[[World], set[Any]] | None = None
     refused: tuple[str, ...] = ()
     foreign: KW | None = None
+    original: bool = False
+    data: dict[str, str] | None = None
 
 
 def pk(record: str, /, **more: Callable[[World], Any]) -> KW:
@@ -90,6 +98,10 @@ def _recipient_only(world: World, user: Any) -> bool:
     return bool(world["notification"].recipient.user_id == user.pk)
 
 
+def _is_recipient(user: Any, obj: Any) -> bool:
+    return bool(obj.recipient.user_id == user.pk)
+
+
 def _uploader_only(world: World, user: Any) -> bool:
     return bool(world["upload"].created_by_id == user.pk)
 
@@ -109,6 +121,14 @@ def _may_check_out(user: Any, obj: Any) -> bool:
 
 def _may_check_in(user: Any, obj: Any) -> bool:
     return door(user, obj) and may_check_in(user, obj)
+
+
+def _may_record_people(user: Any, obj: Any) -> bool:
+    """Recording a person involved needs to see the people and to write the log."""
+    return door(user, obj) and may_see_people(user, obj) and may_write_log(user, obj)
+
+
+PERSON_INVOLVED = {"category": "witness", "name": "Ownership walk"}
 
 
 def _own_org_person(world: World, user: Any) -> bool:
@@ -167,6 +187,16 @@ ROUTES: dict[str, Route] = {
         kwargs=pk("notification"),
         ok=302,
     ),
+    # Closing a pop-up is the recipient's own: anyone else's is a 404.
+    "notifications/<int:pk>/dismiss/": Route(
+        obj="notification",
+        of="person",
+        role=OF,
+        visible=_recipient_only,
+        kwargs=pk("notification"),
+        write=_is_recipient,
+        ok=405,
+    ),
     "profile/": Route(of="person", role=OF),
     "profile/password/": Route(of="person", role=OF),
     "audit/": Route(of="person", role=AU, refused=NOT_AUDITORS),
@@ -203,13 +233,13 @@ ROUTES: dict[str, Route] = {
     "vault/items/<int:pk>/play/": on_item(),
     # Watching needs a reason given first (on the play page): 403 until then.
     "vault/items/<int:pk>/stream/": on_item(ok=403),
-    "vault/items/<int:pk>/thumbnail/": on_item(),
+    "vault/items/<int:pk>/thumbnail/": on_item(original=True),
     "vault/items/<int:pk>/download/": on_item(),
     "vault/items/<int:pk>/jobs/": on_item(),
     "vault/items/<int:pk>/redact/": on_item(write=CH, ok=405),
-    "vault/redactions/<int:pk>/": on_item(kwargs=pk("redaction")),
+    "vault/redactions/<int:pk>/": on_item(kwargs=pk("redaction"), original=True),
     "vault/redactions/<int:pk>/frames/<int:frame>.jpg": on_item(
-        ok=403, kwargs=pk("redaction", frame=lambda w: 0)
+        ok=403, kwargs=pk("redaction", frame=lambda w: 0), original=True
     ),
     "vault/redactions/<int:pk>/remove/": on_item(write=CH, ok=405, kwargs=pk("redaction")),
     "vault/redactions/<int:pk>/add/": on_item(write=CH, ok=405, kwargs=pk("redaction")),
@@ -316,7 +346,9 @@ ROUTES: dict[str, Route] = {
     "operations/incidents/<int:pk>/status/": Route(obj="incident", role=OF, write=V, ok=405),
     "operations/incidents/<int:pk>/assign/": Route(obj="incident", role=OF, write=CH, ok=405),
     "operations/incidents/<int:pk>/log/": Route(obj="incident", role=OF, write=V, ok=405),
-    "operations/incidents/<int:pk>/people/": Route(obj="incident", role=OF, write=V, ok=405),
+    "operations/incidents/<int:pk>/people/": Route(
+        obj="incident", role=OF, write=_may_record_people, ok=405, data=PERSON_INVOLVED
+    ),
     "operations/incidents/<int:pk>/links/": Route(obj="incident", role=OF, write=V, ok=405),
     "operations/incidents/<int:pk>/share/": Route(obj="incident", role=OF, write=SH),
     "operations/incidents/<int:pk>/share/<int:grant_pk>/revoke/": Route(
@@ -349,6 +381,8 @@ ROUTES: dict[str, Route] = {
     ),
     # reports
     "reports/": Route(of="person", role=C),
+    # A recount of the figures is queued by coordinators and administrators only.
+    "reports/refresh/": Route(of="person", role=C, ok=405, refused=(OF, SP, VO, CU, AU)),
     "reports/export.<str:fmt>": Route(of="person", role=C, kwargs=lambda w: {"fmt": "csv"}),
     "reports/<slug:code>/": Route(
         of="person", role=C, kwargs=lambda w: {"code": w["indicator"].code}
@@ -436,7 +470,9 @@ ROUTES.update(
             actions={"links": V, "log": V, "people": V, "share": SH, "status": V},
         ),
         f"{A}operations/^incidents/{D}log/$": Route(obj="incident", role=OF, write=V),
-        f"{A}operations/^incidents/{D}people/$": Route(obj="incident", role=OF, write=V),
+        f"{A}operations/^incidents/{D}people/$": Route(
+            obj="incident", role=OF, write=_may_record_people, data=PERSON_INVOLVED
+        ),
         f"{A}operations/^incidents/{D}revoke/(?P<grant_pk>\\d+)/$": Route(
             obj="incident",
             role=OF,

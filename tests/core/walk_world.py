@@ -6,7 +6,11 @@ with one partner organization, adds through actions the few records the demo
 does not make (a redaction, an upload, a photo, a maintenance attachment, an
 import preview, a court link, a calendar feed), and gives every organization,
 and one outsider organization nobody shares anything with, a person in every
-role with a logged-in client.
+role with a logged-in client. Two more kinds of persona see some records and
+no others of their kind: a volunteer assigned to the incident and on the
+patrol, and a partner organization the evidence item is shared with as
+redacted copies only (it is given a redacted copy, and that partner's
+custodian a reason to watch it, so the walk reaches the bytes it is served).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ ROLES = (
     Role.ORG_ADMIN,
 )
 OUTSIDER = "walk-outsider"
+REDACTED = "walk-redacted"
 
 
 @dataclass
@@ -50,6 +55,10 @@ class World:
     partner: dict[str, Organization] = field(default_factory=dict)
     revoked: dict[str, Organization] = field(default_factory=dict)
     expired: dict[str, Organization] = field(default_factory=dict)
+    # record -> the volunteer it is assigned to (an incident, a patrol they are on)
+    assigned: dict[str, Any] = field(default_factory=dict)
+    # record -> the organization it is shared with as redacted copies only
+    redacted: dict[str, Organization] = field(default_factory=dict)
     people: dict[tuple[str, str], Any] = field(default_factory=dict)
     clients: dict[tuple[str, str], Client] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -96,6 +105,18 @@ def _sharer(world: World, obj: models.Model, org: Organization) -> Any:
     raise AssertionError(f"nobody in {org.code} may share {obj!r}")
 
 
+def _share_for_a_week(obj: Any, partner: Organization, sharer: Any, **grant: Any) -> Grant:
+    return do_share_record(
+        obj,
+        grantee=partner,
+        purpose="Ownership walk",
+        expires_at=timezone.now() + timedelta(days=7),
+        allow_download=True,
+        actor=sharer,
+        **grant,
+    )
+
+
 def _add(world: World, name: str, obj: Any, *, share: bool = False) -> Any:
     """Name a record; with `share`, share it with the next organization for a week.
 
@@ -110,17 +131,7 @@ def _add(world: World, name: str, obj: Any, *, share: bool = False) -> Any:
         world.partner[name] = partners[0]
         if share:
             sharer = _sharer(world, obj, owner)
-            grants = [
-                do_share_record(
-                    obj,
-                    grantee=partner,
-                    purpose="Ownership walk",
-                    expires_at=timezone.now() + timedelta(days=7),
-                    allow_download=True,
-                    actor=sharer,
-                )
-                for partner in partners[:3]
-            ]
+            grants = [_share_for_a_week(obj, partner, sharer) for partner in partners[:3]]
             world.extra[f"{name}_grant"] = grants[0]
             # A share revoked, and one that ran out: both open nothing any more.
             do_revoke_grant(grants[1], actor=sharer)
@@ -168,9 +179,7 @@ def build() -> World:
     world.orgs = [*Organization.objects.order_by("code"), make_org(OUTSIDER, country="LV")]
     for org in world.orgs:
         for role in ROLES:
-            person = make_person(org, [role], username=f"walk.{org.code}.{role}")
-            world.people[(org.code, role)] = person
-            world.clients[(org.code, role)] = login(Client(), person.user)
+            _persona(world, org, role)
 
     # Vault: the demo case and its first clip, each shared on its own.
     item = _add(world, "item", EvidenceItem.objects.order_by("pk").first(), share=True)
@@ -190,6 +199,7 @@ def build() -> World:
         actor=custodian,
     )
     world.extra["link_token"] = token
+    _share_redacted_only(world, "item")
 
     # Equipment: the drone that flew, with a photo, a maintenance record and a schedule.
     flight = DroneFlight.objects.order_by("pk").first()
@@ -271,6 +281,7 @@ def build() -> World:
     incident = Incident.objects.order_by("pk").first()
     _add(world, "incident", incident, share=True)
     _add(world, "patrol", Patrol.objects.order_by("pk").first())
+    _assign_volunteers(world)
 
     # Alerts: the demo's notice is published (public); a draft is its organization's only.
     published = Notice.objects.order_by("pk").first()
@@ -307,6 +318,62 @@ def build() -> World:
     )
     world.extra["indicator"] = Indicator.objects.order_by("pk").first()
     return world
+
+
+def _persona(world: World, org: Organization, role: str, name: str = "") -> Any:
+    """Make a person of `org` in `role` with a logged-in client, known by `name` (the role)."""
+    name = name or role
+    person = make_person(org, [role], username=f"walk.{org.code}.{name}")
+    world.people[(org.code, name)] = person
+    world.clients[(org.code, name)] = login(Client(), person.user)
+    return person
+
+
+def _share_redacted_only(world: World, name: str) -> None:
+    """Share the record with one more partner, as redacted copies only, and give it one.
+
+    The partner's custodian gives a reason to watch it, so the stream answers
+    with bytes (the redacted copy's, the rule says) rather than asking first.
+    """
+    from tests.vault.conftest import add_redacted
+
+    obj = world[name]
+    org = make_org(REDACTED, country="LV")
+    for role in ROLES:
+        _persona(world, org, role)
+    _share_for_a_week(obj, org, _sharer(world, obj, world.owner[name]), redacted_only=True)
+    world.redacted[name] = org
+    add_redacted(obj)
+    watcher = world.client(org, Role.CUSTODIAN)
+    answer = watcher.post(f"/vault/items/{obj.pk}/play/", {"reason": "Ownership walk"})
+    assert answer.status_code == 302, answer
+
+
+def _assign_volunteers(world: World) -> None:
+    """Assign the incident to a volunteer of its organization; put one on the patrol's team.
+
+    Each is a second volunteer of the record's own organization (the walk's
+    volunteer persona stays one with nothing assigned), and the patrol's is of
+    the patrol's organization, so the team widens the patrol to nobody new.
+    """
+    from scape.operations.actions import do_assign_incident
+    from scape.operations.models import PatrolMember
+
+    def volunteer(org: Organization) -> Any:
+        if (org.code, "assigned") not in world.people:
+            _persona(world, org, Role.VOLUNTEER, "assigned")
+        return world.person(org, "assigned")
+
+    incident = world["incident"]
+    owner = world.owner["incident"]
+    person = volunteer(owner)
+    do_assign_incident(incident, person=person, actor=world.person(owner, Role.OFFICER).user)
+    world.assigned["incident"] = person
+    patrol = world["patrol"]
+    person = volunteer(world.owner["patrol"])
+    # The team is set when a patrol is planned; the demo's is planned already.
+    PatrolMember.objects.create(patrol=patrol, person=person)
+    world.assigned["patrol"] = person
 
 
 def _grant_of(obj: models.Model) -> Any:

@@ -42,7 +42,25 @@ def calendar(activities: Iterable[Activity], *, name: str) -> bytes:
 
 
 def _escape(value: str) -> str:
+    """Escape a vCard text value (RFC 6350 3.4); a CR LF or lone CR from a form is a line break."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """Fold a content line at ``limit`` octets (RFC 6350 3.2), never inside a UTF-8 character."""
+    parts: list[str] = []
+    current, size = "", 0
+    for char in line:
+        octets = len(char.encode())
+        # Continuation lines start with a space, which counts towards their limit.
+        if size + octets > (limit if not parts else limit - 1):
+            parts.append(current)
+            current, size = "", 0
+        current += char
+        size += octets
+    parts.append(current)
+    return "\r\n ".join(parts)
 
 
 def vcards(cards: Iterable[ContactCard], *, email_of: Any = None) -> str:
@@ -73,4 +91,4 @@ def vcards(cards: Iterable[ContactCard], *, email_of: Any = None) -> str:
         if card.topics:
             lines.append(f"NOTE:{_escape(card.topics.strip())}")
         lines.append("END:VCARD")
-    return "\r\n".join(lines) + ("\r\n" if lines else "")
+    return "".join(_fold(line) + "\r\n" for line in lines)

@@ -115,6 +115,29 @@ def test_it_exports_vcards(rasa, santa, logged_in, client):
     assert "END:VCARD" in lines
 
 
+def test_a_multi_line_note_and_long_lines_keep_every_card_readable(
+    rasa, santa, dace, logged_in, client
+):
+    from icalendar.cal import Component
+
+    topics = "Trainings\r\nEvents on the beach; bicycles\r\n" + "Šventoji ąčęėįšųūž " * 8
+    do_save_contact_card(rasa, actor=rasa.user, role="Coordinator", topics=topics, visible=True)
+    do_save_contact_card(dace, actor=dace.user, role="Coordinator", topics="Patrols", visible=True)
+    logged_in(santa)
+    text = client.get("/activities/contacts.vcf").content
+    assert b"\r" not in text.replace(b"\r\n", b"")  # no bare CR inside a line
+    for line in text.split(b"\r\n"):
+        assert len(line) <= 75  # octets, folded (RFC 6350 3.2)
+        line.decode()  # never cut inside a UTF-8 character
+    # An independent parser reads both cards, the note whole and unchanged.
+    cards = [c for c in Component.from_ical(text.decode(), multiple=True)]
+    assert [c.name for c in cards] == ["VCARD", "VCARD"]
+    notes = {str(c.get("FN")): c.get("NOTE").to_ical().decode() for c in cards}
+    unescaped = notes["Rasa Petrauskienė"].replace("\\n", "\n").replace("\\;", ";")
+    assert unescaped == topics.strip().replace("\r\n", "\n")
+    assert notes["Dace Kļaviņa"] == "Patrols"
+
+
 def test_it_keeps_contacts_from_anonymous_visitors(rasa):
     assert Client().get("/activities/contacts/").status_code == 302
     assert Client().get("/activities/contacts.vcf").status_code == 302

@@ -130,7 +130,7 @@ def test_a_multi_line_note_and_long_lines_keep_every_card_readable(
         assert len(line) <= 75  # octets, folded (RFC 6350 3.2)
         line.decode()  # never cut inside a UTF-8 character
     # An independent parser reads both cards, the note whole and unchanged.
-    cards = [c for c in Component.from_ical(text.decode(), multiple=True)]
+    cards = list(Component.from_ical(text.decode(), multiple=True))
     assert [c.name for c in cards] == ["VCARD", "VCARD"]
     notes = {str(c.get("FN")): c.get("NOTE").to_ical().decode() for c in cards}
     unescaped = notes["Rasa Petrauskienė"].replace("\\n", "\n").replace("\\;", ";")

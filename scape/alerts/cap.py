@@ -158,7 +158,10 @@ def atom_bytes(notices: Iterable[Notice], *, base_url: str, language: str, title
     for notice in notices:
         info = notice.info_for(language)
         entry = _sub(feed, "entry", None, "")
-        _sub(entry, "id", notice.identifier, "")
+        cap_url = base + reverse("alerts:cap", args=[notice.identifier])
+        # An absolute IRI (RFC 4287 4.2.6): the CAP message's own address, which
+        # never changes (an update is a new message with its own identifier).
+        _sub(entry, "id", cap_url, "")
         title_element = _sub(entry, "title", info.headline if info else notice.event, "")
         if info is not None:
             title_element.set("{http://www.w3.org/XML/1998/namespace}lang", info.language)
@@ -173,7 +176,7 @@ def atom_bytes(notices: Iterable[Notice], *, base_url: str, language: str, title
             {
                 "rel": "alternate",
                 "type": CAP_CONTENT_TYPE,
-                "href": base + reverse("alerts:cap", args=[notice.identifier]),
+                "href": cap_url,
             },
         )
         ET.SubElement(
@@ -181,7 +184,11 @@ def atom_bytes(notices: Iterable[Notice], *, base_url: str, language: str, title
             "link",
             {"rel": "related", "type": "text/html", "href": base + notice.get_absolute_url()},
         )
-        if info is not None and info.description:
-            _sub(entry, "summary", info.description[:500], "")
+        # Every entry has a summary: the description, else the headline (a
+        # reader in this language gets at least what the title says).
+        summary = ((info.description or info.headline) if info is not None else "") or notice.event
+        summary_element = _sub(entry, "summary", summary[:500], "")
+        if info is not None:
+            summary_element.set("{http://www.w3.org/XML/1998/namespace}lang", info.language)
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ def asset_rows(assets: Iterable[Asset]) -> list[list[Any]]:
             "model": asset.model,
             "unit": asset.unit.name if asset.unit else "",
             "location": asset.location,
-            "purchase_date": asset.purchase_date.isoformat() if asset.purchase_date else "",
+            "purchase_date": asset.purchase_date or "",
             "price": asset.price if asset.price is not None else "",
             "funding_source": asset.funding_source,
             "notes": asset.notes,
@@ -46,11 +47,32 @@ def asset_rows(assets: Iterable[Asset]) -> list[list[Any]]:
                 values[name] = details.get(name, "")
         rows.append(
             [
-                values[name] if name == "price" else spreadsheet_text(values[name])
+                _number(values[name]) if name in _NUMBERS else
+                values[name] if name == "purchase_date" else spreadsheet_text(values[name])
                 for name in COLUMNS
             ]
-        )
+        )  # fmt: skip
     return rows
+
+
+# Columns written as numbers (and purchase_date as a date), so that a
+# spreadsheet can sum and sort them; everything else is text.
+_NUMBERS = frozenset({"price", "battery_kwh", "seats"})
+
+
+def _number(value: Any) -> Any:
+    """Return a number as a Decimal without trailing zeros (text that is no number as text)."""
+    if value in ("", None):
+        return ""
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        return spreadsheet_text(value)
+    if not number.is_finite():
+        return spreadsheet_text(value)
+    number = number.normalize()
+    # normalize() writes 100 as 1E+2: give whole numbers their digits back.
+    return number.quantize(Decimal(1)) if number == number.to_integral() else number
 
 
 def co2_rows(report: Co2Report) -> list[list[Any]]:
@@ -68,14 +90,14 @@ def co2_rows(report: Co2Report) -> list[list[Any]]:
         rows.append(
             [
                 row.label,
-                row.km,
-                row.kwh,
-                row.fuel_l,
-                "" if row.avoided_kg is None else row.avoided_kg,
+                _number(row.km),
+                _number(row.kwh),
+                _number(row.fuel_l),
+                _number(row.avoided_kg),
             ]
         )
     if report.rows and report.total_avoided_kg is not None:
-        rows.append([_("Total CO₂ avoided (kg)"), "", "", "", report.total_avoided_kg])
+        rows.append([_("Total CO₂ avoided (kg)"), "", "", "", _number(report.total_avoided_kg)])
     rows.append([])
     for label, f in (
         (_("Reference car factor"), report.vehicle_factor),
@@ -84,7 +106,9 @@ def co2_rows(report: Co2Report) -> list[list[Any]]:
         if f is None:
             continue
         # The source is text an administrator typed: keep it from running as a formula.
-        rows.append([label, f.value, f.get_kind_display(), f.year, spreadsheet_text(f.source)])
+        rows.append(
+            [label, _number(f.value), f.get_kind_display(), f.year, spreadsheet_text(f.source)]
+        )
     for message in report.missing:
         rows.append([message])
     return rows
@@ -100,8 +124,6 @@ def to_csv(rows: Sequence[Sequence[Any]]) -> bytes:
 
 def to_xlsx(rows: Sequence[Sequence[Any]], *, title: str) -> bytes:
     """Return rows as an XLSX workbook of one sheet; text cells are never formulas."""
-    from decimal import Decimal
-
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

@@ -180,3 +180,23 @@ def test_an_export_can_be_imported_again(desk, make_asset, logged_in, lt_org):
     client.post(response["Location"], {"strict": "on"})
     radio = Asset.objects.get(tag="RD-1")
     assert radio.details == {"issi": "2620001"} and radio.price == Decimal("10.00")
+
+
+def test_numbers_and_dates_are_exported_as_numbers_and_dates(desk, make_asset, logged_in):
+    import datetime
+
+    make_asset(
+        kind=AssetKind.ELECTRIC_MINIBUS, tag="EM-1", price="64990.00",
+        purchase_date=datetime.date(2024, 3, 1),
+        details={"plate": "KLP 001", "battery_kwh": "0.75", "seats": "8"},
+    )  # fmt: skip
+    client = logged_in(desk)
+    xlsx = client.get(reverse("equipment:export", args=["xlsx"]))
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["price"] == 64990 and isinstance(row["price"], int | float)
+    assert row["battery_kwh"] == 0.75 and row["seats"] == 8
+    assert row["purchase_date"].date() == datetime.date(2024, 3, 1)
+    assert row["plate"] == "KLP 001"  # text stays text
+    text = client.get(reverse("equipment:export", args=["csv"])).content.decode("utf-8-sig")
+    assert ",0.75," in text and ",2024-03-01," in text and ",64990," in text

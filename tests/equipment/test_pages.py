@@ -151,3 +151,12 @@ def test_it_exports_the_co2_report_as_xlsx(desk, logged_in):
     assert rows[0][:2] == ("Vehicle kind", "Distance (km)")
     assert any(row[0] == "Reference car factor" and row[1] == pytest.approx(108.1) for row in rows)
     assert any(row[0] == "Grid factor" and "EEA" not in str(row[4]) for row in rows)
+
+
+def test_the_co2_csv_writes_numbers_as_a_person_would(desk, logged_in):
+    import re
+
+    client = logged_in(desk)
+    csv = client.get(reverse("equipment:co2_csv"), {"year": 2024, "month": 5}).content.decode()
+    assert "273.3" in csv
+    assert not re.search(r"\d\.\d*0000", csv), csv  # no 5.76000000000000

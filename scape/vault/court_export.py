@@ -29,6 +29,10 @@ from scape.vault.queries import redacted_only_ids
 CHUNK = 4 * 1024 * 1024
 
 
+# Version 2 lists README.txt in the manifest too.
+EXPORT_FORMAT = "scape-court-export/2"
+
+
 def partial_read(handle: Any) -> Callable[[], bytes]:
     """Return a function reading the next chunk of `handle` (for iter(..., b""))."""
     return lambda: handle.read(CHUNK)
@@ -102,8 +106,20 @@ def build_export(
                             "role": "custody",
                         }
                     )
+            # The README is listed in the manifest like every other file: a
+            # changed README must not verify.
+            readme = _readme(case, len(chosen)).encode()
+            archive.writestr("README.txt", readme, compress_type=zipfile.ZIP_DEFLATED)
+            files.append(
+                {
+                    "path": "README.txt",
+                    "sha256": hashlib.sha256(readme).hexdigest(),
+                    "size": len(readme),
+                    "role": "readme",
+                }
+            )
             manifest = {
-                "format": "scape-court-export/1",
+                "format": EXPORT_FORMAT,
                 "case": {"reference": case.reference, "title": case.title},
                 "organization": case.organization.name,
                 "generated_at": timezone.now().isoformat(timespec="seconds"),
@@ -114,7 +130,6 @@ def build_export(
                 "files": files,
             }
             archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-            archive.writestr("README.txt", _readme(case, len(chosen)))
         with partial.open("rb") as handle:
             zip_sha = hashlib.file_digest(handle, "sha256").hexdigest()
         os.replace(partial, out)
@@ -186,7 +201,11 @@ def verify_export(path: Path) -> list[Problem]:
                 continue
             if digest.hexdigest() != entry["sha256"]:
                 problems.append(Problem(name, "SHA-256 does not match the manifest"))
+        # Archives of the first format did not list their README.
+        unlisted_ok = {"manifest.json"}
+        if manifest.get("format") == "scape-court-export/1":
+            unlisted_ok.add("README.txt")
         for name in archive.namelist():
-            if name not in listed and name not in ("manifest.json", "README.txt"):
+            if name not in listed and name not in unlisted_ok:
                 problems.append(Problem(name, "not listed in the manifest"))
     return problems

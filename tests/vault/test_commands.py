@@ -127,7 +127,7 @@ def test_court_export_holds_files_hashes_custody_and_verifies(tmp_path, clip, lt
         assert archive.read(f"evidence/{item.pk}-bodycam-0001.mp4") == clip.read_bytes()
         assert archive.read(f"custody/{item.pk}.pdf").startswith(b"%PDF")
         assert "vault.ingested" in archive.read(f"custody/{item.pk}.csv").decode()
-    assert {f["role"] for f in manifest["files"]} == {"original", "custody"}
+    assert {f["role"] for f in manifest["files"]} == {"original", "custody", "readme"}
     call_command("export", "verify", str(zip_path), stdout=io.StringIO())
     exported = AuditEvent.objects.get(action="vault.exported")
     assert exported.recipient == "Klaipėda district court"
@@ -144,6 +144,18 @@ def test_court_export_holds_files_hashes_custody_and_verifies(tmp_path, clip, lt
         call_command("export", "verify", str(tampered), stdout=(out := io.StringIO()))
     assert exc.value.returncode == 1
     assert f"BAD evidence/{item.pk}-bodycam-0001.mp4" in out.getvalue()
+
+    # A changed README is named too: it is in the manifest like every file.
+    reworded = tmp_path / "reworded.zip"
+    with zipfile.ZipFile(zip_path) as src, zipfile.ZipFile(reworded, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "README.txt":
+                data = data.replace(b"SCAPE", b"SCAPY")
+            dst.writestr(info, data)
+    with pytest.raises(CommandError):
+        call_command("export", "verify", str(reworded), stdout=(out := io.StringIO()))
+    assert "BAD README.txt" in out.getvalue()
 
 
 def test_a_killed_ingest_leaves_nothing_and_succeeds_when_run_again(tmp_path):

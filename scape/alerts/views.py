@@ -93,7 +93,9 @@ def areas_geojson(request: HttpRequest) -> JsonResponse:
             features.append(
                 {"type": "Feature", "properties": properties, "geometry": area.geojson_geometry()}
             )
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features}, content_type="application/geo+json"
+    )
 
 
 def _page_context(notice: Notice) -> dict[str, Any]:

@@ -105,7 +105,9 @@ def test_the_map_layer_has_the_areas_of_current_notices(make_notice: Any) -> Non
         ],
     )
     make_notice("draft")
-    data = Client().get("/alerts/areas.geojson").json()
+    response = Client().get("/alerts/areas.geojson")
+    assert response["Content-Type"] == "application/geo+json"  # RFC 7946 12
+    data = response.json()
     assert len(data["features"]) == 2
     polygon, circle = data["features"]
     assert polygon["geometry"]["coordinates"][0][0] == [21.0, 55.9]

@@ -76,7 +76,7 @@ def test_payloads_stay_text_everywhere(
 def test_the_map_layer_escapes_its_json(make_notice: Any) -> None:
     make_notice("published", infos={"en": {"headline": PAYLOADS[0]}})
     response = Client().get("/alerts/areas.geojson")
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/geo+json"  # JSON, never HTML
     assert response.json()["features"][0]["properties"]["title"] == PAYLOADS[0]
 
 

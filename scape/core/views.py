@@ -27,8 +27,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from scape.core import audit
 from scape.core.actions import (
@@ -42,7 +40,7 @@ from scape.core.choices import Outcome, TokenScope
 from scape.core.filtersets import AuditFilter
 from scape.core.forms import TokenForm
 from scape.core.generic import filtered, keyset_paginate, report_errors
-from scape.core.models import ApiTokenScope, WorkerHeartbeat
+from scape.core.queries import api_token, confirmed_devices, latest_heartbeat
 from scape.core.spreadsheets import spreadsheet_text
 
 
@@ -73,7 +71,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("core:otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
+        devices = confirmed_devices(user)
         if not any(d.verify_is_allowed()[0] for d in devices):
             form.add_error("token", _throttled_message())
             return render(
@@ -140,8 +138,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     """The user's own profile: language, second factor, API token."""
     user: Any = request.user
-    token = Token.objects.filter(user=user).first()
-    policy = ApiTokenScope.objects.filter(token=token).first() if token else None
+    token, policy = api_token(user)
     context = {
         "token": token,
         "policy": policy,
@@ -259,7 +256,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         healthy = False
         report["storage"] = {"ok": False, "error": exc.__class__.__name__}
     try:
-        latest = WorkerHeartbeat.objects.order_by("-seen_at").first()
+        latest = latest_heartbeat()
     except Exception:
         latest = None
     if latest is None:

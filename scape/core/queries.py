@@ -1,0 +1,31 @@
+"""Reads of core's own records for its pages: second factors, API tokens, workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from scape.core.models import ApiTokenScope, WorkerHeartbeat
+
+
+def confirmed_devices(user: Any) -> list[TOTPDevice]:
+    """Return the user's confirmed authenticator apps, the ones a login code is checked against."""
+    return list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
+
+
+def api_token(user: Any) -> tuple[Token | None, ApiTokenScope | None]:
+    """Return the user's own API token and its scope row (None for either that is missing).
+
+    A token made before scopes existed has no scope row
+    (scape.core.api.ScopedTokenAuthentication treats it as read and write).
+    """
+    token = Token.objects.filter(user=user).first()
+    policy = ApiTokenScope.objects.filter(token=token).first() if token else None
+    return token, policy
+
+
+def latest_heartbeat() -> WorkerHeartbeat | None:
+    """Return the most recent sign of life of any background worker, for /healthz."""
+    return WorkerHeartbeat.objects.order_by("-seen_at").first()

@@ -77,6 +77,11 @@ def get_hits(user: Any) -> QuerySet[Hit]:
     )
 
 
+def get_sections(user: Any) -> QuerySet[SpeedSection]:
+    """Return the speed sections the user may see, with the cameras at their two ends."""
+    return SpeedSection.objects.restrict(user, Action.VIEW).select_related("camera_a", "camera_b")
+
+
 def camera_assets(user: Any, organization_id: int | None = None) -> Any:
     """Return the traffic-camera equipment records the user sees of an organization (by default
     their own), to link a camera to."""

@@ -70,6 +70,7 @@ from scape.traffic.queries import (
     get_entries,
     get_hits,
     get_reads,
+    get_sections,
     hit_features,
     hourly_counts,
     own_cameras,
@@ -486,8 +487,6 @@ def hit_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sections(request: HttpRequest) -> HttpResponse:
     """Speed sections the user may see, and defining a new one."""
-    from scape.traffic.models import SpeedSection
-
     may_add = CAMERA_POLICY.may_in_own(request.user, Action.CHANGE)
     form = SectionForm(request.POST or None, cameras=get_cameras(request.user))
     if request.method == "POST":
@@ -502,10 +501,7 @@ def sections(request: HttpRequest) -> HttpResponse:
                 add_validation_errors(form, exc)
             else:
                 return redirect(section.get_absolute_url())
-    listing = SpeedSection.objects.restrict(request.user, Action.VIEW).select_related(
-        "camera_a", "camera_b"
-    )
-    context = {"sections": listing, "form": form if may_add else None}
+    context = {"sections": get_sections(request.user), "form": form if may_add else None}
     return render(request, "traffic/sections.html", context, status=400 if form.errors else 200)
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scape.directory.models import Organization
@@ -83,18 +86,22 @@ class EntrySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "organization", "text", "withdrawn_at", "created_at"]
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class _PartnerField(serializers.SlugRelatedField):
+    """A partner organization by code, among those the view puts in the context as ``partners``.
+
+    The view passes scape.directory.queries.partners_of the entry's organization.
+    """
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return self.context["partners"]
+
+
 class EntryInputSerializer(EntrySerializer):
-    share_with = serializers.SlugRelatedField(
-        slug_field="code", many=True, required=False, queryset=Organization.objects.none()
-    )
+    share_with = _PartnerField(slug_field="code", many=True, required=False)
 
     class Meta(EntrySerializer.Meta):
         fields = [*EntrySerializer.Meta.fields, "share_with"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        partners = self.context.get("partners", Organization.objects.none())
-        self.fields["share_with"].child_relation.queryset = partners  # type: ignore[attr-defined]
 
 
 class HitSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,14 @@ from scape.core.models import AuditEvent, Grant
 from scape.directory.models import Organization
 from scape.directory.queries import own_organization
 from scape.vault.choices import CaseStatus, DeletionStatus, ItemStatus
-from scape.vault.models import Case, Category, DeletionList, EvidenceItem, ExternalLink
+from scape.vault.models import (
+    Case,
+    Category,
+    DeletionList,
+    EvidenceItem,
+    ExternalLink,
+    RedactionSession,
+)
 
 # Who keeps the organization's retention: its custodians and administrators.
 RETENTION_KEEPERS = frozenset({Role.CUSTODIAN, Role.ORG_ADMIN})
@@ -40,6 +48,11 @@ def access_case(user: Any, pk: Any, action: str = Action.VIEW) -> Case:
     return access_object(Case, user, pk, action)
 
 
+def get_cases(user: Any) -> QuerySet[Case]:
+    """Return the cases the user may see (their own and shared with them)."""
+    return Case.objects.restrict(user, Action.VIEW).select_related("organization")
+
+
 def item_cases(user: Any, item: EvidenceItem) -> QuerySet[Case]:
     """Return the cases holding the item that the user may see.
 
@@ -47,6 +60,33 @@ def item_cases(user: Any, item: EvidenceItem) -> QuerySet[Case]:
     it is in: their references and titles often say whom they are about.
     """
     return Case.objects.restrict(user, Action.VIEW).filter(pk__in=item.cases.values("pk"))
+
+
+def access_redaction(user: Any, pk: Any, action: str = Action.VIEW) -> RedactionSession:
+    """Return the redaction session if the user may do `action` on its item; else raise.
+
+    Http404 for a session of an item the user cannot see, as the item itself
+    would be, and for a partner shown the item as redacted copies only: the
+    review shows the original's frames. PermissionDenied when the user sees
+    the item but may not do `action` to it.
+    """
+    session = RedactionSession.objects.filter(pk=pk).select_related("item", "job").first()
+    if session is None:
+        raise Http404
+    session.item = access_item(user, session.item_id, action)
+    if redacted_only_for(user, session.item):
+        raise Http404
+    return session
+
+
+def links_of(target: EvidenceItem | Case) -> QuerySet[ExternalLink]:
+    """Return the links for a prosecutor or court made for the item or the case.
+
+    The caller has fetched `target` for sharing: whoever may share it sees its links.
+    """
+    if isinstance(target, Case):
+        return ExternalLink.objects.filter(case=target)
+    return ExternalLink.objects.filter(item=target)
 
 
 def get_items(user: Any) -> QuerySet[EvidenceItem]:

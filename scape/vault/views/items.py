@@ -63,14 +63,16 @@ from scape.vault.forms import (
     HoldForm,
     ReasonForm,
 )
-from scape.vault.models import Case, EvidenceItem, ExternalLink
+from scape.vault.models import EvidenceItem, ExternalLink
 from scape.vault.queries import (
     access_case,
     access_deletion_list,
     access_item,
     custody_history,
+    get_cases,
     get_items,
     item_cases,
+    links_of,
     name_items,
     redacted_only_for,
     retention_organization,
@@ -228,7 +230,7 @@ def external_link(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     form = ExternalLinkForm(request.POST or None, initial=initial)
     new_url = ""
     if request.method == "POST" and request.POST.get("revoke"):
-        link = get_object_or_404(ExternalLink, pk=request.POST["revoke"], **{kind: target})
+        link = get_object_or_404(links_of(target), pk=request.POST["revoke"])
         do_revoke_link(link, actor=request.user)
         messages.success(request, _("The link was revoked."))
         return redirect(reverse("vault:link", args=[kind, pk]))
@@ -240,7 +242,7 @@ def external_link(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         else:
             new_url = request.build_absolute_uri(reverse("vault:public_link", args=[token]))
             form = ExternalLinkForm(initial=initial)
-    links = ExternalLink.objects.filter(**{kind: target})
+    links = links_of(target)
     context = {"target": target, "form": form, "links": links, "new_url": new_url, "kind": kind}
     return render(request, "vault/external_link.html", context)
 
@@ -323,8 +325,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 add_validation_errors(form, exc)
             else:
                 return redirect(case)
-    cases = Case.objects.restrict(request.user, Action.VIEW).select_related("organization")
-    page = paginate(request, cases)
+    page = paginate(request, get_cases(request.user))
     return render(
         request,
         "vault/case_list.html",

@@ -23,20 +23,8 @@ from scape.core.choices import Action
 from scape.vault.actions import redaction
 from scape.vault.forms import ReasonForm
 from scape.vault.models import RedactionSession
-from scape.vault.queries import access_item, redacted_only_for
+from scape.vault.queries import access_item, access_redaction
 from scape.vault.views.media import grant_viewing, has_grant
-
-
-def _access_session(user: object, pk: int, action: str) -> RedactionSession:
-    """Return the session if the user may do `action` on its item (Http404/PermissionDenied)."""
-    session = RedactionSession.objects.filter(pk=pk).select_related("item", "job").first()
-    if session is None:
-        raise Http404
-    session.item = access_item(user, session.item_id, action)
-    if redacted_only_for(user, session.item):
-        raise Http404  # the review shows the original's frames
-
-    return session
 
 
 def _int(value: str | None) -> int | None:
@@ -72,7 +60,7 @@ def redaction_review(request: HttpRequest, pk: int) -> HttpResponse:
     The frames are the original's: as for the player, a reason is asked and
     recorded (once per reason, not per reload) before any frame is shown.
     """
-    session = _access_session(request.user, pk, Action.VIEW)
+    session = access_redaction(request.user, pk, Action.VIEW)
     frames = redaction.load_boxes(session)
     meta = session.item.metadata if isinstance(session.item.metadata, dict) else {}
     samples = redaction.sample_frames(frames)
@@ -125,7 +113,7 @@ def redaction_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def redaction_frame(request: HttpRequest, pk: int, frame: int) -> HttpResponse:
     """Return one frame of the original as a JPEG for the review page (under a given reason)."""
-    session = _access_session(request.user, pk, Action.VIEW)
+    session = access_redaction(request.user, pk, Action.VIEW)
     if not has_grant(request, session.item):
         raise PermissionDenied(_("Give a reason before viewing this evidence."))
     times = {f["frame"]: f.get("time_s") for f in redaction.load_boxes(session)}
@@ -145,7 +133,7 @@ def redaction_frame(request: HttpRequest, pk: int, frame: int) -> HttpResponse:
 @login_required
 def redaction_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a wrongly detected box from every frame of its track."""
-    session = _access_session(request.user, pk, Action.CHANGE)
+    session = access_redaction(request.user, pk, Action.CHANGE)
     frame, index = _int(request.POST.get("frame")), _int(request.POST.get("index"))
     if frame is None or index is None:
         messages.error(request, _("Choose a box to remove."))
@@ -171,7 +159,7 @@ def redaction_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def redaction_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a box drawn on a frame; it is followed through the video automatically."""
-    session = _access_session(request.user, pk, Action.CHANGE)
+    session = access_redaction(request.user, pk, Action.CHANGE)
     frame = _int(request.POST.get("frame"))
     try:
         box = tuple(float(request.POST.get(k, "")) for k in ("x1", "y1", "x2", "y2"))
@@ -205,7 +193,7 @@ def redaction_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def redaction_render(request: HttpRequest, pk: int) -> HttpResponse:
     """Render the reviewed boxes into a redacted copy in the background."""
-    session = _access_session(request.user, pk, Action.CHANGE)
+    session = access_redaction(request.user, pk, Action.CHANGE)
     try:
         redaction.do_render(session, actor=request.user, mode=request.POST.get("mode", ""))
     except redaction.RedactionError as exc:

@@ -22,9 +22,11 @@ from scape.equipment.choices import VEHICLES, ZERO_EMISSION, AssetKind, AssetSta
 from scape.equipment.models import (
     ASSET_POLICY,
     Asset,
+    AssetPhoto,
     Checkout,
     DroneFlight,
     EmissionFactor,
+    ImportBatch,
     MaintenanceRecord,
     MaintenanceSchedule,
     MeterReading,
@@ -268,6 +270,21 @@ class Due:
     by_date: bool = False
     by_meter: bool = False
     overdue: bool = False
+
+
+def photo_of(asset: Asset, pk: Any) -> AssetPhoto:
+    """Return one photo of the asset (fetched through the access door); Http404 for any other."""
+    return get_object_or_404(AssetPhoto, pk=pk, asset=asset)
+
+
+def maintenance_record_of(asset: Asset, pk: Any) -> MaintenanceRecord:
+    """Return one maintenance record of the asset (fetched through the access door); else Http404."""
+    return get_object_or_404(MaintenanceRecord, pk=pk, asset=asset)
+
+
+def own_import(user: Any, pk: Any) -> ImportBatch:
+    """Return an inventory upload the user made; Http404 for anyone else's."""
+    return get_object_or_404(ImportBatch, pk=pk, uploaded_by=user)
 
 
 def schedules_of(asset: Asset) -> QuerySet[MaintenanceSchedule]:

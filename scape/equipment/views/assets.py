@@ -64,8 +64,6 @@ from scape.equipment.labels import label_sheet
 from scape.equipment.models import (
     ASSET_POLICY,
     Asset,
-    AssetPhoto,
-    MaintenanceRecord,
 )
 from scape.equipment.queries import (
     access_asset,
@@ -76,9 +74,11 @@ from scape.equipment.queries import (
     fleet_person_custody,
     get_assets,
     history,
+    maintenance_record_of,
     may_check_in,
     may_check_out,
     overdue_checkouts,
+    photo_of,
     schedules_of,
 )
 
@@ -556,7 +556,7 @@ def asset_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 def asset_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     """Return a photo of an asset the user may see."""
     asset = access_asset(request.user, pk)
-    photo = get_object_or_404(AssetPhoto, pk=photo_pk, asset=asset)
+    photo = photo_of(asset, photo_pk)
     extension = (photo.image.name or "").rsplit(".", 1)[-1].lower()
     content_type = {"png": "image/png", "webp": "image/webp"}.get(extension, "image/jpeg")
     try:
@@ -590,7 +590,7 @@ def co2_report_xlsx(request: HttpRequest) -> HttpResponse:
 def maintenance_attachment(request: HttpRequest, pk: int, record_pk: int) -> FileResponse:
     """Return the attachment of a maintenance record of an asset the user may see."""
     asset = access_asset(request.user, pk)
-    record = get_object_or_404(MaintenanceRecord, pk=record_pk, asset=asset)
+    record = maintenance_record_of(asset, record_pk)
     if not record.attachment:
         raise Http404
     try:

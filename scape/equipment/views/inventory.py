@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +20,7 @@ from scape.equipment.actions.imports import (
 )
 from scape.equipment.exports import XLSX_TYPE, asset_rows, to_csv, to_xlsx
 from scape.equipment.forms import ImportConfirmForm, ImportForm
-from scape.equipment.models import ImportBatch
+from scape.equipment.queries import own_import
 from scape.equipment.views.assets import filtered_assets, managed_organization
 
 
@@ -78,7 +78,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the rows read from an uploaded inventory, with their errors; confirm imports them."""
     managed_organization(request)
-    batch = get_object_or_404(ImportBatch, pk=pk, uploaded_by=request.user)
+    batch = own_import(request.user, pk)
     form = ImportConfirmForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():

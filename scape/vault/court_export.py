@@ -137,20 +137,24 @@ def build_export(
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
         raise
-    for item, chosen_file in chosen:
-        audit.record(
+    audit.record_many(
+        (
             "vault.exported",
-            obj=item,
-            actor=actor,
-            reason=reason,
-            recipient=recipient,
-            details={
-                "case": case.reference,
-                "zip_sha256": zip_sha,
-                "file": chosen_file.role,
-                "sha256": chosen_file.sha256,
+            {
+                "obj": item,
+                "actor": actor,
+                "reason": reason,
+                "recipient": recipient,
+                "details": {
+                    "case": case.reference,
+                    "zip_sha256": zip_sha,
+                    "file": chosen_file.role,
+                    "sha256": chosen_file.sha256,
+                },
             },
         )
+        for item, chosen_file in chosen
+    )
     return zip_sha
 
 

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
 
 from scape.core import audit
+from scape.core.choices import Role
 from scape.core.models import GENESIS_HASH, AuditEvent, AuditImmutableError
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,20 @@ def test_concurrent_writers_never_fork_the_chain():
         t.join()
     assert errors == []
     assert audit.verify() == (60, None)
+
+
+def test_many_events_appended_at_once_chain_like_single_ones(lt_org, persona):
+    officer = persona(lt_org, Role.OFFICER, username="jonas")
+    audit.record("vault.item_viewed", actor=officer.user, reason="before")
+    batch = audit.record_many(
+        ("vault.exported", {"actor": officer.user, "object_id": n, "reason": f"item {n}"})
+        for n in range(5)
+    )
+    audit.record("vault.item_viewed", actor=officer.user, reason="after")
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [e.reason for e in events[-7:]] == ["before", *(f"item {n}" for n in range(5)), "after"]
+    assert [e.pk for e in batch] == [e.pk for e in events[-6:-1]]
+    assert all(e.actor_username == "jonas" for e in batch)
+    count, broken = audit.verify()
+    assert broken is None and count == len(events)
+    assert audit.record_many([]) == []

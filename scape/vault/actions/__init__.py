@@ -149,15 +149,19 @@ def do_share_evidence(target: EvidenceItem | Case, *, actor: Any, **grant: Any) 
     """
     created = do_share_record(target, actor=actor, **grant)
     if isinstance(target, Case):
-        for item in target.items.all():
-            audit.record(
+        audit.record_many(
+            (
                 "vault.shared_with_case",
-                obj=item,
-                actor=actor,
-                reason=created.purpose,
-                recipient=created.grantee.code,
-                details={"case": target.reference, "grant": created.pk},
+                {
+                    "obj": item,
+                    "actor": actor,
+                    "reason": created.purpose,
+                    "recipient": created.grantee.code,
+                    "details": {"case": target.reference, "grant": created.pk},
+                },
             )
+            for item in target.items.select_related("organization")
+        )
     return created
 
 

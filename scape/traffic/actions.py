@@ -383,6 +383,9 @@ def match_read(read: PlateRead) -> list[Hit]:
 def _announce(hit: Hit) -> None:
     read, entry = hit.read, hit.entry
     camera = read.camera.name if read.camera else _("evidence footage")
+    # Each recipient reads the reason and "evidence footage" in their own
+    # language: lazy texts, rendered per person by notify_organizations.
+    shown_camera = read.camera.name if read.camera else gettext_lazy("evidence footage")
     organizations = [entry.organization, *entry_partners(entry)]
     audit.record(
         "traffic.hit",
@@ -406,8 +409,8 @@ def _announce(hit: Hit) -> None:
         body=gettext_lazy("%(reason)s — seen by %(camera)s at %(time)s"),
         params={
             "plate": read.text,
-            "reason": entry.get_reason_display(),
-            "camera": camera,
+            "reason": HotlistReason(entry.reason).label,
+            "camera": shown_camera,
             "time": shown_time,
         },
         url=hit.get_absolute_url(),

@@ -162,3 +162,25 @@ def test_reads_from_the_vault_match_too(camera, make_entry, palanga):
         country="LV", confidence=0.8, source="vault", vault_item_id=7, image=jpeg_bytes(),
     )  # fmt: skip
     assert read.hit and read.hits.count() == 1
+
+
+def test_each_side_reads_the_hit_in_its_own_language(camera, make_entry, palanga, lie_officer):
+    from django.utils import translation
+
+    def said(text: str, language: str) -> str:
+        with translation.override(language):
+            return translation.gettext(text)
+
+    make_entry("KR-1234", share_with=(palanga,))
+    # A Lithuanian user's request raises the hit (footage, so no camera name).
+    with translation.override("lt"):
+        do_record_read(
+            organization=palanga, camera=None, plate="KR1234", confidence=0.9,
+            time=timezone.now() - datetime.timedelta(minutes=1), source="evidence",
+            vault_item_id=4242,
+        )  # fmt: skip
+    note = Notification.objects.get(kind="traffic-hit", recipient=lie_officer)
+    assert said("stolen vehicle", "lv") in note.body
+    assert said("evidence footage", "lv") in note.body
+    assert said("stolen vehicle", "lt") not in note.body
+    assert said("evidence footage", "lt") not in note.body

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from scape.core.audit_labels import action_label
 from scape.core.pdf import register_fonts
 from scape.core.spreadsheets import spreadsheet_text
 from scape.vault.models import EvidenceItem
@@ -81,22 +83,37 @@ def custody_pdf(item: EvidenceItem, redacted: Disclosed | None = None) -> bytes:
         (_("SHA-256"), redacted.sha256 if redacted else item.sha256),
         (_("Size"), f"{redacted.size if redacted else item.size} B"),
         (_("Organization"), item.organization.name),
-        (_("Printed"), timezone.now().isoformat(timespec="seconds")),
+        (
+            _("Printed"),
+            timezone.now()
+            .astimezone(zoneinfo.ZoneInfo(item.organization.display_time_zone))
+            .strftime("%Y-%m-%d %H:%M:%S %Z"),
+        ),
     ]
     story: list[Any] = [Paragraph(_("Custody history"), title), Spacer(1, 4 * mm)]
     story.append(Table([[Paragraph(k, body), Paragraph(v, body)] for k, v in facts]))
     story.append(Spacer(1, 4 * mm))
-    header = [_("Time"), _("Actor"), _("Action"), _("Outcome"), _("Reason"), _("Recipient")]
+    zone = zoneinfo.ZoneInfo(item.organization.display_time_zone)
+    # Printed in the owning organization's time, and saying so (a custody
+    # sheet beside the page must show the same hour).
+    header = [
+        _("Time (%(zone)s)") % {"zone": zone.key},
+        _("Actor"),
+        _("Action"),
+        _("Outcome"),
+        _("Reason"),
+        _("Recipient"),
+    ]
     if redacted is not None:
         header = header[:4]
     rows = [[Paragraph(h, body) for h in header]]
     for e in custody_history(item):
         actor = f"{e.actor_username} ({e.actor_org})" if e.actor_org else e.actor_username
         cells = [
-            e.time.strftime("%Y-%m-%d %H:%M:%S"),
+            e.time.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S %Z"),
             actor,
-            e.action,
-            e.outcome,
+            f"{action_label(e.action)} ({e.action})",
+            e.get_outcome_display(),
             e.reason,
             e.recipient,
         ]

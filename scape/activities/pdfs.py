@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from scape.activities.models import Certificate, Session
@@ -46,10 +47,12 @@ def sign_in_sheet(session: Session, people: Iterable[Any]) -> bytes:
         pdf.drawString(margin, y, activity.title[:95])
         y -= 6 * mm
         pdf.setFont(regular, 9)
-        when = formats.date_format(session.starts_at, "DATETIME_FORMAT")
-        until = formats.time_format(session.ends_at, "TIME_FORMAT")
+        # In the reader's time (the page's), saying which: 18:00 UTC is 20:00 here.
+        zone = timezone.get_current_timezone()
+        when = formats.date_format(timezone.localtime(session.starts_at, zone), "DATETIME_FORMAT")
+        until = formats.time_format(timezone.localtime(session.ends_at, zone), "TIME_FORMAT")
         place = session.place or ", ".join(p for p in (activity.address, activity.city) if p)
-        pdf.drawString(margin, y, f"{when} \u2013 {until}  {place}"[:120])
+        pdf.drawString(margin, y, f"{when} \u2013 {until} ({zone.key})  {place}"[:130])
         y -= 5 * mm
         organizers = ", ".join(o.name for o in activity.organizers())
         pdf.drawString(margin, y, (_("Organizers") + ": " + organizers)[:130])
@@ -70,12 +73,47 @@ def sign_in_sheet(session: Session, people: Iterable[Any]) -> bytes:
         pdf.setStrokeGray(0.6)
         pdf.line(margin, y - row_h, width - margin, y - row_h)
         pdf.drawString(margin, y - row_h + 3 * mm, str(number))
-        pdf.drawString(margin + 8 * mm, y - row_h + 3 * mm, person.full_name[:40])
-        pdf.drawString(margin + 70 * mm, y - row_h + 3 * mm, person.organization.name[:42])
+        # Each cell kept inside its column (two lines, then smaller), never
+        # cut mid-name nor run into the signature column.
+        _cell(pdf, person.full_name, margin + 8 * mm, y, 60 * mm, row_h, regular)
+        _cell(pdf, person.organization.name, margin + 70 * mm, y, 58 * mm, row_h, regular)
         y -= row_h
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def _lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break text into lines at spaces so that each fits ``width`` (a long word alone)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and pdfmetrics.stringWidth(candidate, font, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _cell(
+    pdf: Any, text: str, x: float, top: float, width: float, height: float, font: str
+) -> None:
+    """Draw text in a table cell below ``top``: one line, else two, at a size that fits."""
+    for size in (9, 8, 7, 6):
+        lines = _lines(text, font, size, width)
+        if len(lines) <= 2 and all(pdfmetrics.stringWidth(s, font, size) <= width for s in lines):
+            break
+    pdf.setFont(font, size)
+    if len(lines) == 1:
+        pdf.drawString(x, top - height + 3 * mm, lines[0])
+    else:
+        pdf.drawString(x, top - height / 2 + 0.5 * mm, lines[0])
+        pdf.drawString(x, top - height + 1.5 * mm, " ".join(lines[1:]))
+    pdf.setFont(font, 9)
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pypdfium2 as pdfium
@@ -115,3 +116,30 @@ def test_it_refuses_attendance_and_certificates_before_the_sessions_took_place(
     with pytest.raises(ValidationError, match="last session has ended"):
         do_issue_certificates(training, actor=rasa.user)
     assert not Attendance.objects.exists() and not Certificate.objects.exists()
+
+
+def test_the_sign_in_sheet_keeps_long_names_whole_and_prints_local_time(
+    two_sessions, training, santa, enrol, rasa, logged_in, client
+):
+    from django.utils import timezone
+
+    org = santa.organization
+    org.name_en = "Kurzeme Region Department of the State Police of the Republic of Latvia"
+    org.save()
+    enrol(training, santa)
+    logged_in(rasa)
+    text = " ".join(
+        pdf_text(
+            client.get(f"/activities/sessions/{two_sessions[0].pk}/sign-in.pdf").content
+        ).split()
+    )
+    assert org.name_en in text  # whole, on two lines at most, not cut at 42 letters
+    import zoneinfo
+
+    from django.utils import formats
+
+    zone = zoneinfo.ZoneInfo(rasa.organization.display_time_zone)
+    start = two_sessions[0].starts_at
+    local = formats.time_format(timezone.localtime(start, zone), "TIME_FORMAT")
+    in_utc = formats.time_format(timezone.localtime(start, datetime.UTC), "TIME_FORMAT")
+    assert f"({zone.key})" in text and local in text and in_utc not in text

@@ -19,7 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from scape.activities.models import Certificate, Session
-from scape.core.pdf import draw_qr, register_fonts
+from scape.core.pdf import draw_qr, register_fonts, wrap_words
 
 
 def verify_url(code: str) -> str:
@@ -83,28 +83,12 @@ def sign_in_sheet(session: Session, people: Iterable[Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _lines(text: str, font: str, size: float, width: float) -> list[str]:
-    """Break text into lines at spaces so that each fits ``width`` (a long word alone)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if current and pdfmetrics.stringWidth(candidate, font, size) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
-
-
 def _cell(
     pdf: Any, text: str, x: float, top: float, width: float, height: float, font: str
 ) -> None:
     """Draw text in a table cell below ``top``: one line, else two, at a size that fits."""
     for size in (9, 8, 7, 6):
-        lines = _lines(text, font, size, width)
+        lines = wrap_words(text, font, size, width)
         if len(lines) <= 2 and all(pdfmetrics.stringWidth(s, font, size) <= width for s in lines):
             break
     pdf.setFont(font, size)

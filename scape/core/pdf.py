@@ -62,3 +62,34 @@ def draw_qr(pdf: Any, url: str, x: float, y: float, size: float) -> None:
             )
     pdf.drawPath(path, stroke=0, fill=1)
     pdf.restoreState()
+
+
+def wrap_words(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break text into lines at spaces so that each fits ``width`` points.
+
+    A word wider than the whole line is broken at the width (a long address
+    or link), never a word that would fit on a line of its own.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        while stringWidth(word, font, size) > width and len(word) > 1:
+            cut = len(word)
+            while cut > 1 and stringWidth(word[:cut], font, size) > width:
+                cut -= 1
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:cut])
+            word = word[cut:]
+        candidate = f"{current} {word}".strip()
+        if current and stringWidth(candidate, font, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines

@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from scape.core.pdf import register_fonts
+from scape.core.pdf import register_fonts, wrap_words
 from scape.operations.models import Patrol
 
 MARGIN = 18 * mm
@@ -45,15 +45,16 @@ class _Page:
         self.y = self.height - MARGIN
 
     def line(self, text: str, *, size: float = 10, bold: bool = False, indent: float = 0) -> None:
-        if self.y < MARGIN:
-            self.pdf.showPage()
-            self.y = self.height - MARGIN
-        self.pdf.setFont(self.bold if bold else self.regular, size)
-        # Wrap long lines by characters: DejaVu is wide enough that 95 fit.
-        limit = int(95 * 10 / size) - int(indent / mm / 2)
-        while text:
-            self.pdf.drawString(MARGIN + indent, self.y, text[:limit])
-            text = text[limit:]
+        font = self.bold if bold else self.regular
+        width = self.width - 2 * MARGIN - indent
+        # Wrapped at word ends by the letters' real widths, and a new page
+        # whenever the next line would not fit: a long paragraph flows on.
+        for part in wrap_words(text, font, size, width) or [""]:
+            if self.y < MARGIN:
+                self.pdf.showPage()
+                self.y = self.height - MARGIN
+            self.pdf.setFont(font, size)
+            self.pdf.drawString(MARGIN + indent, self.y, part)
             self.y -= LINE * size / 10
 
     def gap(self) -> None:

@@ -264,6 +264,25 @@ def test_it_prints_the_briefing_in_each_members_language(
     assert len(only) == 1 and "Latviešu" in only[0]
 
 
+def test_a_long_briefing_flows_onto_more_pages_with_words_whole(
+    patrol: Patrol, lt_coordinator: Any, lt_org: Any, logged_in: Any
+) -> None:
+    lt_org.name_lt = "Palangos miesto savivaldybės administracijos Viešosios tvarkos skyrius"
+    lt_org.save()
+    words = [f"žodis{n:03d}" for n in range(900)]
+    Patrol.objects.filter(pk=patrol.pk).update(briefing=" ".join(words) + " PABAIGA")
+    response = logged_in(lt_coordinator).get(
+        f"/operations/patrols/{patrol.pk}/briefing.pdf?lang=lt"
+    )
+    pages = _pages(response.content)
+    assert len(pages) >= 2  # the paragraph went on to a second page, not off the first
+    text = " ".join(" ".join(pages).split())
+    assert "PABAIGA" in text  # the end of the paragraph is printed
+    printed = [w for w in text.split() if w.startswith("žodis")]
+    assert printed == words  # every word whole and in order: none cut across lines
+    assert "administracijos" in text.split()
+
+
 def test_it_starts_the_patrol_from_its_page(
     patrol: Patrol, lt_coordinator: Any, lv_officer: Any, logged_in: Any
 ) -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scape.core.forms import ShareForm
+from scape.core.geojson import AreaError, valid_area
 from scape.directory.models import Organization, Person
 from scape.operations.choices import (
     IncidentStatus,
@@ -173,16 +174,14 @@ def parse_area(value: str) -> dict[str, Any]:
         data = json.loads(value)
     except ValueError as exc:
         raise forms.ValidationError(_("The drawn area could not be read; draw it again.")) from exc
-    if (
-        not isinstance(data, dict)
-        or data.get("type") != "FeatureCollection"
-        or not isinstance(data.get("features"), list)
-        or not all(
-            isinstance(f, dict) and isinstance(f.get("geometry"), dict) for f in data["features"]
-        )
-    ):
-        raise forms.ValidationError(_("The drawn area could not be read; draw it again."))
-    return data
+    try:
+        return valid_area(data)
+    except AreaError as exc:
+        # The reason stays in English (for an API client's developer); the
+        # person drawing gets the sentence they can act on.
+        raise forms.ValidationError(
+            _("The drawn area could not be read; draw it again."), params={"why": str(exc)}
+        ) from exc
 
 
 class PatrolForm(forms.Form):

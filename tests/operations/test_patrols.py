@@ -30,7 +30,7 @@ AREA = {
             "properties": {},
             "geometry": {
                 "type": "Polygon",
-                "coordinates": [[[21.04, 55.93], [21.06, 55.93], [21.05, 55.90], [21.04, 55.93]]],
+                "coordinates": [[[21.04, 55.93], [21.05, 55.90], [21.06, 55.93], [21.04, 55.93]]],
             },
         }
     ],
@@ -341,3 +341,41 @@ def test_a_volunteer_sees_only_the_patrols_they_are_on(
     assert "Night patrol of the old town" not in listing and "Joint e-bike patrol" in listing
     auditor = logged_in(persona(lt_org, Role.AUDITOR, username="dalia.audit"))
     assert auditor.get(other.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("area", "why"),
+    [
+        ({"type": "Bogus"}, "FeatureCollection"),
+        ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+          "geometry": {"type": "Polygon", "coordinates": [[[21.0, 55.9], [21.1, 55.9], [21.1, 56.0]]]}}]},
+         "four positions"),
+        ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+          "geometry": {"type": "Point", "coordinates": [500, -300]}}]}, "longitude"),
+        ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"radius": -5},
+          "geometry": {"type": "Point", "coordinates": [21.0, 55.9]}}]}, "radius"),
+        ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+          "geometry": {"type": "LineString", "coordinates": [[21.0, 55.9], [21.1, 56.0]]}}]},
+         "polygons and circles"),
+    ],
+)  # fmt: skip
+def test_a_bad_area_is_refused_with_the_reason(area: Any, why: str) -> None:
+    from scape.core.geojson import AreaError, valid_area
+
+    with pytest.raises(AreaError, match=why):
+        valid_area(area)
+
+
+def test_a_polygon_drawn_clockwise_is_stored_by_the_right_hand_rule() -> None:
+    from scape.core.geojson import valid_area
+
+    clockwise = [[21.0, 55.9], [21.0, 56.0], [21.1, 56.0], [21.1, 55.9], [21.0, 55.9]]
+    area = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [clockwise]}}
+    ]}  # fmt: skip
+    [ring] = valid_area(area)["features"][0]["geometry"]["coordinates"]
+    assert ring == clockwise[::-1]  # exterior rings counter-clockwise (RFC 7946 3.1.6)
+    import itertools
+
+    twice = sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring))
+    assert twice > 0

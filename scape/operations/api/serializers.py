@@ -183,4 +183,6 @@ class PatrolInputSerializer(serializers.Serializer):
         try:
             return parse_area(json.dumps(value))
         except forms.ValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
+            # An API client's developer also gets what exactly is wrong.
+            why = (getattr(exc, "params", None) or {}).get("why")
+            raise serializers.ValidationError([*exc.messages, *([why] if why else [])]) from exc

@@ -655,11 +655,6 @@ def test_the_admin_shows_a_staff_user_who_is_not_superuser_no_records(
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Django's view-on-site shortcut (admin/r/) redirects any staff user to a record's "
-    "get_absolute_url, which for a certificate holds its unguessable verification code",
-)
 def test_the_admin_shortcut_gives_a_staff_user_who_is_not_superuser_no_record_url(
     world: World, staff: Persona
 ) -> None:

@@ -89,6 +89,11 @@ def links_of(target: EvidenceItem | Case) -> QuerySet[ExternalLink]:
     return ExternalLink.objects.filter(item=target)
 
 
+def visible_case_ids(user: Any) -> QuerySet[Any]:
+    """Return the ids of the cases the user may see (for naming an item's cases to a partner)."""
+    return Case.objects.restrict(user, Action.VIEW).values_list("pk", flat=True)
+
+
 def get_items(user: Any) -> QuerySet[EvidenceItem]:
     """Return the evidence items the user may see (their own and shared with them)."""
     return EvidenceItem.objects.restrict(user, Action.VIEW).select_related(

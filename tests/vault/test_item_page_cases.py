@@ -58,3 +58,24 @@ def test_the_owner_and_a_partner_the_case_is_shared_with_see_it(
     _share(case, lv_org, custodian.user)
     partner = logged_in(persona(lv_org, Role.OFFICER)).get(f"/vault/items/{item.pk}/")
     assert case.reference in partner.content.decode()
+
+
+@pytest.mark.parametrize("redacted_only", [False, True])
+def test_the_api_names_to_a_partner_only_the_cases_it_may_see(
+    filed, lv_org, custodian, persona, logged_in, redacted_only
+):
+    item, case = filed
+    _share(item, lv_org, custodian.user, redacted_only=redacted_only)
+    partner = logged_in(persona(lv_org, Role.OFFICER))
+    assert partner.get(f"/api/v1/vault/items/{item.pk}/").json()["cases"] == []
+    [listed] = partner.get("/api/v1/vault/items/").json()["results"]
+    assert listed["cases"] == []
+    # The owner, and a partner once the case itself is shared, see its reference.
+    from django.test import Client
+
+    from scape.core.testing import login
+
+    owner = login(Client(), custodian.user)
+    assert owner.get(f"/api/v1/vault/items/{item.pk}/").json()["cases"] == [case.reference]
+    _share(case, lv_org, custodian.user)
+    assert partner.get(f"/api/v1/vault/items/{item.pk}/").json()["cases"] == [case.reference]

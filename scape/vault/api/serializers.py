@@ -6,10 +6,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from scape.core.access import actor_of
 from scape.core.models import AuditEvent
 from scape.vault.choices import DerivativeKind
 from scape.vault.disclosure import redacted_file, redacted_name
 from scape.vault.models import Case, Derivative, EvidenceItem
+from scape.vault.queries import visible_case_ids
 
 
 class DerivativeSerializer(serializers.ModelSerializer):
@@ -48,6 +50,16 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
         The view puts the ids of such items in the context as ``redacted_only``.
         """
         data = super().to_representation(instance)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None and instance.organization_id != actor_of(user).organization_id:
+            # A partner learns only the cases it may open itself: the owner's case
+            # references often say whom they are about.
+            visible = self.context.get("_visible_cases")
+            if visible is None:
+                visible = set(visible_case_ids(user))
+                self.context["_visible_cases"] = visible
+            data["cases"] = [c.reference for c in instance.cases.all() if c.pk in visible]
         if instance.pk not in self.context.get("redacted_only", ()):
             return data
         redacted = redacted_file(instance)

@@ -34,8 +34,12 @@ COLOUR_CHROMA = 15.0
 # Not printed: its ink runs through less than this share of the rows the line's
 # other characters' ink runs through (median)...
 MAX_ROWS_RATIO = 0.5
-# ...and it holds less than this share of their ink (median).
+# ...and it holds less than this share of their ink (median)...
 MAX_INK_RATIO = 0.7
+# ...but not nothing: a shield's outline or a sticker's print leaves some ink in
+# this share of the others' rows at least, where a character washed out by glare
+# or blur leaves none, and is kept.
+MIN_ROWS_RATIO = 0.1
 # The crop holds the line grown by this share of its height above and below
 # (``propose``): the text is the crop's height / (1 + 2 * LINE_PAD).
 LINE_PAD = 0.12
@@ -118,6 +122,9 @@ def not_printed(
             break
         ink = float(np.median([share[j] for j in others]))
         through = float(np.median([coverage[j] for j in others]))
-        if coverage[i] < MAX_ROWS_RATIO * through and share[i] < MAX_INK_RATIO * ink:
+        if (
+            MIN_ROWS_RATIO * through <= coverage[i] < MAX_ROWS_RATIO * through
+            and share[i] < MAX_INK_RATIO * ink
+        ):
             out.add(i)
     return out

@@ -32,6 +32,8 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
         slug_field="reference", many=True, read_only=True
     )
     derivatives = DerivativeSerializer(many=True, read_only=True)
+    # The case ids the caller may see, found once per response (not per item).
+    _visible_cases: set[int] | None = None
 
     class Meta:
         model = EvidenceItem
@@ -55,10 +57,9 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
         if user is not None and instance.organization_id != actor_of(user).organization_id:
             # A partner learns only the cases it may open itself: the owner's case
             # references often say whom they are about.
-            visible = self.context.get("_visible_cases")
+            visible = self._visible_cases
             if visible is None:
-                visible = set(visible_case_ids(user))
-                self.context["_visible_cases"] = visible
+                visible = self._visible_cases = set(visible_case_ids(user))
             data["cases"] = [c.reference for c in instance.cases.all() if c.pk in visible]
         if instance.pk not in self.context.get("redacted_only", ()):
             return data

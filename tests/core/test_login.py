@@ -74,7 +74,10 @@ def test_an_officer_must_enrol_a_second_factor_before_anything_else(client, lt_o
     assert response.status_code == 302
     assert response.url.startswith(reverse("core:otp_setup"))
     setup = client.get(response.url)
-    assert setup.status_code == 200 and b"data:image/svg+xml;charset=utf-8,%3Csvg%20xmlns" in setup.content
+    assert (
+        setup.status_code == 200
+        and b"data:image/svg+xml;charset=utf-8,%3Csvg%20xmlns" in setup.content
+    )
     device = TOTPDevice.objects.get(user=officer.user, confirmed=False)
     bad = client.post(reverse("core:otp_setup"), {"token": "000000"})
     assert "That code is not valid" in bad.content.decode()

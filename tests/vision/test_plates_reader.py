@@ -18,6 +18,7 @@ from scape.vision.plates import (
 )
 from scape.vision.plates import reader as reader_module
 from scape.vision.plates.detect import find_candidates, rectify
+from scape.vision.plates.emblems import not_printed
 from scape.vision.plates.glyphs import plain_bars
 
 _spec = importlib.util.spec_from_file_location(
@@ -282,3 +283,33 @@ def test_an_unsure_one_that_is_a_plain_bar_is_read_as_i():
     assert plain_bars(crop, "11", columns, (0.6, 0.6)) == {0}
     # What the recogniser was sure of is left as it read it.
     assert plain_bars(crop, "11", columns, (0.99, 0.6)) == set()
+
+
+def _line_crop(marks: dict[int, str]) -> tuple[np.ndarray, tuple[float, ...]]:
+    """Seven places of a line: a dark character in each, or a pale sticker, or nothing."""
+    crop = np.full((60, 280, 3), 235, np.uint8)
+    centres = [20 + 40 * k for k in range(7)]
+    for k, x in enumerate(centres):
+        what = marks.get(k, "char")
+        if what == "char":
+            cv2.rectangle(crop, (x - 9, 12), (x + 9, 48), (25, 25, 25), 4)
+        elif what == "sticker":
+            cv2.circle(crop, (x, 22), 6, (150, 150, 200), -1)
+            cv2.circle(crop, (x, 38), 6, (150, 190, 150), -1)
+            # the stickers' own small print
+            cv2.line(crop, (x, 20), (x, 24), (40, 40, 40), 1)
+            cv2.line(crop, (x, 36), (x, 40), (40, 40, 40), 1)
+    return crop, tuple(x / 280 for x in centres)
+
+
+def test_an_unsure_character_read_on_a_sticker_is_not_printed():
+    crop, columns = _line_crop({3: "sticker"})
+    assert not_printed(crop, "ABC8DEF", columns, (1.0,) * 3 + (0.5,) + (1.0,) * 3) == {3}
+    # The recogniser's sure reads are never judged.
+    assert not_printed(crop, "ABC8DEF", columns, (1.0,) * 7) == set()
+
+
+def test_an_unsure_character_with_no_ink_at_all_is_kept():
+    # A character washed out by glare leaves the ground only: no mark to drop.
+    crop, columns = _line_crop({6: "nothing"})
+    assert not_printed(crop, "ABCDEF0", columns, (1.0,) * 6 + (0.5,)) == set()

@@ -85,7 +85,9 @@ def test_it_publishes_a_beach_closure_in_two_languages(live_server, browser, set
     finally:
         context.close()
     notice.refresh_from_db()
-    assert [entry.id for entry in feed.entries] == [notice.identifier]
+    assert [entry.id for entry in feed.entries] == [
+        f"{live_server.url}/alerts/{notice.identifier}.xml"
+    ]
     assert feed.entries[0].title == "Palanga beach closed"
 
 

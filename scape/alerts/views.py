@@ -48,6 +48,7 @@ from scape.alerts.queries import (
 from scape.core.access import actor_of
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
+from scape.core.geojson import geojson_response
 
 _COLORS = {"Extreme": "#b3261e", "Severe": "#d35400", "Moderate": "#b7950b"}
 
@@ -93,9 +94,7 @@ def areas_geojson(request: HttpRequest) -> JsonResponse:
             features.append(
                 {"type": "Feature", "properties": properties, "geometry": area.geojson_geometry()}
             )
-    return JsonResponse(
-        {"type": "FeatureCollection", "features": features}, content_type="application/geo+json"
-    )
+    return geojson_response(features)
 
 
 def _page_context(notice: Notice) -> dict[str, Any]:

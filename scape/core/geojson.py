@@ -14,6 +14,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from django.http import JsonResponse
+
 # The largest circle the drawing tool may give (metres): a county, not a planet.
 MAX_RADIUS_M = 200_000
 
@@ -93,3 +95,17 @@ def valid_area(data: Any) -> dict[str, Any]:
         geometry = _geometry(feature.get("geometry"), properties)
         clean.append({"type": "Feature", "properties": properties, "geometry": geometry})
     return {"type": "FeatureCollection", "features": clean}
+
+
+def geojson_response(features: list[dict[str, Any]], **members: Any) -> JsonResponse:
+    """Return features as a FeatureCollection with GeoJSON's own media type (RFC 7946 12).
+
+    ``members`` are extra top-level members (a map layer's ``as_of``, ``ids``).
+    Never cached: a map layer changes while it is open.
+    """
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features, **members},
+        content_type="application/geo+json",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -26,6 +26,7 @@ from scape.core.actions import do_revoke_grant
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
 from scape.core.generic import keyset_paginate, paginate
+from scape.core.geojson import geojson_response
 from scape.directory.queries import own_organization, partners_of
 from scape.traffic.actions import (
     do_acknowledge_hit,
@@ -126,8 +127,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def cameras_geojson(request: HttpRequest) -> JsonResponse:
     """The cameras the user may see, for the map."""
-    features = camera_features(request.user)
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return geojson_response(camera_features(request.user))
 
 
 @require_GET
@@ -135,8 +135,7 @@ def cameras_geojson(request: HttpRequest) -> JsonResponse:
 def hits_geojson(request: HttpRequest) -> JsonResponse:
     """The hits of the last 7 days the user may see, for the map."""
     since = timezone.now() - datetime.timedelta(days=7)
-    features = hit_features(request.user, since)
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return geojson_response(hit_features(request.user, since))
 
 
 @require_http_methods(["GET", "POST"])

@@ -48,8 +48,9 @@ def test_it_shows_the_track_on_the_flight_page_and_as_geojson(drone, pilot, desk
     page = client.get(flight.get_absolute_url()).text
     track_url = reverse("equipment:flight_track", args=[flight.pk])
     assert "data-map" in page and track_url in page and "core/map.js" in page
-    data = client.get(track_url).json()
-    [feature] = data["features"]
+    answer = client.get(track_url)
+    assert answer["Content-Type"] == "application/geo+json"
+    [feature] = answer.json()["features"]
     assert feature["geometry"] == {
         "type": "LineString",
         "coordinates": [[21.068, 55.918], [21.069, 55.9185]],

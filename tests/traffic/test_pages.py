@@ -305,6 +305,9 @@ def test_the_map_layers_serve_geojson(camera, make_entry, palanga, pal_officer, 
     make_entry("KR1234", share_with=(palanga,))
     read(camera, "KR1234")
     client = logged_in(pal_officer)
+    for layer in ("cameras", "hits"):
+        answer = client.get(f"/traffic/geo/{layer}.geojson")
+        assert answer["Content-Type"] == "application/geo+json"  # RFC 7946 12
     cameras = client.get("/traffic/geo/cameras.geojson").json()
     hits = client.get("/traffic/geo/hits.geojson").json()
     assert cameras["type"] == "FeatureCollection" and len(cameras["features"]) == 1

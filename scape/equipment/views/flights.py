@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from scape.core.forms import add_validation_errors
 from scape.core.generic import paginate
+from scape.core.geojson import geojson_response
 from scape.equipment.actions import do_record_shift_trips
 from scape.equipment.forms import ShiftFormSet
 from scape.equipment.queries import (
@@ -54,7 +55,7 @@ def flight_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _feature_collection(features: list[dict[str, Any]]) -> JsonResponse:
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return geojson_response(features)
 
 
 @require_GET

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import django_filters
+import django_filters.rest_framework
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -214,3 +216,34 @@ class KeysetPagination(PageNumberPagination):
             "description": f"true when there are more than {COUNT_CAP} rows (count stops there)",
         }
         return described
+
+
+_TRUE, _FALSE = ("true", "True", "1"), ("false", "False", "0")
+
+
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """A yes/no filter that answers 400 to a value it does not know.
+
+    django-filter's own turns ``?is_active=garbage`` into "no filter" and so
+    lists everything, which a client takes for an answer.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [(v, v) for v in (*_TRUE, *_FALSE)])
+        kwargs.setdefault("coerce", lambda value: value in _TRUE)
+        super().__init__(*args, **kwargs)
+
+
+class ApiFilterSet(django_filters.rest_framework.FilterSet):
+    """The filter sets the API builds from ``filterset_fields``: booleans strict."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.rest_framework.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+
+class StrictFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
+    """DjangoFilterBackend whose generated filter sets reject values they do not understand."""
+
+    filterset_base = ApiFilterSet

@@ -83,3 +83,12 @@ def test_a_case_shared_through_the_api_opens_its_items_to_the_partner(
         format="json",
     )
     assert bad.status_code == 400 and "expires_at" in bad.json()
+
+
+def test_a_filter_value_the_api_does_not_understand_is_a_400_not_everything(lt_org, persona, db):
+    custodian = persona(lt_org, Role.CUSTODIAN, username="filter-custodian")
+    api = token_client(custodian.user)
+    refused = api.get("/api/v1/vault/items/", {"legal_hold": "maybe"})
+    assert refused.status_code == 400 and "legal_hold" in refused.json()
+    for value in ("true", "false", "1", "0"):
+        assert api.get("/api/v1/vault/items/", {"legal_hold": value}).status_code == 200

@@ -130,6 +130,7 @@ ACTION_LABELS = {
     "traffic.entry_withdrawn": _("Hot-list entry withdrawn"),
     "traffic.hit": _("Hot-list hit"),
     "traffic.hit_acknowledged": _("Hit acknowledged"),
+    "traffic.hit_decided": _("Hit checked: confirmed or misread"),
     "traffic.hit_viewed": _("Hit viewed"),
     "traffic.reads_browsed": _("Plate reads looked through"),
     "traffic.reads_expired": _("Old plate reads deleted"),

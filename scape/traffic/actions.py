@@ -30,7 +30,7 @@ from scape.core.actions import do_share_record
 from scape.core.models import Grant, Job
 from scape.directory.notify import notify_organizations
 from scape.equipment.choices import AssetKind
-from scape.traffic.choices import EVIDENCE_JOB, Country, HotlistReason, ReadSource
+from scape.traffic.choices import EVIDENCE_JOB, Country, HitOutcome, HotlistReason, ReadSource
 from scape.traffic.matching import confusable_match, countries_agree, normalise, variants
 from scape.traffic.models import (
     HIT_POLICY,
@@ -438,6 +438,59 @@ def do_acknowledge_hit(hit: Hit, *, actor: Any) -> Hit:
         hit.acknowledged_by = actor
         hit.save(update_fields=["acknowledged_at", "acknowledged_by"])
         audit.record("traffic.hit_acknowledged", obj=hit, actor=actor)
+    return hit
+
+
+DECIDED_KIND = "traffic-hit-decided"
+
+
+@transaction.atomic
+def do_decide_hit(
+    hit: Hit, *, outcome: str, actor: Any, correct_plate: str = "", action_taken: str = ""
+) -> Hit:
+    """Record what the operator found: the plate and vehicle match, or the camera misread it.
+
+    A misread names the plate it really was (A-Z0-9, not the one read); the
+    action taken is free text. The hit counts as acknowledged too. The
+    organization that listed the entry is told the outcome, each person in
+    their own language. Deciding again replaces the decision (audited each time).
+    """
+    if outcome not in HitOutcome.values:
+        raise ValidationError({"outcome": _("Choose what you found.")})
+    correct = normalise(correct_plate) if outcome == HitOutcome.MISREAD else ""
+    if outcome == HitOutcome.MISREAD and (not correct or correct == hit.read.plate):
+        raise ValidationError(
+            {"correct_plate": _("Give the plate the vehicle really has (not the one read).")}
+        )
+    if len(correct) > MAX_PLATE_CHARS:
+        raise ValidationError(
+            {"correct_plate": _("The plate must be 1 to 12 letters A-Z and digits.")}
+        )
+    now = timezone.now()
+    hit.outcome, hit.correct_plate, hit.action_taken = outcome, correct, action_taken.strip()
+    hit.decided_by, hit.decided_at = actor, now
+    fields = ["outcome", "correct_plate", "action_taken", "decided_by", "decided_at"]
+    if hit.acknowledged_at is None:
+        hit.acknowledged_at, hit.acknowledged_by = now, actor
+        fields += ["acknowledged_at", "acknowledged_by"]
+    hit.save(update_fields=fields)
+    audit.record(
+        "traffic.hit_decided",
+        obj=hit,
+        actor=actor,
+        details={"outcome": outcome, "correct_plate": correct, "read": hit.read.plate},
+    )
+    entry = hit.entry
+    notify_organizations(
+        [entry.organization],
+        kind=DECIDED_KIND,
+        title=gettext_lazy("Hit on %(plate)s checked: %(outcome)s"),
+        # The operator's own words, as typed (escaped for the title's %-format).
+        body=hit.action_taken.replace("%", "%%"),
+        params={"plate": hit.read.text, "outcome": HitOutcome(outcome).label},
+        url=hit.get_absolute_url(),
+        roles=sorted(HIT_POLICY.own["view"]),
+    )
     return hit
 
 

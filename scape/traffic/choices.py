@@ -22,6 +22,13 @@ class HotlistReason(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class HitOutcome(models.TextChoices):
+    """What the operator found when they checked a hit."""
+
+    CONFIRMED = "confirmed", _("confirmed: plate and vehicle match")
+    MISREAD = "misread", _("misread: the camera read another plate")
+
+
 class Direction(models.TextChoices):
     NORTH = "N", _("northbound")
     SOUTH = "S", _("southbound")

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scape.traffic.choices import Country, Direction, HotlistReason
+from scape.traffic.choices import Country, Direction, HitOutcome, HotlistReason
 
 
 def _dt() -> forms.DateTimeInput:
@@ -209,3 +209,23 @@ class CameraEditForm(forms.Form):
 
     def clean_zone(self) -> list[list[int]]:
         return parse_zone(self.cleaned_data.get("zone") or "")
+
+
+class HitDecisionForm(forms.Form):
+    """What the operator found when checking a hit."""
+
+    outcome = forms.ChoiceField(
+        label=_("What did you find?"), choices=HitOutcome.choices, widget=forms.RadioSelect
+    )
+    correct_plate = forms.CharField(
+        label=_("The plate really was"),
+        max_length=20,
+        required=False,
+        help_text=_("For a misread: the plate the vehicle has."),
+    )
+    action_taken = forms.CharField(
+        label=_("Action taken"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scape.core.access import Policy, RestrictedManager, actor_of
 from scape.core.choices import Action, Role
-from scape.traffic.choices import Country, Direction, HotlistReason, ReadSource
+from scape.traffic.choices import Country, Direction, HitOutcome, HotlistReason, ReadSource
 
 _ALL = frozenset(Role.values) - {Role.VOLUNTEER}
 # Plates, hot-list entries and hits are personal data: an auditor reads the
@@ -266,6 +266,21 @@ class Hit(models.Model):
         verbose_name=_("acknowledged by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    # The operator's decision (do_decide_hit): a hit is checked, not only seen.
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=HitOutcome.choices, blank=True, db_index=True
+    )
+    correct_plate = models.CharField(_("the plate really was"), max_length=16, blank=True)
+    action_taken = models.TextField(_("action taken"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     objects = RestrictedManager()
     access_policy = HIT_POLICY

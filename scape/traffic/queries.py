@@ -21,6 +21,7 @@ from scape.core.models import Job
 from scape.equipment.choices import AssetKind
 from scape.equipment.queries import get_assets
 from scape.traffic.actions import hash_token
+from scape.traffic.choices import HitOutcome
 from scape.traffic.matching import normalise, variants
 from scape.traffic.models import Hit, HotlistEntry, PlateRead, SpeedSection, TrafficCamera
 
@@ -63,6 +64,22 @@ def own_cameras(user: Any) -> QuerySet[TrafficCamera]:
 def get_reads(user: Any) -> QuerySet[PlateRead]:
     """Return the reads the user may see: their cameras' reads and reads that hit their entries."""
     return PlateRead.objects.restrict(user, Action.VIEW).select_related("camera", "organization")
+
+
+def decided_hits(camera: TrafficCamera) -> dict[str, int]:
+    """Return how the camera's checked hits turned out: confirmed and misread counts.
+
+    The camera's own figure of how often its reads are wrong, from the
+    operators' decisions (do_decide_hit).
+    """
+    counts = dict(
+        Hit.objects.filter(read__camera=camera)
+        .exclude(outcome="")
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
+    )
+    return {outcome: counts.get(outcome, 0) for outcome in HitOutcome.values}
 
 
 def get_entries(user: Any) -> QuerySet[HotlistEntry]:

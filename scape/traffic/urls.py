@@ -31,6 +31,7 @@ urlpatterns = [
     path("hits/", views.hits, name="hits"),
     path("hits/<int:pk>/", views.hit_detail, name="hit"),
     path("hits/<int:pk>/acknowledge/", views.hit_acknowledge, name="hit_acknowledge"),
+    path("hits/<int:pk>/decide/", views.hit_decide, name="hit_decide"),
     path("sections/", views.sections, name="sections"),
     path("sections/<int:pk>/", views.section_detail, name="section"),
 ]

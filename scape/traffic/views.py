@@ -25,7 +25,7 @@ from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
-from scape.core.generic import keyset_paginate, paginate
+from scape.core.generic import keyset_paginate, paginate, run_action
 from scape.core.geojson import geojson_response
 from scape.directory.queries import own_organization, partners_of
 from scape.traffic.actions import (
@@ -33,6 +33,7 @@ from scape.traffic.actions import (
     do_create_camera,
     do_create_entry,
     do_create_section,
+    do_decide_hit,
     do_read_evidence,
     do_rotate_camera_token,
     do_set_camera_active,
@@ -49,6 +50,7 @@ from scape.traffic.forms import (
     DayForm,
     EntryForm,
     EvidenceReadForm,
+    HitDecisionForm,
     PeriodForm,
     SearchForm,
     SectionForm,
@@ -66,6 +68,7 @@ from scape.traffic.queries import (
     camera_assets,
     camera_features,
     daily_counts,
+    decided_hits,
     evidence_jobs,
     get_cameras,
     get_entries,
@@ -164,6 +167,7 @@ def _camera_page(request: HttpRequest, camera: TrafficCamera, *, token: str = ""
         "camera": camera,
         "token": token,
         "reads": get_reads(request.user).filter(camera=camera)[:30],
+        "decided": decided_hits(camera),
         "can_change": can(request.user, Action.CHANGE, camera),
         "endpoint": request.build_absolute_uri("/api/v1/traffic/reads/ingest/"),
     }
@@ -468,8 +472,29 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entry": hit.entry,
         "partners": entry_partners(hit.entry),
         "can_acknowledge": can(request.user, Action.CHANGE, hit) and hit.acknowledged_at is None,
+        "decision_form": HitDecisionForm() if can(request.user, Action.CHANGE, hit) else None,
     }
     return render(request, "traffic/hit_detail.html", context)
+
+
+@require_POST
+@login_required
+def hit_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the operator's decision on a hit: confirmed, or a misread with the right plate."""
+    hit = access_hit(request.user, pk, Action.CHANGE)
+    form = HitDecisionForm(request.POST)
+    done = run_action(form, lambda data: do_decide_hit(hit, actor=request.user, **data))
+    if done is None:
+        context = {
+            "hit": hit,
+            "read": hit.read,
+            "entry": hit.entry,
+            "partners": entry_partners(hit.entry),
+            "decision_form": form,
+        }
+        return render(request, "traffic/hit_detail.html", context, status=400)
+    messages.success(request, _("The decision is recorded; the entry's owner is told."))
+    return redirect(hit.get_absolute_url())
 
 
 @require_POST

@@ -313,6 +313,7 @@ ROUTES: dict[str, Route] = {
     "traffic/hits/": Route(of="hit"),
     "traffic/hits/<int:pk>/": Route(obj="hit"),
     "traffic/hits/<int:pk>/acknowledge/": Route(obj="hit", write=CH, ok=405),
+    "traffic/hits/<int:pk>/decide/": Route(obj="hit", write=CH, ok=405),
     "traffic/sections/": Route(of="section"),
     "traffic/sections/<int:pk>/": Route(obj="section"),
     # activities

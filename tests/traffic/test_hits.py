@@ -184,3 +184,51 @@ def test_each_side_reads_the_hit_in_its_own_language(camera, make_entry, palanga
     assert said("evidence footage", "lv") in note.body
     assert said("stolen vehicle", "lt") not in note.body
     assert said("evidence footage", "lt") not in note.body
+
+
+def test_an_operator_decides_a_hit_and_the_owner_is_told(
+    client, camera, token, make_entry, palanga, pal_officer, lie_officer, kla_officer, logged_in
+):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from scape.traffic.actions import do_decide_hit
+
+    make_entry("KR-1234", share_with=(palanga,))
+    camera_read(client, camera, token)
+    hit = Hit.objects.get()
+    # A misread must name the plate it really was, and not the one read.
+    for wrong in ("", "KR1234"):
+        try:
+            do_decide_hit(hit, outcome="misread", correct_plate=wrong, actor=pal_officer.user)
+        except ValidationError as exc:
+            assert "correct_plate" in exc.message_dict
+        else:
+            raise AssertionError("a misread without the right plate was accepted")
+    page = logged_in(pal_officer)
+    answer = page.post(
+        f"/traffic/hits/{hit.pk}/decide/",
+        {"outcome": "misread", "correct_plate": "kr 1284", "action_taken": "Stopped at 50% of the road; let go"},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    hit.refresh_from_db()
+    assert (hit.outcome, hit.correct_plate) == ("misread", "KR1284")
+    assert hit.acknowledged_at is not None and hit.decided_by == pal_officer.user
+    assert AuditEvent.objects.get(action="traffic.hit_decided").details["correct_plate"] == "KR1284"
+    # The entry's owner (Liepāja) is told, in Latvian.
+    told = Notification.objects.get(kind="traffic-hit-decided", recipient=lie_officer)
+    with translation.override("lv"):
+        misread = translation.gettext("misread: the camera read another plate")
+    assert misread in told.title and "50% of the road" in told.body
+    # The camera's page counts its misreads for the reader's figures.
+    camera_page = page.get(camera.get_absolute_url()).content.decode()
+    assert "0 confirmed, 1 misread" in camera_page
+    # An organization the hit is not shared with cannot see it, nor decide it.
+    from django.test import Client
+
+    from scape.core.testing import login
+
+    other = login(Client(), kla_officer.user)
+    assert (
+        other.post(f"/traffic/hits/{hit.pk}/decide/", {"outcome": "confirmed"}).status_code == 404
+    )

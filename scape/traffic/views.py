@@ -466,15 +466,22 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A hit: the plate image, camera and time, the entry, and who is alerted."""
     hit = access_hit(request.user, pk)
     audit.record("traffic.hit_viewed", obj=hit, actor=request.user)
+    may_change = can(request.user, Action.CHANGE, hit)
+    return _hit_page(request, hit, HitDecisionForm() if may_change else None)
+
+
+def _hit_page(
+    request: HttpRequest, hit: Any, form: HitDecisionForm | None, status: int = 200
+) -> HttpResponse:
     context = {
         "hit": hit,
         "read": hit.read,
         "entry": hit.entry,
         "partners": entry_partners(hit.entry),
-        "can_acknowledge": can(request.user, Action.CHANGE, hit) and hit.acknowledged_at is None,
-        "decision_form": HitDecisionForm() if can(request.user, Action.CHANGE, hit) else None,
+        "can_acknowledge": form is not None and hit.acknowledged_at is None,
+        "decision_form": form,
     }
-    return render(request, "traffic/hit_detail.html", context)
+    return render(request, "traffic/hit_detail.html", context, status=status)
 
 
 @require_POST
@@ -485,14 +492,7 @@ def hit_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = HitDecisionForm(request.POST)
     done = run_action(form, lambda data: do_decide_hit(hit, actor=request.user, **data))
     if done is None:
-        context = {
-            "hit": hit,
-            "read": hit.read,
-            "entry": hit.entry,
-            "partners": entry_partners(hit.entry),
-            "decision_form": form,
-        }
-        return render(request, "traffic/hit_detail.html", context, status=400)
+        return _hit_page(request, hit, form, status=400)
     messages.success(request, _("The decision is recorded; the entry's owner is told."))
     return redirect(hit.get_absolute_url())
 

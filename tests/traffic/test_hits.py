@@ -206,6 +206,9 @@ def test_an_operator_decides_a_hit_and_the_owner_is_told(
         else:
             raise AssertionError("a misread without the right plate was accepted")
     page = logged_in(pal_officer)
+    refused = page.post(f"/traffic/hits/{hit.pk}/decide/", {"outcome": "misread"})
+    assert refused.status_code == 400
+    assert "Give the plate the vehicle really has" in refused.content.decode()
     answer = page.post(
         f"/traffic/hits/{hit.pk}/decide/",
         {"outcome": "misread", "correct_plate": "kr 1284", "action_taken": "Stopped at 50% of the road; let go"},

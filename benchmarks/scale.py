@@ -459,6 +459,17 @@ def measure_pages(server: Server, info: dict[str, Any], n: int) -> dict[str, Any
     return out
 
 
+def _run_threads(work: Any, count: int) -> float:
+    """Run ``work(k)`` for k in range(count) on as many threads; return the seconds taken."""
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(count)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - started
+
+
 def mixed_load(server: Server, info: dict[str, Any], users: int, seconds: float) -> dict[str, Any]:
     # Browsing: every page, with the map's polls as often as the rest together
     # (an open map polls every 5 s while a person reads a page every few).
@@ -486,13 +497,7 @@ def mixed_load(server: Server, info: dict[str, Any], users: int, seconds: float)
             time.sleep(rng.uniform(0.2, 1.0))  # a person reads the page
         conn.close()
 
-    threads = [threading.Thread(target=user, args=(k,)) for k in range(users)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    took = time.monotonic() - started
+    took = _run_threads(user, users)
     return {
         "requests": len(times),
         "per_s": len(times) / took,
@@ -529,13 +534,7 @@ def camera_load(server: Server, info: dict[str, Any], clients: int, each: int) -
             sent.append(body)
         conn.close()
 
-    threads = [threading.Thread(target=camera, args=(k,)) for k in range(clients)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    took = time.monotonic() - started
+    took = _run_threads(camera, clients)
     return {"reads": len(sent), "per_s": len(sent) / took, "posts_per_s": 2 * len(sent) / took,
             "statuses": statuses}  # fmt: skip
 

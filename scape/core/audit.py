@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -30,6 +30,21 @@ def lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+
+
+class EventFields(TypedDict, total=False):
+    """What an event may say besides its action (all optional)."""
+
+    obj: models.Model | None
+    object_type: str
+    object_id: Any
+    object_repr: str
+    actor: Any
+    outcome: str
+    reason: str
+    recipient: str
+    details: dict[str, Any] | None
+    ip: str | None
 
 
 def _event(
@@ -101,35 +116,18 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     return events
 
 
-def record(
-    action: str,
-    *,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: Any = "",
-    object_repr: str = "",
-    actor: Any = None,
-    outcome: str = Outcome.SUCCESS,
-    reason: str = "",
-    recipient: str = "",
-    details: dict[str, Any] | None = None,
-    ip: str | None = None,
-) -> AuditEvent:
+def record(action: str, **fields: Unpack[EventFields]) -> AuditEvent:
     """Append one event to the audit chain and return it.
 
-    The actor, IP and request id default to those of the current request or
-    command (see scape.core.context). Runs inside the caller's transaction, so
-    an action that rolls back leaves no event behind.
+    ``fields`` are those of :class:`EventFields`. The actor, IP and request id
+    default to those of the current request or command (see
+    scape.core.context). Runs inside the caller's transaction, so an action
+    that rolls back leaves no event behind.
     """
-    event = _event(
-        action, obj=obj, object_type=object_type, object_id=object_id,
-        object_repr=object_repr, actor=actor, outcome=outcome, reason=reason,
-        recipient=recipient, details=details, ip=ip,
-    )  # fmt: skip
-    return _append([event])[0]
+    return _append([_event(action, **fields)])[0]
 
 
-def record_many(entries: Iterable[tuple[str, dict[str, Any]]]) -> list[AuditEvent]:
+def record_many(entries: Iterable[tuple[str, EventFields]]) -> list[AuditEvent]:
     """Append several events, ``(action, fields)`` each as for :func:`record`, in one go.
 
     One lock, one read of the head and one INSERT, where an action that

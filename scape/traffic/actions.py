@@ -382,10 +382,9 @@ def match_read(read: PlateRead) -> list[Hit]:
 
 def _announce(hit: Hit) -> None:
     read, entry = hit.read, hit.entry
-    camera = read.camera.name if read.camera else _("evidence footage")
     # Each recipient reads the reason and "evidence footage" in their own
     # language: lazy texts, rendered per person by notify_organizations.
-    shown_camera = read.camera.name if read.camera else gettext_lazy("evidence footage")
+    camera = read.camera.name if read.camera else gettext_lazy("evidence footage")
     organizations = [entry.organization, *entry_partners(entry)]
     audit.record(
         "traffic.hit",
@@ -410,7 +409,7 @@ def _announce(hit: Hit) -> None:
         params={
             "plate": read.text,
             "reason": HotlistReason(entry.reason).label,
-            "camera": shown_camera,
+            "camera": camera,
             "time": shown_time,
         },
         url=hit.get_absolute_url(),
@@ -420,7 +419,7 @@ def _announce(hit: Hit) -> None:
             "plate": read.plate,
             "text": read.text,
             "country": read.country or None,
-            "camera": camera,
+            "camera": str(camera),
             "camera_organization": read.organization.code,
             "time": time,
             "reason": entry.reason,

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import OperationalError
 from django.test import Client
 
 from scape.core.choices import Role
@@ -70,5 +71,14 @@ def test_upload_watch_progress_play_with_a_reason_and_see_it_in_custody(
     expect(streamed).to_have_count(1)
     assert REASON in streamed.inner_text() and "egle.custodian" in streamed.inner_text()
     assert page.locator("table.custody tr", has_text="vault.ingested").count() == 1
-    event = AuditEvent.objects.get(action="vault.item_streamed", object_id=str(item.pk))
+    # The live server's thread may still hold the shared in-memory SQLite
+    # database for the player's last range request: read again after it.
+    event = None
+    for _attempt in range(20):
+        try:
+            event = AuditEvent.objects.get(action="vault.item_streamed", object_id=str(item.pk))
+            break
+        except OperationalError:
+            page.wait_for_timeout(250)
+    assert event is not None
     assert event.reason == REASON and event.actor_username == "egle.custodian"

@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import secrets
 import zoneinfo
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from scape.core import audit
 from scape.core.access import actor_of
 from scape.core.actions import do_share_record
 from scape.core.models import Grant, Job
+from scape.core.once import insert_once
 from scape.directory.notify import notify_organizations
 from scape.equipment.choices import AssetKind
 from scape.traffic.choices import EVIDENCE_JOB, Country, HitOutcome, HotlistReason, ReadSource
@@ -263,8 +265,8 @@ def do_record_read_once(
     again (same camera, time and plate) stores nothing new and returns the
     read already stored: cameras retry when an answer is lost. Two requests
     racing with the same read meet the database's unique constraint: the
-    loser's insert rolls back (no second read, hit or alert) and it returns
-    the winner's read.
+    loser's insert stores nothing (no second read, hit or alert) and it
+    returns the winner's read.
     """
     if timezone.is_naive(time):
         raise ValidationError({"time": _("Give the time with its time zone.")})
@@ -281,45 +283,54 @@ def do_record_read_once(
         if found == plate:
             text = shown
             country = found_country if country is None else country
-    existing = _find_duplicate(camera, organization, time, plate, source, vault_item_id)
-    if existing is not None:
-        return existing, False
-    stored_name = ""
+    if source != ReadSource.CAMERA and vault_item_id is None:
+        # No unique key holds these (a read typed in by hand): look first.
+        existing = _find_duplicate(camera, organization, time, plate, source, vault_item_id)
+        if existing is not None:
+            return existing, False
+    read = PlateRead(
+        organization=organization,
+        camera=camera,
+        time=time,
+        plate=plate,
+        text=(text or plate)[:24],
+        country=country or "",
+        confidence=confidence,
+        source=source,
+        vault_item_id=vault_item_id,
+    )
+    # The hot-list is asked before the read is stored, outside any
+    # transaction: most reads match nothing, and those are one INSERT that
+    # commits on its own. A read that matches, or one a person asked for
+    # (audited), is stored in one transaction with its hits and events.
+    entries = matching_entries(read)
     if image:
         name = f"traffic/crops/{time:%Y/%m}/{plate}-{secrets.token_hex(6)}.{image_ext}"
-        stored_name = default_storage.save(name, ContentFile(image))
+        read.crop.name = default_storage.save(name, ContentFile(image))
     try:
-        with transaction.atomic():
-            read = PlateRead.objects.create(
-                organization=organization,
-                camera=camera,
-                time=time,
-                plate=plate,
-                text=(text or plate)[:24],
-                country=country or "",
-                confidence=confidence,
-                crop=stored_name,
-                source=source,
-                vault_item_id=vault_item_id,
-            )
-            if source != ReadSource.CAMERA:
-                # Camera reads come by the thousand: the read itself is the record,
-                # only reads made by a person's request are audited one by one.
-                audit.record(
-                    "traffic.read_recorded", obj=read, actor=actor, details={"source": source}
-                )
-            match_read(read)
-    except IntegrityError:
-        if stored_name:
-            default_storage.delete(stored_name)
+        with transaction.atomic() if entries or source != ReadSource.CAMERA else nullcontext():
+            # Insert first: the unique key, not a prior lookup, tells a retry
+            # (or a request racing this one) from a new read.
+            created = insert_once(read)
+            if created:
+                if source != ReadSource.CAMERA:
+                    # Camera reads come by the thousand: the read itself is the
+                    # record; only reads made by a person's request are audited.
+                    audit.record(
+                        "traffic.read_recorded", obj=read, actor=actor, details={"source": source}
+                    )
+                _record_hits(read, entries)
+    except Exception:
+        if read.crop.name:
+            default_storage.delete(read.crop.name)
+        raise
+    if not created:
+        if read.crop.name:
+            default_storage.delete(read.crop.name)
         existing = _find_duplicate(camera, organization, time, plate, source, vault_item_id)
         if existing is None:
-            raise
+            raise IntegrityError("plate read refused by a constraint other than its own key")
         return existing, False
-    except Exception:
-        if stored_name:
-            default_storage.delete(stored_name)
-        raise
     if camera is not None and (
         camera.last_read_at is None or time > camera.last_read_at + LAST_READ_STEP
     ):
@@ -367,8 +378,13 @@ def entry_partners(entry: HotlistEntry, at: datetime.datetime | None = None) -> 
 
 def match_read(read: PlateRead) -> list[Hit]:
     """Match a stored read against the hot-list; record and announce each hit."""
+    return _record_hits(read, matching_entries(read))
+
+
+def _record_hits(read: PlateRead, entries: list[tuple[HotlistEntry, bool]]) -> list[Hit]:
+    """Record and announce a hit of the stored ``read`` for each matched entry not hit yet."""
     hits = []
-    for entry, exact in matching_entries(read):
+    for entry, exact in entries:
         hit, created = Hit.objects.get_or_create(read=read, entry=entry, defaults={"exact": exact})
         if not created:
             continue

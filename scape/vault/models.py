@@ -374,6 +374,15 @@ class Upload(models.Model):
     length = models.PositiveBigIntegerField(_("size"))
     offset = models.PositiveBigIntegerField(_("received"), default=0)
     staging_name = models.CharField(max_length=100)
+    # On an object store (docs/storage.md, "Uploads across machines") the
+    # received bytes are parts of an S3 multipart upload plus a short "tail"
+    # object not yet a whole part, and the running SHA-256 of every byte
+    # received is kept here, so the next chunk may reach any web node.
+    multipart_id = models.CharField(max_length=1024, blank=True)
+    parts = models.JSONField(default=list, blank=True)
+    tail_key = models.CharField(max_length=300, blank=True)
+    hash_state = models.BinaryField(blank=True, default=b"")
+    sha256 = models.CharField(max_length=64, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True)
     category = models.ForeignKey(Category, on_delete=models.SET_NULL, null=True, blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -46,13 +46,17 @@ def is_sidecar(name: str) -> bool:
     return Path(name).suffix.lower() in SIDECARS
 
 
-def probe(path: str | Path | int, kind: str) -> tuple[dict[str, Any], str]:
-    """Return (metadata, problem); problem is the decoder's reason when unreadable."""
+def probe(path: str | Path | int | BinaryIO, kind: str) -> tuple[dict[str, Any], str]:
+    """Return (metadata, problem); problem is the decoder's reason when unreadable.
+
+    ``path`` is a path, an open descriptor, or a seekable binary file (an
+    object on the store, read in ranges: only what the decoder asks for).
+    """
     if kind == MediaKind.IMAGE:
         return _probe_image(path)
     import av
 
-    target = f"/proc/self/fd/{path}" if isinstance(path, int) else str(path)
+    target = _target(path)
     try:
         with av.open(target, "r", timeout=30) as container:
             meta: dict[str, Any] = {"format": container.format.name}
@@ -102,17 +106,28 @@ def _decoder_reason(exc: BaseException) -> str:
     return str(getattr(exc, "strerror", "") or exc.__class__.__name__)[:200]
 
 
-def _probe_image(path: str | Path | int) -> tuple[dict[str, Any], str]:
+def _target(path: str | Path | int | BinaryIO) -> str | BinaryIO:
+    """Return what the decoders open: a path, a descriptor's path, or a seekable file."""
+    if isinstance(path, int):
+        return f"/proc/self/fd/{path}"
+    if isinstance(path, str | Path):
+        return str(path)
+    return path
+
+
+def _probe_image(path: str | Path | int | BinaryIO) -> tuple[dict[str, Any], str]:
     from PIL import UnidentifiedImageError
 
     from scape.core.limits import ImageTooLargeError, open_image
 
-    target = f"/proc/self/fd/{path}" if isinstance(path, int) else str(path)
+    target = _target(path)
     try:
         # The declared size is checked before anything is decoded: a tiny file
         # may declare billions of pixels.
         with open_image(target) as image:
             image.verify()
+        if not isinstance(target, str):
+            target.seek(0)
         with open_image(target) as image:
             meta: dict[str, Any] = {"width": image.width, "height": image.height}
             exif = image.getexif()

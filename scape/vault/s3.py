@@ -44,6 +44,19 @@ def upload_file(storage: Any, key: str, path: str | os.PathLike[str]) -> None:
     )
 
 
+def copy_object(storage: Any, source: str, key: str) -> None:
+    """Copy the object `source` to `key` within the bucket, in parts above the multipart size.
+
+    The store copies the bytes itself (server-side, UploadPartCopy for big
+    objects): nothing passes through this machine.
+    """
+    storage.bucket.Object(object_name(storage, key)).copy(
+        {"Bucket": storage.bucket_name, "Key": object_name(storage, source)},
+        ExtraArgs=storage._get_write_parameters(object_name(storage, key)),
+        Config=storage.transfer_config,
+    )
+
+
 class ObjectReader(io.RawIOBase):
     """Read one S3 object as a seekable file, streaming, with memory bounded by the caller's reads.
 

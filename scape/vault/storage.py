@@ -86,13 +86,31 @@ class Staged:
     sha256: str
     size: int
     path: Path | None  # set only when O_TMPFILE is not available
+    # Set instead of fd/path when the bytes already sit on the object store
+    # under this key (a resumable upload joined there); fd is then -1.
+    key: str = ""
 
     def close(self) -> None:
+        if self.key:
+            # The staged object is gone once committed or refused.
+            _remove_object(self.key)
+            return
         with contextlib.suppress(OSError):
             os.close(self.fd)
         if self.path is not None:
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
+
+
+def staged_object(key: str, *, sha256: str, size: int) -> Staged:
+    """Take over an object already on the store, hashed as it arrived, as staged bytes."""
+    return Staged(fd=-1, sha256=sha256, size=size, path=None, key=key)
+
+
+def _remove_object(key: str) -> None:
+    store = evidence_storage()
+    with contextlib.suppress(FileNotFoundError):
+        store.delete(key)
 
 
 _tmpfile_ok: dict[tuple[Path, bool], bool] = {}
@@ -268,6 +286,11 @@ def commit(staged: Staged, key: str, storage: Storage | None = None) -> bool:
     """
     storage = storage or evidence_storage()
     root = _local_root(storage)
+    if staged.key:
+        # A failed copy keeps the staged object, for the task's next attempt.
+        stored = _copy_object(staged, key, storage)
+        staged.close()
+        return stored
     try:
         if root is None:
             return _upload(staged, key, storage)
@@ -309,6 +332,18 @@ def _upload(staged: Staged, key: str, storage: Storage) -> bool:
         # check: remove it so that the next ingest of these bytes tries again.
         storage.delete(key)
         raise OSError(f"upload of {key!r} stored {stored} bytes of {staged.size}")
+    return True
+
+
+def _copy_object(staged: Staged, key: str, storage: Storage) -> bool:
+    """Copy an object on the store to `key` inside the store (no bytes through this machine)."""
+    if storage.exists(key):
+        return False
+    s3.copy_object(storage, staged.key, key)
+    stored = storage.size(key)
+    if stored != staged.size:
+        storage.delete(key)
+        raise OSError(f"copy of {staged.key!r} to {key!r} stored {stored} bytes of {staged.size}")
     return True
 
 

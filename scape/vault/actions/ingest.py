@@ -141,6 +141,31 @@ def do_ingest_completed_upload(
     return ingest_staged(staged, name=name, organization=organization, actor=actor, **options)
 
 
+def do_ingest_stored_upload(
+    key: str,
+    *,
+    sha256: str,
+    size: int,
+    name: str,
+    organization: Any,
+    actor: Any = None,
+    **options: Any,
+) -> IngestResult:
+    """Store a file that a resumable upload joined on the object store under `key`.
+
+    Its SHA-256 was computed as its chunks arrived (on whichever nodes), so
+    it is not read again: it is copied into place inside the store, and only
+    the few ranges the decoder needs are read to describe it. The object is
+    consumed: removed from the store whatever the outcome.
+    """
+    staged = storage.staged_object(key, sha256=sha256, size=size)
+    reason = check_name(name) or (_too_large() if size > max_bytes() else "")
+    if reason:
+        staged.close()
+        return IngestResult("rejected", reason=reason)
+    return ingest_staged(staged, name=name, organization=organization, actor=actor, **options)
+
+
 def ingest_staged(
     staged: storage.Staged,
     *,
@@ -165,8 +190,11 @@ def ingest_staged(
         staged.close()
         return _duplicate(existing, name=name, actor=actor, via=via)
 
-    target = staged.path if staged.path is not None else staged.fd
-    meta, problem = probe.probe(target, kind)
+    if staged.key:
+        with storage.open_stored(staged.key) as handle:
+            meta, problem = probe.probe(handle, kind)
+    else:
+        meta, problem = probe.probe(staged.path if staged.path is not None else staged.fd, kind)
     if meta.get("content_kind") == MediaKind.VIDEO and kind != MediaKind.VIDEO:
         kind, content_type = MediaKind.VIDEO, probe.video_type(meta)
     recorded = probe.recorded_at(meta)

@@ -28,21 +28,28 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
+from rehashes import PySha256
 
 from scape.core import audit
 from scape.core.access import actor_of
 from scape.core.choices import Action, Role
-from scape.vault import storage
-from scape.vault.actions.ingest import check_name, do_ingest_completed_upload, max_bytes
+from scape.vault import multipart, s3, storage
+from scape.vault.actions.ingest import (
+    check_name,
+    do_ingest_completed_upload,
+    do_ingest_stored_upload,
+    max_bytes,
+)
 from scape.vault.choices import CaseStatus, SourceType
 from scape.vault.models import Case, Category, Upload
 
 logger = logging.getLogger(__name__)
+RunningHash = PySha256
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,termination,expiration,checksum"
@@ -93,6 +100,12 @@ def upload_expiry() -> timedelta:
 
 def staging_path(upload: Upload) -> Path:
     return storage.staging_dir() / upload.staging_name
+
+
+def shared_store() -> Any:
+    """Return the evidence object store when there is one (chunks may reach any node), else None."""
+    store = storage.evidence_storage()
+    return store if s3.is_s3(store) else None
 
 
 def access_upload(user: Any, upload_id: Any) -> Upload:
@@ -206,8 +219,7 @@ def check_create_upload(user: Any, *, length: int, metadata: dict[str, str], via
         raise UploadError(
             429, _("Too many unfinished uploads: finish or cancel some before starting more.")
         )
-    directory = storage.staging_dir()
-    if shutil.disk_usage(directory).free < length:
+    if shared_store() is None and shutil.disk_usage(storage.staging_dir()).free < length:
         raise UploadError(507, _("Not enough free space for this file on the server."))
     return do_create_upload(
         user,
@@ -234,10 +246,16 @@ def do_create_upload(
     device_serial: str = "",
     via: str = "",
 ) -> Upload:
-    """Create an upload and its empty staging file; audit it."""
+    """Create an upload and its empty staging file (or multipart upload); audit it."""
     upload_id = uuid.uuid4()
-    path = storage.staging_dir() / f"tus-{upload_id}"
-    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    store = shared_store()
+    multipart_id = ""
+    path: Path | None = None
+    if store is not None:
+        multipart_id = multipart.start(store, upload_id)
+    else:
+        path = storage.staging_dir() / f"tus-{upload_id}"
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
         with transaction.atomic():
             upload = Upload.objects.create(
@@ -246,7 +264,9 @@ def do_create_upload(
                 created_by=user,
                 filename=name,
                 length=length,
-                staging_name=path.name,
+                staging_name=path.name if path is not None else "",
+                multipart_id=multipart_id,
+                hash_state=RunningHash().serialize() if multipart_id else b"",
                 metadata={"client": metadata, "via": via},
                 case=case,
                 category=category,
@@ -261,7 +281,10 @@ def do_create_upload(
                 details={"name": name, "length": length, "via": via},
             )
     except BaseException:
-        path.unlink(missing_ok=True)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        if multipart_id:
+            multipart.abort(store, upload_id, multipart_id)
         raise
     return upload
 
@@ -321,23 +344,18 @@ def do_append_chunk(
     mid-chunk keeps what arrived, so it resumes from the last received byte;
     a chunk sent with a checksum is kept whole and verified, or not at all.
     """
+    if upload.multipart_id:
+        locked = _append_shared(
+            upload, body, offset=offset, content_length=content_length, checksum=checksum
+        )
+        if locked.offset == locked.length:
+            finish_upload_task.enqueue(str(locked.pk))
+        return locked
     path = staging_path(upload)
     with _writer_lock(path) as fd:
         # The lock makes this request the only writer: the row read now stays true.
         current = Upload.objects.get(pk=upload.pk)
-        _check_writable(current, timezone.now())
-        if offset != current.offset:
-            raise UploadError(
-                409,
-                _(
-                    "The upload is at byte %(offset)d, not %(sent)d: "
-                    "ask for the offset (HEAD) and send from there."
-                )
-                % {"offset": current.offset, "sent": offset},
-                {"Upload-Offset": str(current.offset)},
-            )
-        if content_length > current.length - offset:
-            raise UploadError(400, _("The chunk goes past the declared size of the file."))
+        _check_chunk(current, offset, content_length)
         digest = hashlib.sha256() if checksum is not None else None
         position, end = offset, offset + content_length
         try:
@@ -386,6 +404,116 @@ def do_append_chunk(
     return locked
 
 
+def _check_chunk(current: Upload, offset: int, content_length: int) -> None:
+    _check_writable(current, timezone.now())
+    if offset != current.offset:
+        raise UploadError(
+            409,
+            _(
+                "The upload is at byte %(offset)d, not %(sent)d: "
+                "ask for the offset (HEAD) and send from there."
+            )
+            % {"offset": current.offset, "sent": offset},
+            {"Upload-Offset": str(current.offset)},
+        )
+    if content_length > current.length - offset:
+        raise UploadError(400, _("The chunk goes past the declared size of the file."))
+
+
+def _lock_shared(upload: Upload) -> Upload:
+    """Lock the upload's row for this chunk, or raise 423 when another chunk holds it."""
+    try:
+        return Upload.objects.select_for_update(nowait=True).get(pk=upload.pk)
+    except DatabaseError as exc:
+        raise UploadError(
+            423, _("Another request is writing to this upload; try again in a moment.")
+        ) from exc
+
+
+def _append_shared(
+    upload: Upload, body: Any, *, offset: int, content_length: int, checksum: bytes | None
+) -> Upload:
+    """Append a chunk to an upload kept on the object store (see scape.vault.multipart).
+
+    The row is locked for the whole chunk, so one request writes to an upload
+    at a time whichever node it reaches. Whole parts go to the store as the
+    bytes arrive (memory: one part); what is left becomes the new tail. The
+    row (offset, parts, tail, hash state) is written last, in the same
+    transaction: a node that dies mid-chunk leaves the row as it was, and
+    the next chunk overwrites any part it sent.
+    """
+    store = shared_store()
+    if store is None:
+        raise UploadError(503, _("The evidence store of this upload is not configured here."))
+    size = multipart.part_size(store)
+    with transaction.atomic():
+        current = _lock_shared(upload)
+        _check_chunk(current, offset, content_length)
+        hasher = RunningHash.deserialize(bytes(current.hash_state))
+        digest = hashlib.sha256() if checksum is not None else None
+        parts = list(current.parts)
+        try:
+            buffer = bytearray(
+                multipart.read_tail(store, current.tail_key) if current.tail_key else b""
+            )
+        except FileNotFoundError as exc:
+            raise UploadError(410, _("This upload has expired or was removed.")) from exc
+        position, end = offset, offset + content_length
+        while position < end:
+            try:
+                data = body.read(min(READ_CHUNK, end - position))
+            except OSError:
+                data = b""  # the client went away: keep what arrived
+            if not data:
+                break
+            buffer += data
+            hasher.update(data)
+            if digest is not None:
+                digest.update(data)
+            position += len(data)
+            while len(buffer) >= size and position < current.length:
+                parts.append(
+                    multipart.send_part(store, upload.pk, current.multipart_id, len(parts) + 1,
+                                        memoryview(buffer)[:size])
+                )  # fmt: skip
+                del buffer[:size]
+        if digest is not None and (position < end or digest.digest() != checksum):
+            if position < end:
+                raise UploadError(
+                    400, _("The chunk ended early, so its checksum cannot be checked.")
+                )
+            raise UploadError(
+                460, _("The chunk does not match its checksum: nothing was kept; send it again.")
+            )
+        old_tail, new_tail = current.tail_key, ""
+        if position == current.length:
+            parts.append(
+                multipart.send_part(store, upload.pk, current.multipart_id, len(parts) + 1, buffer)
+            )
+            stored = multipart.complete(store, upload.pk, current.multipart_id, parts)
+            if stored != current.length:
+                raise UploadError(500, _("The file could not be stored; send it again."))
+            current.sha256 = hasher.finalize()
+        elif buffer and position > offset:
+            new_tail = multipart.tail_key(upload.pk, position)
+            multipart.put_tail(store, new_tail, buffer)
+        elif position == offset:
+            new_tail = old_tail  # nothing arrived: nothing changes
+        current.offset = position
+        current.parts = parts
+        current.tail_key = new_tail
+        current.hash_state = hasher.serialize()
+        current.expires_at = timezone.now() + upload_expiry()
+        current.save(
+            update_fields=["offset", "parts", "tail_key", "hash_state", "sha256", "expires_at",
+                           "updated_at"]
+        )  # fmt: skip
+    if old_tail and old_tail != new_tail:
+        with contextlib.suppress(Exception):
+            multipart.delete(store, old_tail)  # the row no longer names it
+    return current
+
+
 @task()
 def finish_upload_task(upload_id: str) -> str:
     """Ingest a fully received upload (runs on a worker)."""
@@ -403,17 +531,30 @@ def do_finish_upload(upload_id: Any) -> Upload:
     if upload.status != Upload.Status.ACTIVE or upload.offset != upload.length:
         return upload
     path = staging_path(upload)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        size = -1
-    if size != upload.length:
-        path.unlink(missing_ok=True)
-        return _record_result(upload, "rejected", _("the received bytes are incomplete or gone"))
+    if upload.multipart_id:
+        # Joined on the object store as its chunks came; hashed as they came.
+        def ingest(**options: Any) -> Any:
+            return do_ingest_stored_upload(
+                multipart.object_key(upload.pk), sha256=upload.sha256, size=upload.length,
+                **options,
+            )  # fmt: skip
+    else:
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            size = -1
+        if size != upload.length:
+            path.unlink(missing_ok=True)
+            return _record_result(
+                upload, "rejected", _("the received bytes are incomplete or gone")
+            )
+
+        def ingest(**options: Any) -> Any:
+            return do_ingest_completed_upload(path, **options)
+
     via = str(upload.metadata.get("via", ""))
     try:
-        result = do_ingest_completed_upload(
-            path,
+        result = ingest(
             name=upload.filename,
             organization=upload.organization,
             actor=upload.created_by,
@@ -423,11 +564,19 @@ def do_finish_upload(upload_id: Any) -> Upload:
             category=upload.category,
             via=f"upload:{via}" if via else "upload",
         )
-    except Exception:
-        logger.exception("finishing upload %s failed", upload.pk)
+    except Exception as exc:
+        if not isinstance(exc, FileNotFoundError):
+            logger.exception("finishing upload %s failed", upload.pk)
         upload.refresh_from_db()
         if upload.status != Upload.Status.ACTIVE:
             return upload  # a concurrent run of the same task finished it
+        if isinstance(exc, FileNotFoundError):
+            return _record_result(
+                upload, "rejected", _("the received bytes are incomplete or gone")
+            )
+        if upload.multipart_id:
+            with contextlib.suppress(Exception):
+                storage.evidence_storage().delete(multipart.object_key(upload.pk))
         return _record_result(upload, "rejected", _("the file could not be stored; send it again"))
     return _record_result(upload, result.status, result.reason, item=result.item)
 
@@ -447,6 +596,14 @@ def _record_result(upload: Upload, status: str, reason: str = "", item: Any = No
 
 def do_terminate_upload(upload: Upload, *, actor: Any) -> None:
     """Stop an upload: delete what was received and forget it (tus termination)."""
+    if upload.multipart_id:
+        with transaction.atomic():
+            current = _lock_shared(upload)
+            if current.status == Upload.Status.ACTIVE and current.offset == current.length:
+                raise UploadError(409, _("This upload is complete and being stored."))
+            _delete_upload(current, actor=actor, path=None)
+        _drop_shared(current)  # after the row is gone: no chunk can reach these parts now
+        return
     path = staging_path(upload)
     if upload.status == Upload.Status.ACTIVE and path.exists():
         with _writer_lock(path):
@@ -471,6 +628,16 @@ def _delete_upload(upload: Upload, *, actor: Any, path: Path | None) -> None:
         path.unlink(missing_ok=True)
 
 
+def _drop_shared(upload: Upload) -> None:
+    """Free what an upload holds on the object store: its parts and its tail."""
+    store = shared_store()
+    if store is None:
+        return
+    multipart.abort(store, upload.pk, upload.multipart_id)
+    with contextlib.suppress(Exception):
+        multipart.delete(store, upload.tail_key)
+
+
 def expire_uploads(now: datetime | None = None) -> int:
     """Expire abandoned uploads, delete their staging files; return how many expired.
 
@@ -480,6 +647,25 @@ def expire_uploads(now: datetime | None = None) -> int:
     now = now or timezone.now()
     expired = 0
     for upload in Upload.objects.filter(status=Upload.Status.ACTIVE, expires_at__lte=now):
+        if upload.multipart_id:
+            try:
+                with transaction.atomic():
+                    locked = _lock_shared(upload)
+                    if locked.status != Upload.Status.ACTIVE or locked.expires_at > now:
+                        continue
+                    locked.status = Upload.Status.EXPIRED
+                    locked.save(update_fields=["status", "updated_at"])
+                    audit.record(
+                        "vault.upload_expired",
+                        obj=locked,
+                        actor=None,
+                        details={"received": locked.offset, "length": locked.length},
+                    )
+                _drop_shared(locked)
+                expired += 1
+            except UploadError:
+                pass  # a chunk is arriving right now: not abandoned after all
+            continue
         path = staging_path(upload)
         try:
             with contextlib.ExitStack() as stack:

@@ -1,4 +1,4 @@
-"""Drone flights: a competent pilot, and a track read from GPX, DJI .SRT or CSV."""
+"""Drone flights: a competent pilot, and a track read from GPX, KML, DJI .SRT or CSV."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def _fly(drone, pilot, desk, name="", data=None):
     ("name", "data", "first"),
     [
         ("flight.gpx", GPX, (55.918, 21.068, 40.0)),
-        ("DJI_0001.SRT", SRT, (56.509, 21.011, 42.5)),
+        ("DJI_0001.SRT", SRT, (56.509, 21.011, 30.0)),  # rel_alt, above the take-off
         ("log.csv", CSV, (55.90, 21.06, 20.0)),
     ],
 )
@@ -68,9 +68,10 @@ def test_it_imports_a_flight_track(drone, pilot, desk, name, data, first):
     ("name", "data", "message"),
     [
         ("flight.gpx", b"<gpx><trkpt lat='x'", "Not a valid GPX file"),
-        ("DJI_0001.SRT", b"1\n00:00:00,000 --> 00:00:01,000\nno telemetry\n", "no track points"),
+        ("DJI_0001.SRT", b"1\n00:00:00,000 --> 00:00:01,000\nno telemetry\n", "reads: no"),
         ("log.csv", b"time,alt\n1,2\n", "latitude and longitude"),
-        ("flight.kml", b"<kml/>", ".gpx, .srt or .csv"),
+        ("flight.kml", b"<kml/>", "no LineString or gx:Track"),
+        ("flight.gpx", GPX.replace(b"trk>", b"rte>").replace(b"trkpt", b"rtept"), "no track"),
     ],
 )
 def test_it_stores_nothing_for_a_malformed_track(drone, pilot, desk, name, data, message):

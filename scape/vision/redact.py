@@ -24,6 +24,7 @@ import numpy as np
 from scape.vision.boxes import BoxWriter, Region
 from scape.vision.config import MaskConfig, MaskMode, MaskShape, RedactConfig
 from scape.vision.faces import MODEL_MIN_FACE_PX, FaceDetector
+from scape.vision.geometry import overlap_groups
 from scape.vision.tracker import CameraMotion, Tracker
 from scape.vision.video import VideoReader, VideoWriter, frame_planes
 
@@ -240,25 +241,32 @@ def mask_frame(
                 roi[...] = hidden
 
 
+def _render_scale(region: Region, mask: MaskConfig) -> float:
+    """Return the factor a region is enlarged by around its centre before masking.
+
+    Small faces get at least ``small_scale``: the detector places them less
+    precisely, by a larger share of their width. Manual boxes are masked as drawn.
+    """
+    if region.kind == "manual":
+        return 1.0
+    if region.kind == "face" and region.x2 - region.x1 < mask.small_face_px:
+        return max(mask.scale, mask.small_scale)
+    return mask.scale
+
+
+def _scaled(region: Region, scale: float) -> tuple[float, float, float, float]:
+    cx, cy = (region.x1 + region.x2) / 2, (region.y1 + region.y2) / 2
+    hw, hh = (region.x2 - region.x1) * scale / 2, (region.y2 - region.y1) * scale / 2
+    return cx - hw, cy - hh, cx + hw, cy + hh
+
+
 def _pixel_boxes(
     regions: Sequence[Region], mask: MaskConfig, width: int, height: int
 ) -> list[tuple[int, int, int, int]]:
-    """Return the regions enlarged (except manual ones) and clipped, in whole pixels.
-
-    Small faces get at least ``small_scale``: the detector places them less
-    precisely, by a larger share of their width.
-    """
+    """Return the regions enlarged (see :func:`_render_scale`) and clipped, in whole pixels."""
     out = []
-    small_scale = max(mask.scale, mask.small_scale)
     for r in regions:
-        x1, y1, x2, y2 = r.x1, r.y1, r.x2, r.y2
-        scale = mask.scale
-        if r.kind == "face" and x2 - x1 < mask.small_face_px:
-            scale = small_scale
-        if r.kind != "manual" and scale != 1.0:
-            cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
-            hw, hh = (x2 - x1) * scale / 2, (y2 - y1) * scale / 2
-            x1, y1, x2, y2 = cx - hw, cy - hh, cx + hw, cy + hh
+        x1, y1, x2, y2 = _scaled(r, _render_scale(r, mask))
         # Floor the start and ceil the end: a partly covered pixel is masked.
         box = (
             max(0, int(np.floor(x1))),
@@ -268,6 +276,58 @@ def _pixel_boxes(
         )
         if box[2] > box[0] and box[3] > box[1]:
             out.append(box)
+    return out
+
+
+# Boxes of one kind in one frame that overlap this much are one object: two
+# tracks of one face (one began while the other was held through a miss), or
+# a face found again as one of its parts by a closer look.
+MERGE_IOU = 0.3
+MERGE_INSIDE = 0.5
+
+
+def merge_overlapping(
+    regions: Sequence[Region], mask: MaskConfig, width: int, height: int
+) -> list[Region]:
+    """Return the regions with the overlapping boxes of one kind merged into one box each.
+
+    A custodian reviewing the box file should see one box per face, not a
+    stack of them. The merged box is the one whose mask covers the union of
+    the members' masks (each enlarged by its own :func:`_render_scale`), so
+    merging never uncovers a pixel; it keeps the best member's score. A
+    merged box that would reach past the frame is not made (clipping it would
+    shrink its mask on the far side): its members stay. Manual boxes are left
+    as drawn.
+    """
+    out: list[Region] = []
+    kinds: dict[str, list[Region]] = {}
+    for r in regions:
+        if r.kind == "manual":
+            out.append(r)
+        else:
+            kinds.setdefault(r.kind, []).append(r)
+    for kind, members in kinds.items():
+        groups = overlap_groups(
+            [(r.x1, r.y1, r.x2, r.y2) for r in members],
+            min_iou=MERGE_IOU,
+            min_inside=MERGE_INSIDE,
+        )
+        for group in groups:
+            if len(group) == 1:
+                out.append(members[group[0]])
+                continue
+            masked = np.array([_scaled(members[i], _render_scale(members[i], mask)) for i in group])
+            x1, y1 = masked[:, 0].min(), masked[:, 1].min()
+            x2, y2 = masked[:, 2].max(), masked[:, 3].max()
+            # Shrink the union back by the common scale: the merged box is
+            # masked at that scale, or at small_scale (larger) if it is small.
+            k = 1.0 / mask.scale
+            mx1, my1, mx2, my2 = _scaled(Region(kind, x1, y1, x2, y2, 0.0), k)
+            if mx1 < 0 or my1 < 0 or mx2 > width or my2 > height:
+                out += [members[i] for i in group]
+                continue
+            score = max(members[i].score for i in group)
+            out.append(Region(kind, float(mx1), float(my1), float(mx2), float(my2), score))
     return out
 
 
@@ -407,6 +467,7 @@ class Redactor:
                 review = sorted(set().union(*(t.review_at(index) for t in trackers.values())))
                 if review:
                     stats.review_frames += 1
+                regions = merge_overlapping(_clip(regions, width, height), cfg.mask, width, height)
                 regions = _clip(regions + self.manual.get(index, []), width, height)
                 boxes = _pixel_boxes(regions, cfg.mask, width, height)
                 if boxes:

@@ -226,3 +226,37 @@ def test_it_masks_a_small_face_with_a_wider_margin_than_a_large_one(
     assert dark_share(frame, (34.4, 34.4, 59.6, 59.6)) > 0.97
     assert dark_share(frame, (125, 35, 235, 145)) < 0.9
     assert dark_share(frame, (132, 42, 228, 138)) > 0.97
+
+
+def test_it_lists_one_box_per_face_in_the_box_file_and_masks_all_it_was_found_in(
+    face_clip, tmp_path, read_frames, dark_share
+):
+    src, _ = face_clip
+    # One face found twice, a little apart (two tracks of it, or two passes),
+    # and a small face elsewhere.
+    first, second, other = (100, 60, 140, 100), (106, 62, 146, 102), (250, 150, 266, 166)
+
+    def faces(_frame):
+        return np.array([[*first, 0.6], [*second, 0.9], [*other, 0.8]])
+
+    out, boxes_out = tmp_path / "out.mp4", tmp_path / "boxes.jsonl"
+    config = RedactConfig(
+        track=TrackConfig(detect_interval=10, camera_motion=False),
+        mask=MaskConfig(mode=MaskMode.SOLID),
+    )
+    Redactor(config, face_detector=faces).run(src, out, boxes_out=boxes_out)
+
+    lines = [json.loads(x) for x in boxes_out.read_text().splitlines()]
+    for line in lines:
+        assert len(line["boxes"]) == 2, line
+        assert max(b["score"] for b in line["boxes"]) == 0.9
+    # Rendered again from the box file alone (what the review page's render
+    # does), the same pixels are hidden.
+    again = tmp_path / "again.mp4"
+    argv = [str(src), str(again), "--no-faces", "--mode", "solid", "--boxes-in", str(boxes_out)]
+    assert cli_redact.main([*argv, "--quiet"]) == 0
+    for frame in (read_frames(out)[5], read_frames(again)[5]):
+        # Both masks of the doubled face (1.6 around each) and the small face's (2.0).
+        assert dark_share(frame, (88, 48, 152, 112)) > 0.97
+        assert dark_share(frame, (94, 50, 158, 114)) > 0.97
+        assert dark_share(frame, (242, 142, 274, 174)) > 0.97

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scape.core.tracks import ACCEPT
 from scape.directory.models import Person, Unit
 from scape.equipment.actions import SETTABLE_STATUSES
 from scape.equipment.choices import (
@@ -246,9 +247,11 @@ def _people(organization: Any) -> Any:
     )
 
 
-def _when(label: Any) -> forms.DateTimeField:
+def _when(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
+        required=required,
+        help_text=help_text,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
@@ -312,30 +315,49 @@ class MaintenanceForm(forms.Form):
 
 
 class FlightForm(forms.Form):
-    """A drone flight: pilot, times, purpose, and the track file from the drone or its app."""
+    """A drone flight: pilot, purpose, and the log from the drone or its app.
+
+    Take-off, landing and maximum altitude left empty are taken from the log.
+    """
 
     pilot = forms.ModelChoiceField(label=_("Pilot"), queryset=Person.objects.none())
-    started_at = _when(_("Take-off"))
-    ended_at = _when(_("Landing"))
+    started_at = _when(
+        _("Take-off"), required=False, help_text=_("Left empty, taken from the track file.")
+    )
+    ended_at = _when(
+        _("Landing"), required=False, help_text=_("Left empty, taken from the track file.")
+    )
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     area = forms.CharField(label=_("Area"), required=False, max_length=200)
     max_altitude_m = forms.IntegerField(
         label=_("Maximum altitude (m)"),
         required=False,
         min_value=0,
+        help_text=_("Left empty, taken from the track file."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     incident_reference = forms.CharField(label=_("Incident"), required=False, max_length=60)
     track = forms.FileField(
         label=_("Track file"),
         required=False,
-        help_text=_("GPX, DJI .SRT or CSV flight log."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".gpx,.srt,.csv"}),
+        help_text=_(
+            "GPX, KML, DJI .SRT, or a CSV export of AirData, Litchi or PhantomHelp. "
+            "Duration, distance and maximum altitude are computed from it."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pilot"].queryset = _people(organization)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("track") and not (data.get("started_at") and data.get("ended_at")):
+            raise forms.ValidationError(
+                _("Give the take-off and landing times, or attach the flight's track file.")
+            )
+        return data
 
 
 class ShiftTripForm(forms.Form):

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from scape.core.models import AuditEvent
 from scape.core.tracks import TrackError
 from scape.equipment.actions import do_record_flight
 from scape.equipment.models import DroneFlight
@@ -89,3 +90,51 @@ def test_it_refuses_a_pilot_without_the_drone_competency(drone, officer, desk):
 def test_it_records_a_flight_without_a_track(drone, pilot, desk):
     flight = _fly(drone, pilot, desk)
     assert flight.track == [] and flight.hours == pytest.approx(1 / 3)
+
+
+def _record(drone, pilot, desk, name, data, **given):
+    return do_record_flight(
+        drone,
+        pilot,
+        purpose="Search for a missing swimmer",
+        track_file_name=name,
+        track_bytes=data,
+        actor=desk.user,
+        **given,
+    )
+
+
+def test_it_takes_the_times_and_the_altitude_from_the_log(drone, pilot, desk):
+    flight = _record(drone, pilot, desk, "flight.gpx", GPX)
+    assert (flight.started_at, flight.ended_at) == (
+        datetime.datetime(2026, 5, 2, 10, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 5, 2, 10, 0, 5, tzinfo=datetime.UTC),
+    )
+    assert flight.max_altitude_m == 55
+    event = AuditEvent.objects.filter(action="equipment.flight_recorded").get()
+    assert event.details["from_log"] == ["started_at", "ended_at", "max_altitude_m"]
+    assert event.details["distance_m"] == 84
+
+
+def test_it_keeps_what_was_given_by_hand(drone, pilot, desk):
+    start = timezone.now() - datetime.timedelta(hours=1)
+    flight = _record(
+        drone, pilot, desk, "flight.gpx", GPX,
+        started_at=start, ended_at=start + datetime.timedelta(minutes=30), max_altitude_m=60,
+    )  # fmt: skip
+    assert (flight.started_at, flight.max_altitude_m) == (start, 60)
+
+
+def test_it_adds_the_logs_duration_to_a_take_off_given_by_hand(drone, pilot, desk):
+    start = timezone.now() - datetime.timedelta(hours=1)
+    flight = _record(drone, pilot, desk, "DJI_0001.SRT", SRT, started_at=start)
+    assert flight.ended_at == start + datetime.timedelta(seconds=1)
+    assert flight.max_altitude_m == 31
+
+
+def test_it_asks_for_the_times_a_log_does_not_record(drone, pilot, desk):
+    with pytest.raises(ValidationError, match="records no clock time"):
+        _record(drone, pilot, desk, "DJI_0001.SRT", SRT)
+    with pytest.raises(ValidationError, match="Give the take-off and landing times"):
+        _record(drone, pilot, desk, "", None)
+    assert not DroneFlight.objects.exists()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from scape.activities.queries import holds_competency, required_competency
 from scape.core import audit
-from scape.core.tracks import read_track
+from scape.core.tracks import FlightLog, read_flight_log
 from scape.equipment.choices import (
     DETAIL_FIELDS,
     VEHICLES,
@@ -651,8 +651,8 @@ def do_record_flight(
     drone: Asset,
     pilot: Any,
     *,
-    started_at: datetime.datetime,
-    ended_at: datetime.datetime,
+    started_at: datetime.datetime | None = None,
+    ended_at: datetime.datetime | None = None,
     purpose: str,
     area: str = "",
     max_altitude_m: int | None = None,
@@ -663,21 +663,40 @@ def do_record_flight(
 ) -> DroneFlight:
     """Record a drone flight flown by a competent pilot, with its track if given.
 
-    The track is read (GPX, DJI .SRT or CSV) before anything is written: a
+    The log (GPX, KML, DJI .SRT or CSV) is read before anything is written: a
     malformed file raises scape.core.tracks.TrackError and stores nothing.
+    What is left empty is taken from the log: take-off and landing from its
+    clock times (or one of them and its duration), the maximum altitude from
+    its highest point. A value given by hand is kept.
     """
     if drone.kind != AssetKind.DRONE:
         raise ValidationError(_("Flights are recorded for drones only."))
     if not (purpose or "").strip():
         raise ValidationError({"purpose": _("Give the purpose of the flight.")})
-    if ended_at <= started_at:
-        raise ValidationError({"ended_at": _("The landing must come after the take-off.")})
     if pilot.organization_id != drone.organization_id:
         raise ValidationError(_("Choose an active person of the asset's organization."))
     _check_competency(pilot, drone.kind)
-    track: list[dict[str, Any]] = []
-    if track_bytes:
-        track = read_track(track_file_name, track_bytes)
+    log = read_flight_log(track_file_name, track_bytes) if track_bytes else None
+    filled: list[str] = []
+    if log is not None:
+        started_at, ended_at, max_altitude_m, filled = _fill_from_log(
+            log, started_at, ended_at, max_altitude_m
+        )
+    if started_at is None or ended_at is None:
+        missing = "started_at" if started_at is None else "ended_at"
+        if log is None:
+            raise ValidationError({missing: _("Give the take-off and landing times.")})
+        raise ValidationError(
+            {
+                missing: _(
+                    "Give the take-off and landing times: the track file records no clock "
+                    "time to take them from."
+                )
+            }
+        )
+    if ended_at <= started_at:
+        raise ValidationError({"ended_at": _("The landing must come after the take-off.")})
+    track = log.points if log is not None else []
     with transaction.atomic():
         flight = DroneFlight.objects.create(
             asset=drone,
@@ -701,10 +720,44 @@ def do_record_flight(
                 "flight_id": flight.pk,
                 "pilot_id": pilot.pk,
                 "track_points": len(track),
+                "distance_m": round(log.distance_m) if log is not None else None,
+                "from_log": filled,
                 "meter": str(reading.value) if reading else None,
             },
         )
     return flight
+
+
+def _fill_from_log(
+    log: FlightLog,
+    started_at: datetime.datetime | None,
+    ended_at: datetime.datetime | None,
+    max_altitude_m: int | None,
+) -> tuple[datetime.datetime | None, datetime.datetime | None, int | None, list[str]]:
+    """Return take-off, landing and maximum altitude with the blanks taken from the log.
+
+    Also return the names of the fields so filled, for the audit event.
+    """
+    filled = []
+    if started_at is None:
+        if log.started_at is not None and (ended_at is None or log.started_at < ended_at):
+            started_at = log.started_at
+        elif ended_at is not None and log.duration is not None:
+            started_at = ended_at - log.duration
+        if started_at is not None:
+            filled.append("started_at")
+    if ended_at is None:
+        if log.ended_at is not None and started_at is not None and log.ended_at > started_at:
+            ended_at = log.ended_at
+        elif started_at is not None and log.duration is not None:
+            ended_at = started_at + log.duration
+        if ended_at is not None:
+            filled.append("ended_at")
+    if max_altitude_m is None and log.max_altitude_m is not None:
+        # Below the take-off point all flight long (off a cliff): nothing above it.
+        max_altitude_m = max(0, round(log.max_altitude_m))
+        filled.append("max_altitude_m")
+    return started_at, ended_at, max_altitude_m, filled
 
 
 def _add_flight_hours(drone: Asset, flight: DroneFlight, *, actor: Any) -> MeterReading | None:

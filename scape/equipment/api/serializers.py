@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from scape.core.tracks import track_distance_m
 from scape.equipment.choices import MaintenanceKind, MeterUnit
 from scape.equipment.models import (
     Asset,
@@ -133,31 +134,57 @@ class MaintenanceInputSerializer(serializers.Serializer):
 
 class FlightSerializer(serializers.ModelSerializer):
     track_points = serializers.SerializerMethodField()
+    distance_m = serializers.SerializerMethodField(
+        help_text=_("Length of the track in metres, along it (haversine); 0 without one.")
+    )
 
     class Meta:
         model = DroneFlight
         fields = [
             "id", "pilot", "started_at", "ended_at", "purpose", "area", "max_altitude_m",
-            "incident_reference", "track_file", "track_points", "track",
+            "incident_reference", "track_file", "track_points", "distance_m", "track",
         ]  # fmt: skip
         read_only_fields = fields
 
     def get_track_points(self, flight: DroneFlight) -> int:
         return len(flight.track or [])
 
+    def get_distance_m(self, flight: DroneFlight) -> int:
+        return round(track_distance_m(flight.track or []))
+
 
 class FlightInputSerializer(serializers.Serializer):
     pilot = _PersonField(
         required=False, help_text=_("A person of the asset's organization; you by default.")
     )
-    started_at = serializers.DateTimeField()
-    ended_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Left empty, taken from the track file."),
+    )
+    ended_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Left empty, taken from the track file."),
+    )
     purpose = serializers.CharField(max_length=300)
     area = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     max_altitude_m = serializers.IntegerField(
-        min_value=0, required=False, allow_null=True, default=None
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Left empty, taken from the track file."),
     )
     incident_reference = serializers.CharField(
         max_length=60, required=False, allow_blank=True, default=""
     )
-    track = serializers.FileField(required=False, help_text=_("GPX, DJI .SRT or CSV flight log."))
+    track = serializers.FileField(
+        required=False,
+        help_text=_(
+            "GPX, KML, DJI .SRT, or a CSV export of AirData, Litchi or PhantomHelp. "
+            "Duration, distance and maximum altitude are computed from it."
+        ),
+    )

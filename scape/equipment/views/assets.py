@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +23,7 @@ from scape.core.access import actor_of, can
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
 from scape.core.generic import filtered, paginate
-from scape.core.tracks import MAX_BYTES, TrackError
+from scape.core.tracks import MAX_BYTES, TrackError, track_distance_m
 from scape.directory.models import Organization
 from scape.directory.queries import own_organization
 from scape.equipment.actions import (
@@ -395,11 +396,14 @@ def asset_flight(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 add_validation_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("Flight recorded, with %(count)s track points.")
-                    % {"count": len(flight.track)},
-                )
+                if flight.track:
+                    message = _("Flight recorded, with %(count)s track points over %(km)s km.") % {
+                        "count": len(flight.track),
+                        "km": number_format(track_distance_m(flight.track) / 1000, 2),
+                    }
+                else:
+                    message = _("Flight recorded.")
+                messages.success(request, message)
                 return redirect(asset)
     return _refused(request, asset, "flight_form", form)
 

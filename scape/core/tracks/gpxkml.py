@@ -61,11 +61,15 @@ def read_gpx(data: bytes) -> list[Point]:
 
     root = _tree(data, "GPX")
     if _local(root.tag) != "gpx":
-        raise TrackError(_("Not a valid GPX file: %(error)s") % {"error": _local(root.tag)})
+        raise TrackError(
+            _("Not a valid %(kind)s file: %(error)s") % {"kind": "GPX", "error": _local(root.tag)}
+        )
     try:
         gpx = gpxpy.parse(_text(data))
     except (gpxpy.gpx.GPXException, ValueError) as exc:
-        raise TrackError(_("Not a valid GPX file: %(error)s") % {"error": exc}) from exc
+        raise TrackError(
+            _("Not a valid %(kind)s file: %(error)s") % {"kind": "GPX", "error": exc}
+        ) from exc
     points: list[Point] = []
     segment = 0
     for t, track in enumerate(gpx.tracks, start=1):
@@ -157,7 +161,9 @@ def read_kml(data: bytes) -> list[Point]:
     """
     root = _tree(data, "KML")
     if _local(root.tag) != "kml":
-        raise TrackError(_("Not a valid KML file: %(error)s") % {"error": _local(root.tag)})
+        raise TrackError(
+            _("Not a valid %(kind)s file: %(error)s") % {"kind": "KML", "error": _local(root.tag)}
+        )
     lines = _kml_tracks(root) or _kml_lines(root)
     if not lines:
         raise TrackError(

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
-from scape.storages import evidence_storage_config
+from scape.storages import evidence_storage_config, media_storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SCAPE_VAR_DIR", BASE_DIR / "var"))
@@ -230,10 +230,8 @@ STATICFILES_DIRS = _leaflet_static()
 MEDIA_ROOT = Path(os.environ.get("SCAPE_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT},
-    },
+    # Photos, plate crops, attachments: in the bucket too when there is one.
+    "default": media_storage_config(MEDIA_ROOT),
     # Evidence originals and derivatives: write-once, content-addressed; on an
     # S3-compatible store when SCAPE_S3_BUCKET is set (see docs/storage.md).
     "evidence": evidence_storage_config(MEDIA_ROOT / "evidence"),

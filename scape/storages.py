@@ -100,3 +100,21 @@ def evidence_storage_config(
         if value:
             options[option] = value
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}
+
+
+def media_storage_config(
+    local_location: Path, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Return the ``STORAGES["default"]`` entry: every other file beside the evidence.
+
+    Plate crops, equipment photos, maintenance attachments: with a bucket
+    configured they go to it too, under ``<SCAPE_S3_PREFIX>/media``, so that
+    any web node serves a file another node stored. Without one they stay in
+    the local folder (MEDIA_ROOT).
+    """
+    env = os.environ if environ is None else environ
+    config = evidence_storage_config(local_location, env)
+    if config["BACKEND"] == S3_BACKEND:
+        prefix = config["OPTIONS"]["location"]
+        config["OPTIONS"]["location"] = f"{prefix}/media" if prefix else "media"
+    return config

@@ -100,3 +100,90 @@ def plain_bars(
         if flag is not None and flag < MAX_FLAG:
             out.add(i)
     return out
+
+
+# Components this share of the crop's height or more are about a character's
+# size (the plate's frame spans more, specks of dirt less).
+MIN_GLYPH_SHARE = 0.25
+# A glyph is a component within these shares of the characters' median height.
+GLYPH_HEIGHTS = (0.7, 1.3)
+# A zero at least this much wider (width over height) than the line's round
+# digits is a letter O: in most plate fonts an O is 19-39 % wider than the
+# digits, which are all as wide as one another (tabular figures).
+MIN_ROUND_RATIO = 1.15
+# The digits a zero is compared with: those inked out to both sides of their
+# box. A 2, 3, 5 or 7 is open on its left and loses that side's thin ends in a
+# blurred crop, a 1 is a bar, a 4's width varies between fonts.
+ROUND_DIGITS = "689"
+# Round digits a zero is compared with, at least.
+MIN_DIGITS = 2
+
+
+def glyph_aspects(image: np.ndarray, columns: Sequence[float]) -> list[float | None]:
+    """Return the width over height of the glyph read at each column, None where unclear.
+
+    A glyph is the one connected ink component under the column about as tall
+    as the line's characters; it is unclear when there is none, or when
+    another read character's column falls inside it too (touching glyphs, dirt).
+    """
+    h, w = image.shape[:2]
+    lightness = cv2.cvtColor(image, cv2.COLOR_BGR2LAB)[..., 0]
+    levels = ink_levels(lightness[int(CORE[0] * h) : int(CORE[1] * h)])
+    if levels is None:
+        return [None] * len(columns)
+    ground, ink, _light = levels
+    mask = (lightness < (ground + ink) / 2).astype(np.uint8)
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    # The glyphs' height: the median of the components of about a character's
+    # size (the plate's frame and specks of dirt are neither).
+    sized = heights[(heights >= MIN_GLYPH_SHARE * h) & (heights <= 0.95 * h)]
+    if sized.size == 0:
+        return [None] * len(columns)
+    glyph_h = float(np.median(sized))
+    xs = [min(w - 1, max(0, int(c * w))) for c in columns]
+    out: list[float | None] = []
+    for x in xs:
+        found = [int(k) for k in np.unique(labels[:, x]) if k != 0]
+        tall = [
+            k
+            for k in found
+            if GLYPH_HEIGHTS[0] * glyph_h
+            <= stats[k, cv2.CC_STAT_HEIGHT]
+            <= GLYPH_HEIGHTS[1] * glyph_h
+        ]
+        if len(tall) != 1:
+            out.append(None)
+            continue
+        k = tall[0]
+        left, gw = int(stats[k, cv2.CC_STAT_LEFT]), int(stats[k, cv2.CC_STAT_WIDTH])
+        inside = sum(1 for o in xs if left <= o < left + gw)
+        out.append(gw / float(stats[k, cv2.CC_STAT_HEIGHT]) if inside == 1 else None)
+    return out
+
+
+def round_letters(image: np.ndarray, text: str, columns: Sequence[float] | None) -> set[int]:
+    """Return the positions of ``0`` in ``text`` whose glyph is a round letter ``O``.
+
+    A zero is judged against the round digits (6, 8, 9) of the same line: an
+    ``O`` is wider than them, a ``0`` as wide. Judged
+    whatever the recogniser's confidence (it reads an ``O`` among digits as a
+    sure ``0``), but never the other way: in DIN-style fonts such as OSP-DIN
+    the two glyphs are the same, so a narrow ``O`` is no evidence of a zero.
+    """
+    if columns is None or len(columns) != len(text) or "0" not in text:
+        return set()
+    aspects = glyph_aspects(image, columns)
+    out = set()
+    for i, ch in enumerate(text):
+        a = aspects[i]
+        if ch != "0" or a is None:
+            continue
+        others = [
+            b
+            for j, (c, b) in enumerate(zip(text, aspects, strict=True))
+            if j != i and b is not None and c in ROUND_DIGITS
+        ]
+        if len(others) >= MIN_DIGITS and a >= MIN_ROUND_RATIO * float(np.median(others)):
+            out.add(i)
+    return out

@@ -25,7 +25,7 @@ from scape.vision.geometry import iou
 from scape.vision.plates.config import ReaderConfig
 from scape.vision.plates.detect import point_in_zone, zone_bounds
 from scape.vision.plates.emblems import not_printed
-from scape.vision.plates.glyphs import plain_bars
+from scape.vision.plates.glyphs import plain_bars, round_letters
 from scape.vision.plates.grammar import parse_plate
 from scape.vision.plates.ocr import TextRead, recognise
 from scape.vision.plates.propose import (
@@ -93,6 +93,26 @@ def with_plain_bars(text: TextRead, image: np.ndarray) -> TextRead:
     return TextRead(chars, text.confidence, text.char_confidences, text.margins, text.columns)
 
 
+def with_round_letters(text: TextRead, image: np.ndarray) -> TextRead:
+    """Return ``text`` with each ``0`` whose glyph is as wide as an ``O`` read as ``O``.
+
+    Judged on the glyph's shape alone (``glyphs.round_letters``), however sure
+    the recogniser was: it reads an ``O`` among digits as a sure ``0``. The
+    image and the recogniser disagree there, so the character's margin over
+    its look-alike becomes 0: it is unsure, and a grammar may still read it
+    ``0`` where only a digit fits a national format.
+    """
+    rounds = round_letters(image, text.text, text.columns)
+    if not rounds:
+        return text
+    chars = "".join("O" if i in rounds else ch for i, ch in enumerate(text.text))
+    margins = text.margins
+    if margins is None or len(margins) != len(text.text):
+        margins = (1.0,) * len(text.text)
+    margins = tuple(0.0 if i in rounds else m for i, m in enumerate(margins))
+    return TextRead(chars, text.confidence, text.char_confidences, margins, text.columns)
+
+
 def to_read(
     text: TextRead,
     prop: Proposal,
@@ -102,7 +122,8 @@ def to_read(
     time_s: float = 0.0,
 ) -> PlateRead | None:
     """Turn one recognised line into a plate read, or None when it is no plate."""
-    text = with_plain_bars(without_emblems(text, prop.text_image), prop.text_image)
+    text = without_emblems(text, prop.text_image)
+    text = with_round_letters(with_plain_bars(text, prop.text_image), prop.text_image)
     raw = text.text.strip()
     confidences = text.char_confidences if len(text.char_confidences) == len(raw) else None
     # How sure the recogniser was of each character against its look-alike:

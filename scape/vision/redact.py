@@ -15,6 +15,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import av
@@ -443,17 +444,44 @@ class Redactor:
         corners = np.array([[0, 0], [width, 0], [0, height], [width, height]], np.float64)
         changed = False  # a frame since the last detection a shift does not explain
 
+        # The detectors run on a worker thread (onnxruntime lets go of the
+        # GIL), so decoding, the camera estimate, masking and encoding go on
+        # meanwhile on the other core. Only one detection is in flight: the
+        # next one's closer looks need the tracks this one gives.
+        in_flight: tuple[int, Future[dict[str, np.ndarray]]] | None = None
+
+        def run_detectors(frame: av.VideoFrame) -> dict[str, np.ndarray]:
+            return {
+                kind: np.asarray(detector(frame), dtype=np.float64).reshape(-1, 5)
+                for kind, detector in self.detectors.items()
+            }
+
+        def collect() -> int | None:
+            # Wait for the detection in flight and track it; return its frame.
+            nonlocal in_flight
+            if in_flight is None:
+                return None
+            index, future = in_flight
+            in_flight = None
+            for kind, found in future.result().items():
+                stats.detections[kind] = stats.detections.get(kind, 0) + len(found)
+                trackers[kind].update(index, found)
+            return index
+
         def detect(index: int, frame: av.VideoFrame) -> None:
-            nonlocal last_detected, at_detection, changed
+            nonlocal last_detected, at_detection, changed, in_flight
+            previous = collect()
             last_detected = index
             at_detection, changed = camera, False
             stats.detection_frames += 1
             for kind, detector in self.detectors.items():
                 if isinstance(detector, FaceFrameDetector):
                     detector.focus = [box for box, _score in trackers[kind].boxes_at(index)]
-                found = np.asarray(detector(frame), dtype=np.float64).reshape(-1, 5)
-                stats.detections[kind] = stats.detections.get(kind, 0) + len(found)
-                trackers[kind].update(index, found)
+            in_flight = (index, pool.submit(run_detectors, frame))
+            if previous is not None:
+                # While this detection runs: the frames the previous one made
+                # final (the same boxes as when each detection is awaited).
+                emit(previous - latency)
 
         def emit(until: int) -> None:
             # Frames up to `until` have final boxes: mask, encode, forget.
@@ -486,32 +514,33 @@ class Redactor:
             for tracker in trackers.values():
                 tracker.forget(until + 1)
 
-        index = -1
-        for item in reader.demux():
-            if not isinstance(item, av.VideoFrame):
-                writer.write_audio(item)
-                continue
-            index += 1
-            pending.append((index, item))
-            if not self.detectors:
-                emit(index)
-                continue
-            if motion is not None:
-                position, response = motion.update(_luma(item))
-                camera = (position, motion.zoom)
-                changed = changed or response < cfg.track.motion_response
-                for tracker in trackers.values():
-                    tracker.set_camera(index, (position[0], position[1]), motion.zoom)
-            gap = index - last_detected
-            moved = changed or _moved(corners, at_detection, camera) > cfg.track.motion_px
-            if last_detected < 0 or gap >= interval or (moved and gap >= moving_interval):
-                detect(index, item)
-                emit(index - latency)
-        # The tail after the last detection frame would only be covered by
-        # the hold; the last frame is still buffered, so detect on it too.
-        if self.detectors and pending and last_detected != pending[-1][0]:
-            detect(*pending[-1])
-        emit(index)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scape-detect") as pool:
+            index = -1
+            for item in reader.demux():
+                if not isinstance(item, av.VideoFrame):
+                    writer.write_audio(item)
+                    continue
+                index += 1
+                pending.append((index, item))
+                if not self.detectors:
+                    emit(index)
+                    continue
+                if motion is not None:
+                    position, response = motion.update(_luma(item))
+                    camera = (position, motion.zoom)
+                    changed = changed or response < cfg.track.motion_response
+                    for tracker in trackers.values():
+                        tracker.set_camera(index, (position[0], position[1]), motion.zoom)
+                gap = index - last_detected
+                moved = changed or _moved(corners, at_detection, camera) > cfg.track.motion_px
+                if last_detected < 0 or gap >= interval or (moved and gap >= moving_interval):
+                    detect(index, item)
+            # The tail after the last detection frame would only be covered by
+            # the hold; the last frame is still buffered, so detect on it too.
+            if self.detectors and pending and last_detected != pending[-1][0]:
+                detect(*pending[-1])
+            collect()
+            emit(index)
         return stats
 
 

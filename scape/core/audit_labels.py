@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "vault.shared_with_case": _("Shared with a partner (with its case)"),
     "vault.custody_exported": _("Custody history exported"),
     "vault.exported": _("Exported for court"),
+    "vault.export_downloaded": _("Court export downloaded"),
     "vault.link_created": _("Download link made"),
     "vault.link_downloaded": _("Downloaded through a link"),
     "vault.link_revoked": _("Download link withdrawn"),

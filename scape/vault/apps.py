@@ -21,4 +21,5 @@ class VaultConfig(AppConfig):
         schedule.register("vault.verify", timedelta(days=1), jobs.verify_all)
         schedule.register("vault.retention", timedelta(hours=1), jobs.retention)
         schedule.register("vault.uploads", timedelta(hours=1), jobs.expire_uploads)
+        schedule.register("vault.exports", timedelta(hours=1), jobs.expire_exports)
         schedule.register("vault.sweep_staging", timedelta(hours=1), jobs.sweep_staging)

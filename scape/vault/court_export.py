@@ -43,16 +43,13 @@ def _safe_name(name: str) -> str:
     return cleaned[:120] or "file"
 
 
-def build_export(
-    case: Case,
-    out: Path,
-    *,
-    actor: Any = None,
-    reason: str = "",
-    recipient: str = "",
-    use_redacted: bool = False,
-) -> str:
-    """Write the case's export ZIP to `out` atomically and return the ZIP's SHA-256."""
+def export_files(case: Case, *, actor: Any = None, use_redacted: bool = False) -> tuple[Any, set]:
+    """Return (item, file) of each item the export holds and the ids shown redacted only.
+
+    Raises PermissionDenied/Http404 when `actor` may not download the case and
+    NotRedactedError (a ValueError) naming every item without the redacted copy
+    that must stand in for it.
+    """
     if actor is not None:
         access_object(Case, actor, case.pk, Action.DOWNLOAD)
     items = list(
@@ -62,6 +59,26 @@ def build_export(
     # copies only never exports an original, and a gap refuses the whole export.
     limited = redacted_only_ids(actor, items) if actor is not None else set()
     chosen = files_for(items, redacted=lambda item: use_redacted or item.pk in limited)
+    return chosen, limited
+
+
+def build_export(
+    case: Case,
+    out: Path,
+    *,
+    actor: Any = None,
+    reason: str = "",
+    recipient: str = "",
+    use_redacted: bool = False,
+    report: Callable[[float], None] | None = None,
+) -> str:
+    """Write the case's export ZIP to `out` atomically and return the ZIP's SHA-256.
+
+    ``report(fraction)`` is told how far the copy has got (bytes of evidence).
+    """
+    chosen, limited = export_files(case, actor=actor, use_redacted=use_redacted)
+    total = sum(chosen_file.size for _item, chosen_file in chosen) or 1
+    done = 0
     files: list[dict[str, Any]] = []
     partial = out.with_name(f".{out.name}.part-{os.getpid()}")
     try:
@@ -84,6 +101,9 @@ def build_export(
                     for chunk in iter(partial_read(src), b""):
                         digest.update(chunk)
                         dst.write(chunk)
+                        done += len(chunk)
+                        if report is not None:
+                            report(done / total)
                 if digest.hexdigest() != expected:
                     raise ValueError(
                         _("Stored file of item %(id)s does not match its hash; export stopped.")

@@ -35,6 +35,13 @@ def expire_uploads() -> str:
     return str(uploads.expire_uploads())
 
 
+def expire_exports() -> str:
+    """Delete court-export ZIPs past their keeping time."""
+    from scape.vault.exports import expire_exports as expire
+
+    return f"{expire()} exports removed"
+
+
 def sweep_staging() -> dict[str, int]:
     """Remove what killed tasks left in the staging folder and the system temporary folder."""
     from scape.core.recovery import sweep_temp

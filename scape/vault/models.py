@@ -408,6 +408,35 @@ class Upload(models.Model):
         return f"{self.filename} {self.offset}/{self.length}"
 
 
+class CaseExport(models.Model):
+    """A court export of a case, built by a worker and kept for download for a few days.
+
+    Only the person who asked for it downloads it (scape.vault.queries.access_export),
+    and only while they still may download the case.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    job = models.OneToOneField("core.Job", on_delete=models.SET_NULL, null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    recipient = models.CharField(_("recipient"), max_length=200, blank=True)
+    use_redacted = models.BooleanField(_("redacted copies where made"), default=False)
+    # Where the ZIP lies in the default storage (the bucket when one is set).
+    file_name = models.CharField(max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("kept until"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("court export")
+        verbose_name_plural = _("court exports")
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class RedactionSession(models.Model):
     """One redacted copy in the making: detected boxes, reviewed by a person, then rendered.
 

@@ -21,6 +21,7 @@ from scape.directory.queries import own_organization
 from scape.vault.choices import CaseStatus, DeletionStatus, ItemStatus
 from scape.vault.models import (
     Case,
+    CaseExport,
     Category,
     DeletionList,
     EvidenceItem,
@@ -46,6 +47,20 @@ def access_item(user: Any, pk: Any, action: str = Action.VIEW) -> EvidenceItem:
 def access_case(user: Any, pk: Any, action: str = Action.VIEW) -> Case:
     """Return the case for `action`, or raise Http404/PermissionDenied."""
     return access_object(Case, user, pk, action)
+
+
+def case_exports(user: Any, case: Case) -> QuerySet[CaseExport]:
+    """Return the exports of `case` this user asked for, newest first."""
+    return CaseExport.objects.filter(case=case, created_by=user).select_related("job")
+
+
+def access_export(user: Any, pk: Any) -> CaseExport:
+    """Return an export the user asked for and may still download, or raise Http404."""
+    export = CaseExport.objects.filter(pk=pk, created_by=user).select_related("case").first()
+    if export is None:
+        raise Http404
+    access_case(user, export.case_id, Action.DOWNLOAD)
+    return export
 
 
 def get_cases(user: Any) -> QuerySet[Case]:

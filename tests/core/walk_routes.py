@@ -106,6 +106,10 @@ def _uploader_only(world: World, user: Any) -> bool:
     return bool(world["upload"].created_by_id == user.pk)
 
 
+def _exporter_only(world: World, user: Any) -> bool:
+    return bool(world["export"].created_by_id == user.pk)
+
+
 def _importer_only(world: World, user: Any) -> bool:
     return bool(world["import"].uploaded_by_id == user.pk)
 
@@ -220,6 +224,11 @@ ROUTES: dict[str, Route] = {
     "vault/cases/": Route(of="item", role=CU),
     "vault/cases/<int:pk>/": Route(obj="case", role=CU),
     "vault/cases/<int:pk>/export/": Route(obj="case", role=CU, write=DL, ok=405),
+    "vault/cases/<int:pk>/exports/": Route(obj="case", role=CU),
+    # Only the person who asked for an export downloads it.
+    "vault/exports/<int:pk>/download/": Route(
+        obj="export", role=CU, visible=_exporter_only, kwargs=pk("export")
+    ),
     "vault/retention/": Route(of="item", role=CU, refused=(OF, SP, VO, C, AU)),
     "vault/upload/": Route(of="item", role=CU, refused=(SP, VO, AU)),
     "vault/uploads/": Route(of="item", role=CU, machine=True),

@@ -188,6 +188,12 @@ def build() -> World:
     custodian = world.person(world.owner["item"], Role.CUSTODIAN).user
     produce(item)  # the thumbnail and playable copy a media task would make
     world.extra["redaction"] = do_start_redaction(item, actor=custodian)
+    from scape.vault.exports import build_case_export, do_start_case_export
+
+    export = do_start_case_export(world["case"], actor=custodian, reason="ownership walk")
+    build_case_export.call(export.pk)
+    export.refresh_from_db()
+    world.extra["export"] = export
     world.extra["upload"] = do_create_upload(
         custodian, name="walk.mp4", length=100, metadata={"filename": "walk.mp4"}
     )

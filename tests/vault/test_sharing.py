@@ -160,9 +160,9 @@ def test_case_pages_open_and_export_a_case(client, lt_org, custodian, logged_in,
     do_ingest(clip.open("rb"), name=clip.name, organization=lt_org, case=case)
     no_reason = client.post(f"/vault/cases/{case.pk}/export/", {"reason": ""})
     assert no_reason.status_code == 302
-    export = client.post(
-        f"/vault/cases/{case.pk}/export/", {"reason": "hearing 2026-12-01", "recipient": "court"}
-    )
+    from tests.vault.test_exports import export_zip
+
+    export = export_zip(client, case, {"reason": "hearing 2026-12-01", "recipient": "court"})
     assert export.status_code == 200 and export["Content-Type"] == "application/zip"
     assert b"".join(export.streaming_content)[:2] == b"PK"
 

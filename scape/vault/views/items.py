@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from scape.core import audit
 from scape.core.access import actor_of, can
-from scape.core.choices import Action, Role
+from scape.core.choices import Action, JobStatus, Role
 from scape.core.forms import add_validation_errors
 from scape.core.generic import (
     RevokeShareView,
@@ -50,9 +48,9 @@ from scape.vault.actions import (
     find_link,
 )
 from scape.vault.choices import DerivativeKind, ItemStatus
-from scape.vault.court_export import build_export
 from scape.vault.custody import custody_csv, custody_pdf
 from scape.vault.disclosure import NotRedactedError, file_for, files_for, redacted_file
+from scape.vault.exports import do_start_case_export, open_export, slug
 from scape.vault.filtersets import ItemFilter
 from scape.vault.forms import (
     AddToCaseForm,
@@ -67,7 +65,9 @@ from scape.vault.models import EvidenceItem, ExternalLink
 from scape.vault.queries import (
     access_case,
     access_deletion_list,
+    access_export,
     access_item,
+    case_exports,
     custody_history,
     get_cases,
     get_items,
@@ -370,23 +370,23 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_export": can(request.user, Action.DOWNLOAD, case),
         "export_form": ReasonForm(),
     }
+    if context["can_export"]:
+        context.update(_exports_context(request.user, case))
     return render(request, "vault/case_detail.html", context)
 
 
 @require_POST
 @login_required
-def case_export(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
-    """Build the court export ZIP of a case and hand it over (reason and recipient recorded)."""
+def case_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the court export of a case (reason and recipient recorded); it appears on the case page."""
     case = access_case(request.user, pk, Action.DOWNLOAD)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason of at least five characters."))
         return redirect(case)
-    out = Path(tempfile.mkdtemp(prefix="scape-export-")) / f"{_slug(case.reference)}.zip"
     try:
-        build_export(
+        do_start_case_export(
             case,
-            out,
             actor=request.user,
             reason=form.cleaned_data["reason"],
             recipient=form.cleaned_data["recipient"],
@@ -395,16 +395,44 @@ def case_export(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect(case)
-    handle = out.open("rb")
-    out.unlink()  # the open handle keeps the bytes until the response is sent
-    out.parent.rmdir()
-    return FileResponse(
-        handle, as_attachment=True, filename=out.name, content_type="application/zip"
+    messages.success(
+        request, _("The export is being built; it appears under Court export when it is ready.")
     )
+    return redirect(f"{case.get_absolute_url()}#exports")
 
 
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:60] or "case"
+@require_GET
+@login_required
+def case_exports_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the user's exports of a case with their progress (polled while one is built)."""
+    case = access_case(request.user, pk, Action.DOWNLOAD)
+    return render(request, "vault/_exports.html", _exports_context(request.user, case))
+
+
+def _exports_context(user: Any, case: Any) -> dict[str, Any]:
+    exports = list(case_exports(user, case)[:5])
+    active = any(e.job and e.job.status in (JobStatus.QUEUED, JobStatus.RUNNING) for e in exports)
+    return {"case": case, "exports": exports, "exports_active": active}
+
+
+@require_GET
+@login_required
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Send a built court export to the person who asked for it (recorded)."""
+    export = access_export(request.user, pk)
+    try:
+        handle = open_export(export, actor=request.user)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{slug(export.case.reference)}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Export-SHA256"] = export.sha256
+    return response
 
 
 @require_GET

@@ -1,0 +1,134 @@
+"""Court exports as background work: asked for on the case page, built by a worker, downloaded later.
+
+A ZIP of a case can hold many gigabytes: building it in the request would tie
+a web node (and time out behind a proxy). ``do_start_case_export`` checks
+everything that can be refused at once (the right to download, the reason,
+redacted copies the share demands) and queues ``build_case_export``; the
+worker writes the ZIP to its scratch folder, moves it to the default storage
+(the bucket when one is set, so any web node serves it) and the person who
+asked downloads it from the case page until it expires.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from scape.core import audit
+from scape.core.choices import JobStatus
+from scape.core.models import Job
+from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
+from scape.vault import storage
+from scape.vault.court_export import build_export, export_files
+from scape.vault.models import Case, CaseExport
+
+
+def export_keep() -> timedelta:
+    """Return how long a built export stays downloadable."""
+    return timedelta(days=float(getattr(settings, "SCAPE_EXPORT_KEEP_DAYS", 7)))
+
+
+def slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:60] or "case"
+
+
+def do_start_case_export(
+    case: Case, *, actor: Any, reason: str, recipient: str = "", use_redacted: bool = False
+) -> CaseExport:
+    """Queue the court export of a case; raise ValueError (NotRedactedError) or PermissionDenied."""
+    export_files(case, actor=actor, use_redacted=use_redacted)  # refuse now, not in the worker
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=f"vault.export:{case.pk}",
+            title=_("Court export of case %(ref)s") % {"ref": case.reference},
+            organization=case.organization,
+            created_by=actor,
+        )
+        export = CaseExport.objects.create(
+            case=case,
+            created_by=actor,
+            job=job,
+            reason=reason,
+            recipient=recipient,
+            use_redacted=use_redacted,
+            expires_at=timezone.now() + export_keep(),
+        )
+        enqueue_on_commit(build_case_export, job, export.pk)
+    return export
+
+
+@task()
+def build_case_export(export_id: int) -> dict[str, Any]:
+    """Build an export's ZIP and put it in storage (a worker; safe to run again)."""
+    export = (
+        CaseExport.objects.filter(pk=export_id).select_related("case__organization", "job").first()
+    )
+    if export is None:
+        return {"status": "gone"}
+    if export.file_name:
+        return finish_job(export.job, JobStatus.SUCCEEDED, _("Ready to download."))
+    update_job(export.job, status=JobStatus.RUNNING, progress=0.0)
+    folder = Path(tempfile.mkdtemp(prefix="tmp-export-", dir=storage.staging_dir()))
+    try:
+        out = folder / f"{slug(export.case.reference)}.zip"
+        try:
+            zip_sha = build_export(
+                export.case,
+                out,
+                actor=export.created_by,
+                reason=export.reason,
+                recipient=export.recipient,
+                use_redacted=export.use_redacted,
+                report=progress_reporter(export.job),
+            )
+        except ValueError as exc:
+            return finish_job(export.job, JobStatus.FAILED, str(exc))
+        with out.open("rb") as handle:
+            name = default_storage.save(f"exports/{export.pk}/{out.name}", File(handle))
+        CaseExport.objects.filter(pk=export.pk).update(
+            file_name=name, size=out.stat().st_size, sha256=zip_sha
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return finish_job(export.job, JobStatus.SUCCEEDED, _("Ready to download."))
+
+
+def open_export(export: CaseExport, *, actor: Any) -> Any:
+    """Open a built export for download and record who took it (raises FileNotFoundError)."""
+    if not export.file_name:
+        raise FileNotFoundError(export.pk)
+    handle = default_storage.open(export.file_name, "rb")
+    audit.record(
+        "vault.export_downloaded",
+        obj=export.case,
+        actor=actor,
+        reason=export.reason,
+        recipient=export.recipient,
+        details={"export": export.pk, "zip_sha256": export.sha256, "size": export.size},
+    )
+    return handle
+
+
+def expire_exports(now: Any = None) -> int:
+    """Delete the ZIPs of exports past their time; return how many went."""
+    now = now or timezone.now()
+    gone = 0
+    for export in CaseExport.objects.filter(expires_at__lte=now):
+        if export.file_name:
+            with contextlib.suppress(FileNotFoundError):
+                default_storage.delete(export.file_name)
+        export.delete()
+        gone += 1
+    return gone

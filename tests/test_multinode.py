@@ -4,8 +4,9 @@ Real parts only: gunicorn processes, `scape worker` processes, a PostgreSQL
 database of their own, and moto's S3 server over HTTP on loopback. An upload
 goes in chunks alternating between the nodes, survives a broken connection,
 is finished by a worker that took no chunk, and is read back through the
-other node; a plate crop posted to one node is served by the other; a worker
-killed mid-task leaves its task to the other, which finishes it once. The
+other node; a plate crop posted to one node is served by the other; a court
+export asked for on one node is built by a worker and downloaded through the
+other; a worker killed mid-task leaves its task to the other, which finishes it once. The
 SHA-256 of every stored object is checked against its source.
 
 Runs in the PostgreSQL pass of `make test` (CI always); skipped on SQLite.
@@ -19,6 +20,7 @@ import http.client
 import io
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -56,6 +58,7 @@ from scape.core.testing import totp_device
 from scape.directory.models import Person
 from scape.traffic.actions import do_rotate_camera_token
 from scape.traffic.models import TrafficCamera
+from scape.vault.models import Case
 
 person = Person.objects.filter(
     role_assignments__role=Role.CUSTODIAN, organization__traffic_cameras__isnull=False
@@ -73,6 +76,7 @@ print(json.dumps({
     "token": token.key,
     "camera": camera.pk,
     "camera_token": do_rotate_camera_token(camera, actor=None),
+    "case": Case.objects.filter(organization=person.organization).order_by("pk").first().pk,
 }))
 """
 
@@ -346,14 +350,48 @@ def test_an_upload_crosses_nodes_and_workers_and_every_file_is_in_the_bucket(clu
                                    headers={"Cookie": info["cookie"]})  # fmt: skip
     assert status == 200 and served == crop.getvalue()
 
+    # A court export asked for on node B is built by the worker of another
+    # machine into the bucket and downloaded through node A.
+    csrf = secrets.token_hex(16)
+    form = {"Cookie": f"{info['cookie']}; csrftoken={csrf}",
+            "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+    status, _h, body = b.request(
+        "POST", f"/vault/cases/{info['case']}/export/",
+        f"csrfmiddlewaretoken={csrf}&reason=hearing%202026-12-01&recipient=court".encode(), form,
+    )  # fmt: skip
+    assert status == 302, body[:500]
+    worker = Worker(cluster["envs"]["worker-a"], cluster["tmp"] / "worker-a.log")
+    try:
+        link = _until(
+            lambda: re.search(
+                rb"/vault/exports/\d+/download/",
+                b.request("GET", f"/vault/cases/{info['case']}/exports/",
+                          headers={"Cookie": info["cookie"]})[2],
+            ),
+            "the court export to be built",
+        )  # fmt: skip
+    finally:
+        worker.stop()
+    status, headers, archive = a.request(
+        "GET", link.group(0).decode(), headers={"Cookie": info["cookie"]}
+    )
+    assert status == 200 and hashlib.sha256(archive).hexdigest() == headers["X-Export-SHA256"]
+    exported = cluster["tmp"] / "export.zip"
+    exported.write_bytes(archive)
+    from scape.vault.court_export import verify_export
+
+    assert verify_export(exported) == []
+    exported.unlink()
+
     # Every file is in the bucket under its own hash; the nodes' disks hold none.
     objects = _objects(cluster)
     original = f"scape/originals/{digest[:2]}/{digest[2:4]}/{digest}"
     assert objects[original] == digest
     assert hashlib.sha256(crop.getvalue()).hexdigest() in objects.values()
     for key, sha in objects.items():
-        if key.startswith(("scape/originals/", "scape/derived/")):
-            assert key.rsplit("/", 1)[-1].startswith(sha) or "derived" in key
+        if key.startswith("scape/originals/"):
+            assert key.rsplit("/", 1)[-1] == sha, key
+    assert hashlib.sha256(archive).hexdigest() in objects.values()  # the export, in the bucket
     assert not [k for k in objects if k.startswith("scape/uploads/")]
     assert _local_files(cluster) == []
 

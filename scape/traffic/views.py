@@ -25,7 +25,7 @@ from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant
 from scape.core.choices import Action
 from scape.core.forms import add_validation_errors
-from scape.core.generic import keyset_paginate, paginate, run_action
+from scape.core.generic import keyset_paginate, run_action
 from scape.core.geojson import geojson_response
 from scape.directory.queries import own_organization, partners_of
 from scape.traffic.actions import (
@@ -455,8 +455,8 @@ def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def hits(request: HttpRequest) -> HttpResponse:
-    """Every hit the user may see, newest first."""
-    page = paginate(request, get_hits(request.user))
+    """Every hit the user may see, newest first (paged by cursor: no count of the whole table)."""
+    page = keyset_paginate(request, get_hits(request.user), ("-time", "-pk"))
     return render(request, "traffic/hits.html", {"page": page})
 
 

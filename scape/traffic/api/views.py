@@ -192,6 +192,7 @@ class HitViewSet(
 
     model = Hit
     serializer_class = HitSerializer
+    pagination_class = KeysetPagination
     filterset_fields = ["entry", "exact"]
     access_actions = {"acknowledge": Action.CHANGE}
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
+import boto3
 import numpy as np
 import pytest
 
@@ -84,3 +87,32 @@ def custodian(lt_org, persona):
 @pytest.fixture
 def officer(lt_org, persona):
     return persona(lt_org, Role.OFFICER, username="andrius")
+
+
+# Moto's S3 server on loopback, spoken to over real HTTP (test_s3.py, test_upload_shared.py).
+PREFIX = "scape-test/evidence"
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Any:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_client(moto_endpoint: str) -> Any:
+    return boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1", **CREDENTIALS)
+
+
+@pytest.fixture
+def bucket(s3_client: Any) -> str:
+    name = f"evidence-{uuid.uuid4().hex[:12]}"
+    s3_client.create_bucket(Bucket=name)
+    s3_client.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    return name

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from django.core.files.storage import storages
 
@@ -21,35 +19,9 @@ from scape.storages import evidence_storage_config
 from scape.vault import storage
 from scape.vault.actions.ingest import do_ingest
 from scape.vault.models import Blob, EvidenceItem
+from tests.vault.conftest import CREDENTIALS, PREFIX
 
 pytestmark = pytest.mark.django_db
-
-PREFIX = "scape-test/evidence"
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Any:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3_client(moto_endpoint: str) -> Any:
-    return boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1", **CREDENTIALS)
-
-
-@pytest.fixture
-def bucket(s3_client: Any) -> str:
-    name = f"evidence-{uuid.uuid4().hex[:12]}"
-    s3_client.create_bucket(Bucket=name)
-    s3_client.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-    return name
 
 
 @pytest.fixture

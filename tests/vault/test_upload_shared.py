@@ -16,7 +16,7 @@ import pytest
 from scape.core.testing import IMMEDIATE_TASKS
 from scape.vault import storage
 from scape.vault.models import EvidenceItem, Upload
-from tests.vault.test_s3 import CREDENTIALS, PREFIX, bucket, moto_endpoint, s3_client  # noqa: F401
+from tests.vault.conftest import CREDENTIALS, PREFIX
 from tests.vault.test_upload import Interrupted, checksum, create, head, patch
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ MIB = 1024 * 1024
 
 
 @pytest.fixture
-def shared(settings: Any, _media: Any, moto_endpoint: str, bucket: str) -> Any:  # noqa: F811
+def shared(settings: Any, _media: Any, moto_endpoint: str, bucket: str) -> Any:
     from scape.storages import evidence_storage_config
 
     settings.TASKS = IMMEDIATE_TASKS
@@ -50,7 +50,7 @@ def padded_clip(clip: Any, size: int) -> bytes:
     return data + struct.pack(">I", room) + b"free" + os.urandom(room - 8)
 
 
-def _keys(client: Any, bucket: str) -> list[str]:  # noqa: F811
+def _keys(client: Any, bucket: str) -> list[str]:
     listed = client.list_objects_v2(Bucket=bucket, Prefix=PREFIX).get("Contents", [])
     return sorted(o["Key"][len(PREFIX) + 1 :] for o in listed)
 
@@ -62,7 +62,7 @@ def test_chunks_of_any_size_become_parts_and_the_file_is_hashed_as_it_arrives(
     logged_in,
     s3_client,
     bucket,
-    _media,  # noqa: F811
+    _media,
 ):
     uploader = logged_in(custodian)
     data = padded_clip(clip, 13 * MIB + 12345)
@@ -111,7 +111,7 @@ def test_a_cancelled_upload_frees_its_parts(
     custodian,
     logged_in,
     s3_client,
-    bucket,  # noqa: F811
+    bucket,
 ):
     uploader = logged_in(custodian)
     data = padded_clip(clip, 6 * MIB)
@@ -131,7 +131,7 @@ def test_the_same_file_again_is_a_duplicate_and_leaves_nothing_behind(
     custodian,
     logged_in,
     s3_client,
-    bucket,  # noqa: F811
+    bucket,
 ):
     uploader = logged_in(custodian)
     data = clip.read_bytes()

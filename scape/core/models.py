@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from scape.core.choices import JobStatus, Outcome, TokenScope
@@ -264,6 +265,10 @@ class Job(models.Model):
         blank=True,
         related_name="+",
     )
+    # The title and message are stored as written in the code (English, with
+    # %(name)s placeholders) and shown in each reader's language: a job one
+    # partner started is read by another in theirs (shown_title, shown_message).
+    params = models.JSONField(default=dict, blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
     # The worker running this job beats here (scape worker); a running job whose
     # beat stopped is given back to the queue (scape/core/recovery.py).
@@ -279,6 +284,25 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.status})"
+
+    def _shown(self, text: str) -> str:
+        translated = gettext(text) if text else ""
+        if not self.params:
+            return translated
+        try:
+            return translated % self.params
+        except (KeyError, ValueError, TypeError):
+            return translated  # a message that came without placeholders, e.g. "100%"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language."""
+        return self._shown(self.title)
+
+    @property
+    def shown_message(self) -> str:
+        """The last message in the active language."""
+        return self._shown(self.message)
 
 
 class WorkerHeartbeat(models.Model):

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from scape.core import audit
 from scape.core.access import actor_of
@@ -683,7 +683,8 @@ def do_read_evidence(user: Any, item_pk: Any, camera: TrafficCamera | None) -> A
         )
     job = Job.objects.create(
         kind=f"{EVIDENCE_JOB}:{item.pk}",
-        title=_("Plate reading in %(name)s") % {"name": item.original_name},
+        title=gettext_noop("Plate reading in %(name)s"),
+        params={"name": item.original_name},
         organization_id=actor.organization_id,
         created_by=user,
     )

@@ -14,6 +14,7 @@ from typing import Any
 from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from scape.core.choices import JobStatus
@@ -58,9 +59,13 @@ def _read(job: Job | None, item_id: int, camera_id: int | None) -> dict[str, Any
 
     item = EvidenceItem.objects.filter(pk=item_id).select_related("blob", "organization").first()
     if item is None or item.blob is None or item.status != ItemStatus.AVAILABLE:
-        return finish_job(job, JobStatus.FAILED, _("The evidence item is not available."))
+        return finish_job(
+            job, JobStatus.FAILED, gettext_noop("The evidence item is not available.")
+        )
     if item.media_kind not in (MediaKind.VIDEO, MediaKind.IMAGE):
-        return finish_job(job, JobStatus.FAILED, _("Only videos and images have plates to read."))
+        return finish_job(
+            job, JobStatus.FAILED, gettext_noop("Only videos and images have plates to read.")
+        )
     camera = (
         TrafficCamera.objects.select_related("organization").filter(pk=camera_id).first()
         if camera_id
@@ -80,7 +85,9 @@ def _read(job: Job | None, item_id: int, camera_id: int | None) -> dict[str, Any
                 )
             )
     except FileNotFoundError:
-        return finish_job(job, JobStatus.FAILED, _("The original file is missing from storage."))
+        return finish_job(
+            job, JobStatus.FAILED, gettext_noop("The original file is missing from storage.")
+        )
     except UnreadableFile as exc:
         return finish_job(job, JobStatus.FAILED, str(exc))
     start = (item.recorded_at or item.ingested_at).replace(microsecond=0)

@@ -23,7 +23,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from scape.core import audit
@@ -52,7 +52,8 @@ def do_start_case_export(
     with transaction.atomic():
         job = Job.objects.create(
             kind=f"vault.export:{case.pk}",
-            title=_("Court export of case %(ref)s") % {"ref": case.reference},
+            title=gettext_noop("Court export of case %(ref)s"),
+            params={"ref": case.reference},
             organization=case.organization,
             created_by=actor,
         )
@@ -78,7 +79,7 @@ def build_case_export(export_id: int) -> dict[str, Any]:
     if export is None:
         return {"status": "gone"}
     if export.file_name:
-        return finish_job(export.job, JobStatus.SUCCEEDED, _("Ready to download."))
+        return finish_job(export.job, JobStatus.SUCCEEDED, gettext_noop("Ready to download."))
     update_job(export.job, status=JobStatus.RUNNING, progress=0.0)
     folder = Path(tempfile.mkdtemp(prefix="tmp-export-", dir=storage.staging_dir()))
     try:
@@ -102,7 +103,7 @@ def build_case_export(export_id: int) -> dict[str, Any]:
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return finish_job(export.job, JobStatus.SUCCEEDED, _("Ready to download."))
+    return finish_job(export.job, JobStatus.SUCCEEDED, gettext_noop("Ready to download."))
 
 
 def open_export(export: CaseExport, *, actor: Any) -> Any:

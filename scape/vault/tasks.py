@@ -12,6 +12,7 @@ from typing import Any
 from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from scape.core.choices import JobStatus
@@ -54,7 +55,8 @@ def schedule_media(item: EvidenceItem, *, actor: Any = None) -> Job:
         return active
     job = Job.objects.create(
         kind=media_job_kind(item.pk),
-        title=_("Thumbnail and playable copy of %(name)s") % {"name": item.original_name},
+        title=gettext_noop("Thumbnail and playable copy of %(name)s"),
+        params={"name": item.original_name},
         organization=item.organization,
         created_by=actor if getattr(actor, "is_authenticated", False) else item.ingested_by,
     )
@@ -85,7 +87,9 @@ def _language_of(job: Job | None) -> str | None:
 def _produce(job: Job | None, item_id: int) -> dict[str, Any]:
     item = EvidenceItem.objects.filter(pk=item_id).select_related("blob").first()
     if item is None:
-        return finish_job(job, JobStatus.FAILED, _("The evidence item no longer exists."))
+        return finish_job(
+            job, JobStatus.FAILED, gettext_noop("The evidence item no longer exists.")
+        )
     if item.status == ItemStatus.UNREADABLE:
         return finish_job(
             job,
@@ -94,14 +98,16 @@ def _produce(job: Job | None, item_id: int) -> dict[str, Any]:
             % {"reason": item.unreadable_reason or _("unknown reason")},
         )
     if item.status != ItemStatus.AVAILABLE:
-        return finish_job(job, JobStatus.FAILED, _("The item is no longer available."))
+        return finish_job(job, JobStatus.FAILED, gettext_noop("The item is no longer available."))
     update_job(job, status=JobStatus.RUNNING, progress=0.0, message="")
     try:
         made = media.produce(item, progress=progress_reporter(job))
     except media.MediaError as exc:
         return finish_job(job, JobStatus.FAILED, str(exc))
     except Exception:
-        finish_job(job, JobStatus.FAILED, _("Making the playable copy failed unexpectedly."))
+        finish_job(
+            job, JobStatus.FAILED, gettext_noop("Making the playable copy failed unexpectedly.")
+        )
         raise
     return finish_job(
         job,

@@ -153,3 +153,23 @@ def test_the_command_exits_2_on_an_unreadable_file(tmp_path: Path, camera):
         call_command("traffic_reads", str(path), "--camera", str(camera.pk))
     assert exc.value.returncode == 2
     assert not PlateRead.objects.exists()
+
+
+def test_a_job_reads_in_the_language_of_whoever_looks_at_it(
+    item, camera, pal_coord, client, logged_in
+):
+    from django.utils import translation
+
+    with translation.override("lt"):  # started by someone working in Lithuanian
+        job = do_read_evidence(pal_coord.user, item.pk, camera)
+    job.refresh_from_db()
+    assert job.title == "Plate reading in %(name)s"  # stored as written, not as shown
+    with translation.override("lv"):
+        assert job.shown_title == "Numuru nolasīšana: dashcam-0042.png"
+    with translation.override("lt"):
+        assert job.shown_title == "Numerių nuskaitymas: dashcam-0042.png"
+    pal_coord.ui_language = "lv"
+    pal_coord.save(update_fields=["ui_language"])
+    logged_in(pal_coord)
+    page = client.get("/traffic/").content.decode()
+    assert "Numuru nolasīšana: dashcam-0042.png" in page

@@ -29,6 +29,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from scape.core import audit
@@ -192,9 +193,11 @@ def _encode_jpeg(frame: Any, width: int) -> bytes:
 
 
 def _job(session: RedactionSession, title: str, actor: Any) -> Job:
+    """Create the session's job; `title` is a msgid with %(name)s, shown in each reader's language."""
     return Job.objects.create(
         kind=f"{REDACTION_JOB}:{session.item_id}",
         title=title,
+        params={"name": session.item.original_name},
         organization=session.item.organization,
         created_by=actor,
     )
@@ -212,9 +215,7 @@ def do_start_redaction(
         session = RedactionSession.objects.create(
             item=item, faces=faces, plates=plates, created_by=actor
         )
-        session.job = _job(
-            session, _("Finding faces and plates in %(name)s") % {"name": item.original_name}, actor
-        )
+        session.job = _job(session, gettext_noop("Finding faces and plates in %(name)s"), actor)
         session.save(update_fields=["job"])
         audit.record(
             "vault.redaction_started",
@@ -390,7 +391,7 @@ def do_render(session: RedactionSession, *, actor: Any, mode: str) -> RedactionS
         session.status = RedactionSession.Status.RENDERING
         session.job = _job(
             session,
-            _("Rendering the redacted copy of %(name)s") % {"name": session.item.original_name},
+            gettext_noop("Rendering the redacted copy of %(name)s"),
             actor,
         )
         session.save(update_fields=["mode", "status", "job"])
@@ -582,6 +583,6 @@ def _render(session: RedactionSession) -> dict[str, Any]:
         session.job_id,
         status=JobStatus.SUCCEEDED,
         progress=1.0,
-        message=_("The redacted copy is ready."),
+        message=gettext_noop("The redacted copy is ready."),
     )
     return {"status": "done", "sha256": staged.sha256}

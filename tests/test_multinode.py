@@ -15,6 +15,7 @@ Runs in the PostgreSQL pass of `make test` (CI always); skipped on SQLite.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import http.client
 import io
@@ -179,13 +180,18 @@ class Worker:
                 self.process.kill()
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: Any) -> Any:
+@contextlib.contextmanager
+def running_cluster(tmp: Path, postgres: str, part_mb: int = 5) -> Any:
+    """Start an S3 server, a database of its own and two web nodes; yield what a caller needs.
+
+    ``postgres`` is a server URL (its database name is replaced). Workers are
+    started by the caller, with ``envs["worker-a"]``/``envs["worker-b"]``.
+    Also used by benchmarks/multinode_upload.py.
+    """
     import boto3
     import psycopg
     from moto.server import ThreadedMotoServer
 
-    tmp = tmp_path_factory.mktemp("multinode")
     s3_server = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
     s3_server.start()
     host, port = s3_server.get_host_and_port()
@@ -195,7 +201,7 @@ def cluster(tmp_path_factory: Any) -> Any:
                           aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
     client.create_bucket(Bucket=bucket)
 
-    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    base = postgres.rsplit("/", 1)[0]
     name = f"scape_multinode_{os.getpid()}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -212,13 +218,13 @@ def cluster(tmp_path_factory: Any) -> Any:
         "SCAPE_S3_ACCESS_KEY_ID": "testing",
         "SCAPE_S3_SECRET_ACCESS_KEY": "testing",
         "SCAPE_S3_PREFIX": "scape",
-        "SCAPE_S3_MULTIPART_MB": "5",
+        "SCAPE_S3_MULTIPART_MB": str(part_mb),
         "PYTHONPATH": str(ROOT),
     }
 
     def machine(label: str) -> dict[str, str]:
         var = tmp / label
-        var.mkdir()
+        var.mkdir(parents=True)
         return {**common, "SCAPE_VAR_DIR": str(var), "SCAPE_MEDIA_ROOT": str(var / "media")}
 
     envs = {label: machine(label) for label in ("web-a", "web-b", "worker-a", "worker-b")}
@@ -235,6 +241,12 @@ def cluster(tmp_path_factory: Any) -> Any:
         s3_server.stop()
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: Any) -> Any:
+    with running_cluster(tmp_path_factory.mktemp("multinode"), os.environ["DATABASE_URL"]) as c:
+        yield c
 
 
 def _video(size: int) -> bytes:

@@ -3,7 +3,8 @@
 Run by hand, never in CI (2 cores: one heavy job at a time)::
 
     .venv/bin/python benchmarks/anpr.py [--samples 120] [--baseline-samples 30]
-        [--real-dir ../shared/data/plates-real-dev] [--seed 2026] [--fresh-seed N]
+        [--real-dir ../shared/data/plates-real-dev] [--seed 2026]
+        [--fresh-seed N [N ...] | --fresh-count K]
 
 In one run it reports, each beside the baseline (rapidocr's detector, classifier
 and recogniser with their defaults, on the whole image):
@@ -13,8 +14,9 @@ and recogniser with their defaults, on the whole image):
   plates read exactly, false reads per image, images/s;
 - a synthetic LT/LV set (``_plates_world.py``: several fonts, real photographs
   as backgrounds, road and shop signs as distractors, blur, rain, glare, night,
-  tilt, dirt) on the fixed development seed AND on a fresh random seed drawn
-  for this run (printed; pass ``--fresh-seed`` to repeat one);
+  tilt, dirt) on the fixed development seed AND on fresh random seeds drawn
+  for this run (``--fresh-count``, printed; pass ``--fresh-seed`` to repeat
+  some);
 - frames/s on a 1920x1080 traffic clip (``_plates.py``), with and without
   decoding, and the vehicles read in it.
 
@@ -235,7 +237,8 @@ def main() -> int:
     p.add_argument("--samples", type=int, default=120, help="synthetic frames per seed")
     p.add_argument("--baseline-samples", type=int, default=30, help="of those, for rapidocr")
     p.add_argument("--seed", type=int, default=DEV_SEED, help="the fixed development seed")
-    p.add_argument("--fresh-seed", type=int, default=None, help="repeat a fresh seed")
+    p.add_argument("--fresh-seed", type=int, nargs="+", default=None, help="repeat fresh seeds")
+    p.add_argument("--fresh-count", type=int, default=1, help="fresh random seeds to draw")
     p.add_argument(
         "--real-dir",
         type=Path,
@@ -252,8 +255,8 @@ def main() -> int:
     )
     p.add_argument("--skip", nargs="*", default=(), choices=["real", "synthetic", "clip"])
     args = p.parse_args()
-    fresh = args.fresh_seed if args.fresh_seed is not None else secrets.randbelow(2**31)
-    print(f"fixed seed {args.seed}, fresh seed {fresh}", file=sys.stderr, flush=True)
+    fresh = args.fresh_seed or [secrets.randbelow(2**31) for _ in range(args.fresh_count)]
+    print(f"fixed seed {args.seed}, fresh seeds {fresh}", file=sys.stderr, flush=True)
     config = ReaderConfig()
     if args.still_side is not None:
         config = config.model_copy(
@@ -268,13 +271,15 @@ def main() -> int:
         "fonts": sorted(_plates_world.fonts()),
         "still_side": reader.config.propose.still_side,
         "fixed_seed": args.seed,
-        "fresh_seed": fresh,
+        "fresh_seeds": fresh,
     }
     if "real" not in args.skip:
         result["real"] = run_real(reader, engine, args.real_dir)
         print(json.dumps({"real": result["real"]}, indent=1), file=sys.stderr, flush=True)
     if "synthetic" not in args.skip:
-        for name, seed in (("synthetic_fixed_seed", args.seed), ("synthetic_fresh_seed", fresh)):
+        named = [("synthetic_fixed_seed", args.seed)]
+        named += [(f"synthetic_fresh_seed_{seed}", seed) for seed in fresh]
+        for name, seed in named:
             result[name] = run_synthetic(reader, engine, seed, args.samples, args.baseline_samples)
             print(json.dumps({name: result[name]}, indent=1), file=sys.stderr, flush=True)
     if "clip" not in args.skip:

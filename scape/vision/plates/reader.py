@@ -14,9 +14,12 @@ and its reads are voted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar, cast
 
 import cv2
 import numpy as np
@@ -39,6 +42,7 @@ from scape.vision.plates.textdet import TextBox, detect_text
 from scape.vision.plates.voting import PlateRead, Track, edit_distance, vote
 
 Box = tuple[int, int, int, int]
+T = TypeVar("T")
 # Share of a video read so far, 0 to 1.
 Progress = Callable[[float], None]
 
@@ -46,6 +50,8 @@ Progress = Callable[[float], None]
 CORRECTED_WEIGHT = 0.7
 # Moving regions merge only while their union stays this close to their area.
 MAX_REGION_GROWTH = 1.3
+# Frames decoded ahead of the one being read.
+DECODE_AHEAD = 2
 # A track whose first reads are all junk is not a plate: stop spending OCR on it.
 MAX_FAILED_READS = 3
 
@@ -290,17 +296,70 @@ class PlateReader:
             fps = float(rate) if rate else 25.0
             duration = video.info.duration_s or 0.0
             session = self.session(fps)
+            decoded = _ahead(
+                (frame.time, frame.to_ndarray(format="bgr24"))
+                for frame in video.container.decode(video.video)
+            )
             try:
-                for index, frame in enumerate(video.container.decode(video.video)):
-                    time_s = float(frame.time) if frame.time is not None else index / fps
-                    yield from session.feed(frame.to_ndarray(format="bgr24"), index, time_s)
+                for index, (when, image) in enumerate(decoded):
+                    time_s = float(when) if when is not None else index / fps
+                    yield from session.feed(image, index, time_s)
                     if progress is not None and duration:
                         progress(min(time_s / duration, 0.99))
             except av.error.FFmpegError as exc:
                 raise VideoError(f"decoding {str(path)!r} failed: {exc}") from exc
+            finally:
+                # Stop the decoding thread before the container closes under it.
+                decoded.close()
             yield from session.close()
         if progress is not None:
             progress(1.0)
+
+
+def _ahead(items: Iterator[T], depth: int = DECODE_AHEAD) -> Generator[T, None, None]:
+    """Yield ``items``, drawn up to ``depth`` ahead on a thread of their own.
+
+    A video's next frames are decoded (FFmpeg and the colour conversion run
+    without the GIL) while the reader works on the current one, instead of
+    one after the other. An exception raised while drawing is raised here;
+    closing this generator stops the thread and waits for it.
+    """
+    slots: queue.Queue[tuple[bool, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[bool, object]) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+        except BaseException as exc:  # raised again in the reader's thread
+            put((False, exc))
+            return
+        put((False, None))
+
+    thread = threading.Thread(target=work, name="plates-decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, value = slots.get()
+            if ok:
+                yield cast(T, value)
+                continue
+            if value is not None:
+                raise cast(BaseException, value)
+            return
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _dedupe(reads: list[PlateRead]) -> list[PlateRead]:

@@ -15,6 +15,11 @@ class CoreConfig(AppConfig):
         from scape.core import schedule, signals  # noqa: F401  (connects the audit receivers)
         from scape.core.recovery import requeue_orphans
 
+        def expire_downloads() -> object:
+            from scape.core.downloads import expire_downloads as expire
+
+            return f"{expire()} expired"
+
         def make_checkpoints() -> object:
             # Imported when the job runs: the signing library is not needed
             # by every web process and command at start-up.
@@ -27,6 +32,7 @@ class CoreConfig(AppConfig):
             timedelta(minutes=settings.SCAPE_AUDIT_CHECKPOINT_MINUTES),
             make_checkpoints,
         )
+        schedule.register("core.downloads", timedelta(hours=1), expire_downloads)
         # Tasks of a worker that died go back to the queue within a minute.
         schedule.register(
             "core.requeue_orphans",

@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "vault.custody_exported": _("Custody history exported"),
     "vault.exported": _("Exported for court"),
     "vault.export_downloaded": _("Court export downloaded"),
+    "core.download_taken": _("Prepared export downloaded"),
     "vault.link_created": _("Download link made"),
     "vault.link_downloaded": _("Downloaded through a link"),
     "vault.link_revoked": _("Download link withdrawn"),

@@ -386,3 +386,34 @@ class SecondFactorPermit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} until {self.expires_at:%Y-%m-%d}"
+
+
+class Download(models.Model):
+    """A file a worker prepared for one person (a large export), kept a few days.
+
+    Made by the maker registered for ``kind`` (scape.core.downloads) from
+    ``params``, as ``created_by`` would see it; only they download it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    params = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    job = models.OneToOneField(Job, on_delete=models.SET_NULL, null=True, blank=True)
+    # The name the file downloads as, and where it lies in the default storage
+    # (the bucket when one is set, so any web node serves it).
+    name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    file_name = models.CharField(max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("kept until"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="core_download_owner")]
+        verbose_name = _("prepared download")
+        verbose_name_plural = _("prepared downloads")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -14,5 +14,8 @@ urlpatterns = [
     path("profile/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
+    path("downloads/", views.downloads, name="downloads"),
+    path("downloads/list/", views.downloads_fragment, name="downloads_fragment"),
+    path("downloads/<int:pk>/file/", views.download_file, name="download_file"),
     path("i18n/setlang/", views.set_language, name="set_language"),
 ]

@@ -17,7 +17,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,11 +43,18 @@ from scape.core.actions import (
     do_set_language,
     enrolment_permit,
 )
-from scape.core.choices import Outcome, TokenScope
+from scape.core.choices import JobStatus, Outcome, TokenScope
+from scape.core.downloads import open_download
 from scape.core.filtersets import AuditFilter
 from scape.core.forms import TokenForm
 from scape.core.generic import filtered, keyset_paginate, report_errors
-from scape.core.queries import api_token, confirmed_devices, latest_heartbeat
+from scape.core.queries import (
+    api_token,
+    confirmed_devices,
+    latest_heartbeat,
+    own_download,
+    own_downloads,
+)
 from scape.core.spreadsheets import spreadsheet_text
 
 
@@ -233,6 +247,44 @@ def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="scape-audit.csv"'
+    return response
+
+
+def _downloads_context(user: Any) -> dict[str, Any]:
+    downloads = list(own_downloads(user))
+    active = any(d.job and d.job.status in (JobStatus.QUEUED, JobStatus.RUNNING) for d in downloads)
+    return {"downloads": downloads, "downloads_active": active}
+
+
+@never_cache
+@require_GET
+@login_required
+def downloads(request: HttpRequest) -> HttpResponse:
+    """List the files prepared for the user (large exports), with their progress."""
+    return render(request, "core/downloads.html", _downloads_context(request.user))
+
+
+@never_cache
+@require_GET
+@login_required
+def downloads_fragment(request: HttpRequest) -> HttpResponse:
+    """Return the list of prepared files alone (polled while one is being made)."""
+    return render(request, "core/_downloads.html", _downloads_context(request.user))
+
+
+@require_GET
+@login_required
+def download_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Send a prepared file to the person it was made for (recorded)."""
+    download = own_download(request.user, pk)
+    try:
+        handle = open_download(download, actor=request.user)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=download.name, content_type=download.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -96,3 +96,10 @@ def do_request_refresh(user: Any, period: Period, organization: Any = None) -> N
             organization.pk if organization is not None else None,
         )
     )
+
+
+def do_prepare_export(user: Any, fmt: str, language: str, params: dict[str, str]) -> Any:
+    """Queue the making of the indicators export; it appears under the user's downloads."""
+    from scape.core.downloads import do_start_download
+
+    return do_start_download("reports.export", {**params, "fmt": fmt, "lang": language}, actor=user)

@@ -10,8 +10,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports and indicators")
 
     def ready(self) -> None:
-        from scape.core import demo, panels, schedule
+        from django.utils.translation import gettext_noop
+
+        from scape.core import demo, downloads, panels, schedule
         from scape.reports.demo import demo_loader
+        from scape.reports.exports import prepare
         from scape.reports.home import panel_context
         from scape.reports.indicators import (  # noqa: F401 (registers the indicator queries)
             activities,
@@ -26,3 +29,4 @@ class ReportsConfig(AppConfig):
         panels.register("reports", "reports/home_panel.html", panel_context, order=90)
         # The reports page and the home card read figures counted here, never per request.
         schedule.register("reports.snapshots", timedelta(minutes=10), refresh_standard_snapshots)
+        downloads.register("reports.export", gettext_noop("Indicators export (%(fmt)s)"), prepare)

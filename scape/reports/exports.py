@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from scape.core.downloads import Prepared, Refused
 from scape.core.pdf import register_fonts
 from scape.core.spreadsheets import spreadsheet_text
 from scape.core.translated import in_language
@@ -97,20 +98,43 @@ def build(period: Period, organization: Organization | None, language: str) -> R
         )
 
 
+def make(fmt: str, period: Period, organization: Organization | None, language: str) -> Prepared:
+    """Return the report in `fmt` (xlsx, csv or pdf) as a named file (ValueError: no such format)."""
+    writers = {"xlsx": to_xlsx, "csv": to_csv, "pdf": to_pdf}
+    if fmt not in writers:
+        raise ValueError(fmt)
+    report = build(period, organization, language)
+    with translation.override(language):
+        content = writers[fmt](report)
+    partner = f"-{organization.code}" if organization else ""
+    name = f"scape-indicators-{period.slug}{partner}-{language}.{fmt}"
+    return Prepared(name, CONTENT_TYPES[fmt], content)
+
+
+def prepare(user: Any, params: dict[str, Any], report: Any) -> Prepared:
+    """Make the export asked for on the reports page (a worker; scape.core.downloads)."""
+    from scape.core.access import actor_of
+    from scape.reports.forms import ReportFilterForm
+
+    actor_of(user).require(message=_("Reports are for members of partner organizations."))
+    form = ReportFilterForm(params)
+    if not form.is_valid():
+        raise Refused(" ".join(str(e) for errors in form.errors.values() for e in errors))
+    language = str(params.get("lang") or "en")
+    report(0.1)
+    return make(str(params.get("fmt")), form.the_period, form.the_organization, language)
+
+
 def response(
     fmt: str, period: Period, organization: Organization | None, language: str
 ) -> HttpResponse:
     """Return the download of the report in `fmt` (xlsx, csv or pdf)."""
-    writers = {"xlsx": to_xlsx, "csv": to_csv, "pdf": to_pdf}
-    if fmt not in writers:
-        raise Http404(fmt)
-    report = build(period, organization, language)
-    with translation.override(language):
-        content = writers[fmt](report)
-    answer = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    partner = f"-{organization.code}" if organization else ""
-    name = f"scape-indicators-{period.slug}{partner}-{language}.{fmt}"
-    answer["Content-Disposition"] = f'attachment; filename="{name}"'
+    try:
+        made = make(fmt, period, organization, language)
+    except ValueError as exc:
+        raise Http404(fmt) from exc
+    answer = HttpResponse(made.content, content_type=made.content_type)
+    answer["Content-Disposition"] = f'attachment; filename="{made.name}"'
     return answer
 
 

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from scape.core.access import actor_of
 from scape.core.generic import paginate
 from scape.reports import exports
-from scape.reports.actions import REFRESHERS, do_request_refresh, figures_for
+from scape.reports.actions import (
+    REFRESHERS,
+    do_prepare_export,
+    do_request_refresh,
+    figures_for,
+)
 from scape.reports.charts import bar_chart, summary
 from scape.reports.forms import ReportFilterForm
 from scape.reports.indicators import DIMENSIONS
@@ -84,6 +89,29 @@ def refresh(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('reports:index')}?{query}" if query else reverse("reports:index"))
 
 
+@require_POST
+@login_required
+def prepare_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Have a worker make the XLSX, CSV or PDF of the shown period; it appears under Downloads."""
+    _member(request)
+    form = ReportFilterForm(request.POST)
+    if fmt not in exports.CONTENT_TYPES or not form.is_valid():
+        messages.error(request, _("The export could not be asked for: check the period."))
+        return redirect("reports:index")
+    do_prepare_export(request.user, fmt, _language(request, request.POST), form.export_params())
+    messages.success(request, _("The export is being made; download it here when it is ready."))
+    return redirect("core:downloads")
+
+
+def _language(request: HttpRequest, data: Any) -> str:
+    """Return the export language asked for, else the page's, else English."""
+    language = data.get("lang") or ""
+    if language not in exports.LANGUAGES:
+        language = (request.LANGUAGE_CODE or "en")[:2]
+        language = language if language in exports.LANGUAGES else "en"
+    return str(language)
+
+
 @require_GET
 @login_required
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
@@ -119,8 +147,6 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         errors = [str(e) for field in form.errors.values() for e in field]
         return HttpResponseBadRequest(" ".join(errors), content_type="text/plain; charset=utf-8")
-    language = request.GET.get("lang") or ""
-    if language not in exports.LANGUAGES:
-        language = (request.LANGUAGE_CODE or "en")[:2]
-        language = language if language in exports.LANGUAGES else "en"
-    return exports.response(fmt, form.the_period, form.the_organization, language)
+    return exports.response(
+        fmt, form.the_period, form.the_organization, _language(request, request.GET)
+    )

@@ -14,11 +14,9 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -28,16 +26,12 @@ from django_tasks import task
 
 from scape.core import audit
 from scape.core.choices import JobStatus
+from scape.core.downloads import keep_for
 from scape.core.models import Job
 from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
 from scape.vault import storage
 from scape.vault.court_export import build_export, export_files
 from scape.vault.models import Case, CaseExport
-
-
-def export_keep() -> timedelta:
-    """Return how long a built export stays downloadable."""
-    return timedelta(days=float(getattr(settings, "SCAPE_EXPORT_KEEP_DAYS", 7)))
 
 
 def slug(text: str) -> str:
@@ -64,7 +58,7 @@ def do_start_case_export(
             reason=reason,
             recipient=recipient,
             use_redacted=use_redacted,
-            expires_at=timezone.now() + export_keep(),
+            expires_at=timezone.now() + keep_for(),
         )
         enqueue_on_commit(build_case_export, job, export.pk)
     return export

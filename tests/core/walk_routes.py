@@ -110,6 +110,10 @@ def _exporter_only(world: World, user: Any) -> bool:
     return bool(world["export"].created_by_id == user.pk)
 
 
+def _downloader_only(world: World, user: Any) -> bool:
+    return bool(world["download"].created_by_id == user.pk)
+
+
 def _importer_only(world: World, user: Any) -> bool:
     return bool(world["import"].uploaded_by_id == user.pk)
 
@@ -205,6 +209,12 @@ ROUTES: dict[str, Route] = {
     "profile/password/": Route(of="person", role=OF),
     "audit/": Route(of="person", role=AU, refused=NOT_AUDITORS),
     "audit/export.csv": Route(of="person", role=AU, refused=NOT_AUDITORS),
+    # Each person's own prepared files: the list is everyone's, a file only its asker's.
+    "downloads/": Route(of="person", role=OF),
+    "downloads/list/": Route(of="person", role=OF),
+    "downloads/<int:pk>/file/": Route(
+        obj="download", role=C, visible=_downloader_only, kwargs=pk("download")
+    ),
     # vault
     "vault/": Route(of="item", role=CU),
     "vault/items/<int:pk>/": on_item(),
@@ -394,6 +404,9 @@ ROUTES: dict[str, Route] = {
     # A recount of the figures is queued by coordinators and administrators only.
     "reports/refresh/": Route(of="person", role=C, ok=405, refused=(OF, SP, VO, CU, AU)),
     "reports/export.<str:fmt>": Route(of="person", role=C, kwargs=lambda w: {"fmt": "csv"}),
+    "reports/export.<str:fmt>/prepare/": Route(
+        of="person", role=C, ok=405, kwargs=lambda w: {"fmt": "csv"}
+    ),
     "reports/<slug:code>/": Route(
         of="person", role=C, kwargs=lambda w: {"code": w["indicator"].code}
     ),

@@ -194,6 +194,14 @@ def build() -> World:
     build_case_export.call(export.pk)
     export.refresh_from_db()
     world.extra["export"] = export
+    from scape.core.downloads import do_start_download, prepare_download
+
+    asker = world.person(world.orgs[0], Role.COORDINATOR).user
+    params = {"period": "year", "year": "2025", "fmt": "csv"}
+    download = do_start_download("reports.export", params, actor=asker)
+    prepare_download.call(download.pk)
+    download.refresh_from_db()
+    world.extra["download"] = download
     world.extra["upload"] = do_create_upload(
         custodian, name="walk.mp4", length=100, metadata={"filename": "walk.mp4"}
     )

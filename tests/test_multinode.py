@@ -123,6 +123,7 @@ class Node:
         self.process = subprocess.Popen(
             [GUNICORN, "scape.wsgi", "-b", f"{HOST}:{self.port}", "-w", "1", "--timeout", "120"],
             env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so that kill() takes its workers too
         )  # fmt: skip
         self.log = log
 
@@ -161,6 +162,11 @@ class Node:
             self.process.wait(20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+    def kill(self) -> None:
+        """Kill the node at once, master and workers, as when its machine dies."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
 
 
 class Worker:
@@ -438,3 +444,88 @@ def test_a_task_of_a_killed_worker_is_finished_once_by_the_other(cluster):
         second.stop()
     assert job_row()[2] != killed_by
     assert marker.read_text() == "start\nstart\nend\n"  # run again from the start, ended once
+
+
+def test_a_web_node_killed_mid_upload_loses_nothing_it_acknowledged(cluster):
+    """The node dies with a chunk half received: every acknowledged byte goes on elsewhere."""
+    b = cluster["nodes"][1]
+    info = cluster["info"]
+    env = {**cluster["envs"]["web-a"], "SCAPE_VAR_DIR": str(cluster["tmp"] / "web-c")}
+    env["SCAPE_MEDIA_ROOT"] = str(cluster["tmp"] / "web-c" / "media")
+    doomed = Node(env, cluster["tmp"] / "web-c.log")
+    api = {"Authorization": f"Token {info['token']}", **TUS}
+    chunk = {**api, "Content-Type": "application/offset+octet-stream"}
+    data = _video(11 * MIB + 999)
+    meta = "filename " + base64.b64encode(b"bodycam-node-died.mp4").decode()
+    try:
+        status, headers, body = doomed.request(
+            "POST", "/api/v1/vault/uploads/", headers={**api, "Upload-Length": str(len(data)),
+                                                       "Upload-Metadata": meta},
+        )  # fmt: skip
+        assert status == 201, body
+        path = "/" + headers["Location"].split("/", 3)[3]
+        acknowledged = 0
+        for size in (3 * MIB, 2 * MIB + 17):
+            piece = data[acknowledged : acknowledged + size]
+            status, headers, body = doomed.request(
+                "PATCH", path, piece, {**chunk, "Upload-Offset": str(acknowledged)}
+            )
+            assert status == 204, body
+            acknowledged = int(headers["Upload-Offset"])
+        # A chunk on its way when the machine goes: the connection is never closed by us.
+        with socket.create_connection((HOST, doomed.port)) as sock:
+            piece = data[acknowledged : acknowledged + 4 * MIB]
+            head = [f"PATCH {path} HTTP/1.1", f"Host: {HOST}:{doomed.port}",
+                    f"Content-Length: {len(piece)}", f"Upload-Offset: {acknowledged}"]  # fmt: skip
+            head += [f"{k}: {v}" for k, v in chunk.items()]
+            sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + piece[: MIB + 5])
+            time.sleep(0.5)
+            doomed.kill()
+    finally:
+        if doomed.process.poll() is None:
+            doomed.stop()
+
+    status, headers, _ = b.request("HEAD", path, headers=api)
+    assert status == 200
+    kept = int(headers["Upload-Offset"])
+    assert acknowledged <= kept <= acknowledged + MIB + 5  # nothing acknowledged was lost
+    status, headers, body = b.request(
+        "PATCH", path, data[kept:], {**chunk, "Upload-Offset": str(kept)}
+    )
+    assert status == 204 and headers["Upload-Offset"] == str(len(data)), body
+    worker = Worker(cluster["envs"]["worker-a"], cluster["tmp"] / "worker-after-node.log")
+    try:
+        state = _until(
+            lambda: (s := json.loads(b.request("GET", path, headers=api)[2]))["result"] and s,
+            "the upload to be finished after its node died",
+        )
+    finally:
+        worker.stop()
+    assert state["result"] == "new", state
+    assert hashlib.sha256(data).hexdigest() in _objects(cluster).values()
+
+
+def test_a_report_asked_on_one_node_is_made_by_a_worker_and_served_by_the_other(cluster):
+    a, b = cluster["nodes"]
+    cookie = cluster["info"]["cookie"]
+    csrf = secrets.token_hex(16)
+    status, headers, body = a.request(
+        "POST", "/reports/export.xlsx/prepare/",
+        f"csrfmiddlewaretoken={csrf}&period=year&year=2026&lang=lv".encode(),
+        {"Cookie": f"{cookie}; csrftoken={csrf}",
+         "Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    assert status == 302 and headers["Location"] == "/downloads/", body[:300]
+    worker = Worker(cluster["envs"]["worker-b"], cluster["tmp"] / "worker-report.log")
+    pattern = re.compile(rb'href="(/downloads/\d+/file/)"')
+    try:
+        link = _until(
+            lambda: pattern.search(b.request("GET", "/downloads/", headers={"Cookie": cookie})[2]),
+            "the report to be made",
+        )
+    finally:
+        worker.stop()
+    status, headers, body = b.request("GET", link.group(1).decode(), headers={"Cookie": cookie})
+    assert status == 200 and body[:2] == b"PK", body[:200]  # an XLSX workbook
+    assert 'filename="scape-indicators-2026-lv.xlsx"' in headers["Content-Disposition"]
+    assert hashlib.sha256(body).hexdigest() in _objects(cluster).values()

@@ -88,21 +88,26 @@ def _secret() -> bytes:
     return str(getattr(settings, "SCAPE_AUDIT_SIGNING_SECRET", "") or settings.SECRET_KEY).encode()
 
 
-def signing_key(organization: str) -> Ed25519PrivateKey:
-    """Return the organization's checkpoint signing key."""
+# What a key signs; each purpose has a key of its own, derived from the same secret.
+CHECKPOINTS = b"scape-audit-checkpoint"
+COURT_EXPORTS = b"scape-court-export"
+
+
+def signing_key(organization: str, purpose: bytes = CHECKPOINTS) -> Ed25519PrivateKey:
+    """Return the organization's signing key for `purpose` (checkpoints by default)."""
     seed = HKDF(
         algorithm=hashes.SHA256(),
         length=32,
-        salt=b"scape-audit-checkpoint",
+        salt=purpose,
         info=organization.encode(),
     ).derive(_secret())
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
-def public_key_hex(organization: str) -> str:
-    """Return the organization's checkpoint public key, hex-encoded."""
+def public_key_hex(organization: str, purpose: bytes = CHECKPOINTS) -> str:
+    """Return the organization's public key for `purpose`, hex-encoded."""
     raw = (
-        signing_key(organization)
+        signing_key(organization, purpose)
         .public_key()
         .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from scape.core import audit
 from scape.core.access import access_object
+from scape.core.checkpoints import COURT_EXPORTS, public_key_hex, signing_key
 from scape.core.choices import Action
 from scape.vault import storage
 from scape.vault.choices import ItemStatus
@@ -29,8 +30,10 @@ from scape.vault.queries import redacted_only_ids
 CHUNK = 4 * 1024 * 1024
 
 
-# Version 2 lists README.txt in the manifest too.
-EXPORT_FORMAT = "scape-court-export/2"
+# Version 2 lists README.txt in the manifest too; version 3 signs the manifest.
+EXPORT_FORMAT = "scape-court-export/3"
+SIGNATURE = "manifest.json.sig"
+SIGNER_KEY = "signer-public-key.pem"
 
 
 def partial_read(handle: Any) -> Callable[[], bytes]:
@@ -148,8 +151,18 @@ def build_export(
                 else "",
                 "recipient": recipient,
                 "files": files,
+                "signature": {
+                    "algorithm": "Ed25519",
+                    "signer": case.organization.code,
+                    "public_key": public_key_hex(case.organization.code, COURT_EXPORTS),
+                    "file": SIGNATURE,
+                },
             }
-            archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+            signed = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
+            archive.writestr("manifest.json", signed)
+            key = signing_key(case.organization.code, COURT_EXPORTS)
+            archive.writestr(SIGNATURE, key.sign(signed))
+            archive.writestr(SIGNER_KEY, _pem(key.public_key()))
         with partial.open("rb") as handle:
             zip_sha = hashlib.file_digest(handle, "sha256").hexdigest()
         os.replace(partial, out)
@@ -178,16 +191,44 @@ def build_export(
     return zip_sha
 
 
+def _pem(public: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return bytes(
+        public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+
+
 def _readme(case: Case, count: int) -> str:
     return _(
         "SCAPE court export of case %(ref)s (%(title)s).\n\n"
         "evidence/  %(count)s files exactly as stored (or their redacted copies)\n"
         "custody/   the chain of custody of each item, as CSV and PDF\n"
-        "manifest.json  the SHA-256 of every file in this archive\n\n"
+        "manifest.json  the SHA-256 of every file in this archive\n"
+        "manifest.json.sig  the Ed25519 signature of manifest.json by %(org)s\n"
+        "signer-public-key.pem  the key that signature checks against; its\n"
+        "    fingerprint (SHA-256 of the raw key) is %(fingerprint)s:\n"
+        "    compare it with the one %(org)s gives you apart from this archive\n\n"
         "To check the files: compute the SHA-256 of each file (for example with\n"
-        "`sha256sum`) and compare it with manifest.json, or run\n"
+        "`sha256sum`) and compare it with manifest.json; check the signature with\n"
+        "`openssl pkeyutl -verify -pubin -inkey signer-public-key.pem -rawin\n"
+        "-in manifest.json -sigfile manifest.json.sig`; or run\n"
         "`scape export verify FILE.zip`.\n"
-    ) % {"ref": case.reference, "title": case.title, "count": count}
+    ) % {
+        "ref": case.reference,
+        "title": case.title,
+        "count": count,
+        "org": case.organization.code,
+        "fingerprint": key_fingerprint(public_key_hex(case.organization.code, COURT_EXPORTS)),
+    }
+
+
+def key_fingerprint(public_key: str) -> str:
+    """Return the SHA-256 of a raw Ed25519 key (hex) in groups of four, as people compare it."""
+    digest = hashlib.sha256(bytes.fromhex(public_key)).hexdigest()[:32]
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
 @dataclass
@@ -196,8 +237,46 @@ class Problem:
     what: str
 
 
-def verify_export(path: Path) -> list[Problem]:
-    """Check every file of an export against its manifest; return the problems found."""
+def _signature_problems(
+    archive: zipfile.ZipFile, manifest: dict[str, Any], trusted: dict[str, str]
+) -> list[Problem]:
+    """Check the manifest's signature, and the signer's key against ``trusted`` (code: hex)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    about = manifest.get("signature") or {}
+    signer, key = str(about.get("signer") or ""), str(about.get("public_key") or "")
+    try:
+        signature = archive.read(SIGNATURE)
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(key)).verify(
+            signature, archive.read("manifest.json")
+        )
+    except KeyError:
+        return [Problem(SIGNATURE, "missing: the manifest is not signed")]
+    except (ValueError, InvalidSignature):
+        return [Problem("manifest.json", "the signature does not match: changed after export")]
+    if signer in trusted and trusted[signer] != key:
+        return [Problem(SIGNATURE, f"signed with a key that is not {signer}'s")]
+    return []
+
+
+def export_signer(path: Path) -> tuple[str, str] | None:
+    """Return the signer's code and key fingerprint an export's manifest names, if any."""
+    with (
+        contextlib.suppress(zipfile.BadZipFile, OSError, KeyError, ValueError),
+        zipfile.ZipFile(path) as archive,
+    ):
+        about = json.loads(archive.read("manifest.json")).get("signature") or {}
+        return str(about["signer"]), key_fingerprint(str(about["public_key"]))
+    return None
+
+
+def verify_export(path: Path, trusted: dict[str, str] | None = None) -> list[Problem]:
+    """Check every file of an export against its manifest, and the manifest's signature.
+
+    ``trusted`` maps organization codes to the public keys (hex) known to be
+    theirs: an export signed in that name with another key is reported.
+    """
     problems: list[Problem] = []
     try:
         archive = zipfile.ZipFile(path)
@@ -225,10 +304,13 @@ def verify_export(path: Path) -> list[Problem]:
                 continue
             if digest.hexdigest() != entry["sha256"]:
                 problems.append(Problem(name, "SHA-256 does not match the manifest"))
-        # Archives of the first format did not list their README.
+        # Archives of the first format did not list their README; the third signs.
         unlisted_ok = {"manifest.json"}
         if manifest.get("format") == "scape-court-export/1":
             unlisted_ok.add("README.txt")
+        if manifest.get("format") not in ("scape-court-export/1", "scape-court-export/2"):
+            unlisted_ok |= {SIGNATURE, SIGNER_KEY}
+            problems += _signature_problems(archive, manifest, trusted or {})
         for name in archive.namelist():
             if name not in listed and name not in unlisted_ok:
                 problems.append(Problem(name, "not listed in the manifest"))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -111,7 +113,6 @@ def test_court_export_holds_files_hashes_custody_and_verifies(tmp_path, clip, lt
         stdout=out,
     )
     digest = out.getvalue().split()[0]
-    import hashlib
 
     assert hashlib.sha256(zip_path.read_bytes()).hexdigest() == digest
     with zipfile.ZipFile(zip_path) as archive:
@@ -156,6 +157,60 @@ def test_court_export_holds_files_hashes_custody_and_verifies(tmp_path, clip, lt
     with pytest.raises(CommandError):
         call_command("export", "verify", str(reworded), stdout=(out := io.StringIO()))
     assert "BAD README.txt" in out.getvalue()
+
+    # The manifest is signed by the exporting organization: re-hashing a changed
+    # file into the manifest breaks the signature; a key of one's own is named too.
+    call_command("export", "verify", str(zip_path), stdout=(out := io.StringIO()))
+    assert f"Signed by {lt_org.code}, key fingerprint" in out.getvalue()
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(zip_path) as src:
+        readme = src.read("README.txt").replace(b"SCAPE", b"SCAPY")
+    with zipfile.ZipFile(zip_path) as src, zipfile.ZipFile(forged, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "README.txt":
+                data = data.replace(b"SCAPE", b"SCAPY")
+            if info.filename == "manifest.json":
+                changed = json.loads(data)
+                for entry in changed["files"]:
+                    if entry["path"] == "README.txt":
+                        entry["sha256"] = hashlib.sha256(readme).hexdigest()
+                data = json.dumps(changed, indent=2, ensure_ascii=False).encode()
+            dst.writestr(info, data)
+    with pytest.raises(CommandError):
+        call_command("export", "verify", str(forged), stdout=(out := io.StringIO()))
+    assert "BAD manifest.json: the signature does not match" in out.getvalue()
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    impostor = Ed25519PrivateKey.generate()
+    raw = impostor.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+    resigned = tmp_path / "resigned.zip"
+    with zipfile.ZipFile(zip_path) as src, zipfile.ZipFile(resigned, "w") as dst:
+        changed = json.loads(src.read("manifest.json"))
+        changed["signature"]["public_key"] = raw
+        signed = json.dumps(changed, indent=2, ensure_ascii=False).encode()
+        for info in src.infolist():
+            data = {"manifest.json": signed, "manifest.json.sig": impostor.sign(signed)}.get(
+                info.filename, src.read(info.filename)
+            )
+            dst.writestr(info, data)
+    with pytest.raises(CommandError):
+        call_command("export", "verify", str(resigned), stdout=(out := io.StringIO()))
+    assert f"signed with a key that is not {lt_org.code}'s" in out.getvalue()
+
+    # A recipient without SCAPE checks the signature with OpenSSL.
+    if shutil.which("openssl"):
+        folder = tmp_path / "unpacked"
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(folder)
+        checked = subprocess.run(
+            ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "signer-public-key.pem",
+             "-rawin", "-in", "manifest.json", "-sigfile", "manifest.json.sig"],
+            cwd=folder, capture_output=True, text=True,
+        )  # fmt: skip
+        assert checked.returncode == 0 and "Signature Verified Successfully" in checked.stdout
 
 
 def test_a_killed_ingest_leaves_nothing_and_succeeds_when_run_again(tmp_path):

@@ -9,8 +9,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from scape.core.context import actor_context
-from scape.vault.court_export import build_export, verify_export
+from scape.vault.court_export import build_export, export_signer, verify_export
 from scape.vault.models import Case
+
+
+def known_keys() -> dict[str, str]:
+    """Return the court-export keys of the organizations this SCAPE holds (code: hex)."""
+    from scape.core.checkpoints import COURT_EXPORTS, public_key_hex
+    from scape.directory.models import Organization
+
+    codes = Organization.objects.values_list("code", flat=True)
+    return {code: public_key_hex(code, COURT_EXPORTS) for code in codes}
 
 
 class Command(BaseCommand):
@@ -26,10 +35,19 @@ class Command(BaseCommand):
             "--reason", default="court export", help="recorded in the custody history"
         )
         parser.add_argument("--recipient", default="", help="who receives the export")
+        parser.add_argument(
+            "--key",
+            help="with 'verify': the signer's public key (hex) as given apart from the ZIP",
+        )
 
     def handle(self, *args: Any, **o: Any) -> None:
         if o["target"] == "verify" and o["zip"]:
-            problems = verify_export(Path(o["zip"]))
+            path = Path(o["zip"])
+            signer = export_signer(path)
+            trusted = known_keys()
+            if o["key"] and signer:
+                trusted[signer[0]] = o["key"].strip().lower()
+            problems = verify_export(path, trusted)
             for problem in problems:
                 self.stdout.write(f"BAD {problem.path}: {problem.what}")
             if problems:
@@ -40,6 +58,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 "OK " + _("%(zip)s: every file matches the manifest") % {"zip": o["zip"]}
             )
+            if signer:
+                self.stdout.write(
+                    _("Signed by %(org)s, key fingerprint %(fingerprint)s.")
+                    % {"org": signer[0], "fingerprint": signer[1]}
+                )
             return
         if not o["out"]:
             raise CommandError(_("--out FILE.zip is required"))

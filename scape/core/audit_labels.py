@@ -146,3 +146,14 @@ def action_label(code: str) -> str:
     """Return the label of an action code in the active language, or the code itself."""
     label = ACTION_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+def object_label(object_type: str) -> str:
+    """Return the name of a kind of record ("traffic.hit") in the active language, or the code."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name)

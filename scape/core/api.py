@@ -243,7 +243,35 @@ class ApiFilterSet(django_filters.rest_framework.FilterSet):
     }
 
 
+# Query parameters every list understands: paging (numbered and by cursor), order,
+# search and DRF's ?format=.
+COMMON_PARAMETERS = frozenset({"page", "after", "before", "ordering", "search", "format"})
+
+
 class StrictFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
-    """DjangoFilterBackend whose generated filter sets reject values they do not understand."""
+    """DjangoFilterBackend that answers 400 to a value or a parameter it does not understand.
+
+    Generated filter sets reject values they do not know (StrictBooleanFilter);
+    a parameter no filter, pager or ordering reads (``?organisation=`` for
+    ``?organization=``, a filter this list does not have) is refused by name
+    instead of being ignored, which would answer the whole list as if it were
+    the filtered one. A view that reads parameters of its own names them in
+    ``query_parameters``.
+    """
 
     filterset_base = ApiFilterSet
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        unknown = sorted(set(request.query_params) - self._understood(request, queryset, view))
+        if unknown:
+            raise ValidationError(
+                {name: [_("This list has no such query parameter.")] for name in unknown}
+            )
+        return super().filter_queryset(request, queryset, view)
+
+    def _understood(self, request: Any, queryset: Any, view: Any) -> set[str]:
+        names = set(COMMON_PARAMETERS) | set(getattr(view, "query_parameters", ()))
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            names |= set(filterset_class.base_filters)
+        return names

@@ -92,3 +92,15 @@ def test_a_filter_value_the_api_does_not_understand_is_a_400_not_everything(lt_o
     assert refused.status_code == 400 and "legal_hold" in refused.json()
     for value in ("true", "false", "1", "0"):
         assert api.get("/api/v1/vault/items/", {"legal_hold": value}).status_code == 200
+
+
+def test_a_query_parameter_the_list_does_not_have_is_a_400_naming_it(lt_org, persona, db):
+    custodian = persona(lt_org, Role.CUSTODIAN, username="param-custodian")
+    api = token_client(custodian.user)
+    # A misspelt filter would otherwise answer the whole list as if it were filtered.
+    refused = api.get("/api/v1/vault/items/", {"legal_hols": "true"})
+    assert refused.status_code == 400 and "legal_hols" in refused.json()
+    for understood in ({"legal_hold": "true"}, {"ordering": "-ingested_at"}, {"page": "1"}):
+        assert api.get("/api/v1/vault/items/", understood).status_code == 200, understood
+    reads = api.get("/api/v1/traffic/reads/", {"reason": "checking a stolen car", "plat": "X"})
+    assert reads.status_code == 400 and "plat" in reads.json()

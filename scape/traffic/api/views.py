@@ -105,6 +105,7 @@ class ReadViewSet(
     filterset_fields = ["camera", "hit", "source", "country"]
     search_fields: list[str] = []
     ordering_fields = ["time"]
+    query_parameters = ("plate", "reason")
 
     @extend_schema(
         parameters=[

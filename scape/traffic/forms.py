@@ -83,7 +83,25 @@ class ShareEntryForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    plate = forms.CharField(label=_("Plate"), max_length=24, required=False)
+    plate = forms.CharField(
+        label=_("Plate"),
+        max_length=24,
+        required=False,
+        help_text=_("? for one character you do not remember, * for several: AB?12*"),
+    )
+    since = forms.DateTimeField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    until = forms.DateTimeField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    cameras: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Cameras"), queryset=None, required=False
+    )
     reason = forms.CharField(
         label=_("Reason for the search"),
         max_length=500,
@@ -91,10 +109,17 @@ class SearchForm(forms.Form):
         help_text=_("Required to search by plate; written to the audit log."),
     )
 
+    def __init__(self, *args: Any, cameras: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cameras"].queryset = cameras  # type: ignore[attr-defined]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("plate") and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why you search for this plate."))
+        since, until = data.get("since"), data.get("until")
+        if since and until and since >= until:
+            self.add_error("until", _("The end of the time window must come after its start."))
         return data
 
 

@@ -53,3 +53,25 @@ def confusable_match(read: str, listed: str) -> bool:
 def countries_agree(read_country: str | None, entry_country: str | None) -> bool:
     """Return whether the countries allow a match: they differ only when both are known."""
     return not read_country or not entry_country or read_country == entry_country
+
+
+# A pattern as a witness remembers a plate: ? one character, * any run of them.
+_NOT_PATTERN = re.compile(r"[^A-Z0-9?*]")
+# Characters a pattern must fix, so that it cannot ask for every plate.
+PATTERN_MIN_FIXED = 2
+
+
+def normalise_pattern(text: str) -> str:
+    """Return a plate pattern as matched: uppercase A-Z, 0-9, ? and * only."""
+    return re.sub(r"\*+", "*", _NOT_PATTERN.sub("", (text or "").upper()))
+
+
+def is_pattern(text: str) -> bool:
+    """Return whether a (normalised) plate holds a wildcard."""
+    return "?" in text or "*" in text
+
+
+def pattern_regex(pattern: str) -> str:
+    """Return the anchored regular expression a (normalised) plate pattern stands for."""
+    body = "".join("." if c == "?" else ".*" if c == "*" else c for c in pattern)
+    return f"^{body}$"

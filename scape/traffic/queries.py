@@ -22,7 +22,14 @@ from scape.equipment.choices import AssetKind
 from scape.equipment.queries import get_assets
 from scape.traffic.actions import hash_token
 from scape.traffic.choices import HitOutcome
-from scape.traffic.matching import normalise, variants
+from scape.traffic.matching import (
+    PATTERN_MIN_FIXED,
+    is_pattern,
+    normalise,
+    normalise_pattern,
+    pattern_regex,
+    variants,
+)
 from scape.traffic.models import Hit, HotlistEntry, PlateRead, SpeedSection, TrafficCamera
 
 
@@ -127,26 +134,57 @@ def camera_for_token(token: str) -> TrafficCamera | None:
     )
 
 
-def search_reads(user: Any, plate: str, *, reason: str) -> QuerySet[PlateRead]:
-    """Return the reads of a plate (and its one-look-alike variants) the user may see.
+def search_reads(
+    user: Any,
+    plate: str,
+    *,
+    reason: str,
+    since: Any = None,
+    until: Any = None,
+    cameras: Any = None,
+) -> QuerySet[PlateRead]:
+    """Return the reads of a plate the user may see, as a witness remembers it.
 
-    Looking a plate up is consultation of personal data: it needs a reason and
-    is written to the audit log with it.
+    A whole plate also finds its one-look-alike variants; a pattern holds ``?``
+    for one unknown character and ``*`` for any run of them (``AB?12*``) and
+    must fix at least two characters. ``since``/``until`` bound the time and
+    ``cameras`` the cameras. Looking a plate up is consultation of personal
+    data: it needs a reason and is written to the audit log with it and with
+    every bound it was given.
     """
     reason = (reason or "").strip()
-    wanted = normalise(plate)
+    wanted = normalise_pattern(plate)
     if not reason:
         raise ValidationError({"reason": _("Say why you search for this plate.")})
-    if not wanted:
+    if not normalise(wanted):
         raise ValidationError({"plate": _("Enter a plate.")})
-    reads = get_reads(user).filter(plate__in=variants(wanted))
+    if is_pattern(wanted):
+        if len(normalise(wanted)) < PATTERN_MIN_FIXED:
+            raise ValidationError(
+                {"plate": _("A pattern needs at least two known characters besides ? and *.")}
+            )
+        reads = get_reads(user).filter(plate__regex=pattern_regex(wanted))
+    else:
+        reads = get_reads(user).filter(plate__in=variants(wanted))
+    if since is not None:
+        reads = reads.filter(time__gte=since)
+    if until is not None:
+        reads = reads.filter(time__lt=until)
+    chosen = sorted(camera.pk for camera in cameras) if cameras else []
+    if chosen:
+        reads = reads.filter(camera_id__in=chosen)
+    details: dict[str, Any] = {"plate": wanted, "found": reads.count()}
+    if since is not None or until is not None:
+        details["window"] = [since and since.isoformat(), until and until.isoformat()]
+    if chosen:
+        details["cameras"] = chosen
     audit.record(
         "traffic.reads_searched",
         object_type="traffic.plateread",
         object_repr=wanted,
         actor=user,
         reason=reason,
-        details={"plate": wanted, "found": reads.count()},
+        details=details,
     )
     return reads
 

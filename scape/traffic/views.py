@@ -57,6 +57,7 @@ from scape.traffic.forms import (
     ShareEntryForm,
     format_zone,
 )
+from scape.traffic.matching import is_pattern, normalise_pattern
 from scape.traffic.models import CAMERA_POLICY, HOTLIST_POLICY, TrafficCamera
 from scape.traffic.queries import (
     access_camera,
@@ -263,13 +264,20 @@ def camera_counts(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reads(request: HttpRequest) -> HttpResponse:
     """The reads the user may see; searching by plate needs a reason and is audited."""
-    form = SearchForm(request.GET or None)
+    form = SearchForm(request.GET or None, cameras=get_cameras(request.user))
     found = None
     plate = ""
     if form.is_bound and form.is_valid() and form.cleaned_data.get("plate"):
         plate = form.cleaned_data["plate"]
         try:
-            found = search_reads(request.user, plate, reason=form.cleaned_data["reason"])
+            found = search_reads(
+                request.user,
+                plate,
+                reason=form.cleaned_data["reason"],
+                since=form.cleaned_data.get("since"),
+                until=form.cleaned_data.get("until"),
+                cameras=form.cleaned_data.get("cameras"),
+            )
         except ValidationError as exc:
             add_validation_errors(form, exc)
     if found is None and not form.errors and not _may_browse_reads(request, form):
@@ -291,6 +299,7 @@ def reads(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "plate": plate,
+        "pattern": is_pattern(normalise_pattern(plate)),
         "needs_reason": needs_reason,
     }
     return render(request, "traffic/reads.html", context, status=400 if form.errors else 200)

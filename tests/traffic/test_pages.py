@@ -157,6 +157,47 @@ def test_searching_a_plate_needs_a_reason_and_is_audited(camera, pal_officer, lo
     assert event.actor_username == pal_officer.user.username
 
 
+def test_a_plate_is_found_as_a_witness_remembers_it(camera, pal_coord, pal_officer, logged_in):
+    from scape.traffic.actions import do_create_camera
+
+    other = do_create_camera(
+        camera.organization, name="A11 Kretinga", road="A11", direction="S",
+        latitude=55.88, longitude=21.24, actor=pal_coord.user,
+    )[0]  # fmt: skip
+    now = timezone.now()
+    read(camera, "AB712CD", now - datetime.timedelta(hours=1))
+    read(camera, "AB912", now - datetime.timedelta(hours=30))  # outside the window below
+    read(other, "AB812X", now - datetime.timedelta(hours=2))  # another camera
+    read(camera, "XAB512", now - datetime.timedelta(hours=1))  # does not start with AB
+    client = logged_in(pal_officer)
+    ask = {"plate": "ab?12*", "reason": "witness of a hit-and-run"}
+    html = client.get("/traffic/reads/", ask).content.decode()
+    assert "AB 712 CD" in html or "AB712CD" in html
+    for plate in ("AB912", "AB812X"):
+        assert plate in html or plate[:2] + " " + plate[2:] in html
+    assert "XAB512" not in html
+    since = timezone.localtime(now - datetime.timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M")
+    narrowed = client.get("/traffic/reads/", {**ask, "since": since, "cameras": [camera.pk]})
+    assert narrowed.status_code == 200
+    html = narrowed.content.decode()
+    assert "AB712CD" in html.replace(" ", "")
+    assert "AB912" not in html.replace(" ", "") and "AB812X" not in html.replace(" ", "")
+    event = AuditEvent.objects.filter(action="traffic.reads_searched").latest("pk")
+    assert event.reason == ask["reason"] and event.details["plate"] == "AB?12*"
+    assert event.details["cameras"] == [camera.pk] and event.details["found"] == 1
+    assert event.details["window"][0] is not None
+
+
+def test_a_pattern_that_fixes_almost_nothing_is_refused(camera, pal_officer, logged_in):
+    read(camera, "AB712CD")
+    refused = logged_in(pal_officer).get(
+        "/traffic/reads/", {"plate": "A*", "reason": "trying everything"}
+    )
+    assert refused.status_code == 400
+    assert "at least two known characters" in refused.content.decode()
+    assert not AuditEvent.objects.filter(action="traffic.reads_searched").exists()
+
+
 BROWSE = {"reason": "shift review of the A13 camera"}
 
 

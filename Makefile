@@ -29,8 +29,15 @@ PLATE_FONTS := fonts-opendin fonts-roboto-unhinted fonts-liberation2 fonts-freef
 fonts:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PLATE_FONTS) >/dev/null
 
+# The demo shows OpenStreetMap's tiles; SCAPE itself calls no outside server
+# unless SCAPE_MAP_TILES_URL is set (docs/operations.md). ADDR picks the port.
+SCAPE_MAP_TILES_URL ?= https://tile.openstreetmap.org/{z}/{x}/{y}.png
+SCAPE_MAP_ATTRIBUTION ?= © OpenStreetMap contributors
+ADDR ?= 127.0.0.1:8000
+
 run: install
-	$(BIN)/scape demo
+	SCAPE_MAP_TILES_URL='$(SCAPE_MAP_TILES_URL)' SCAPE_MAP_ATTRIBUTION='$(SCAPE_MAP_ATTRIBUTION)' \
+		$(BIN)/scape demo --addr $(ADDR)
 
 lint: install
 	$(BIN)/ruff check .

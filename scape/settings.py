@@ -291,11 +291,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Map tiles: any XYZ tile server; the page loads nothing else from outside.
-SCAPE_MAP_TILES_URL = os.environ.get(
-    "SCAPE_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-)
-SCAPE_MAP_ATTRIBUTION = os.environ.get("SCAPE_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# Map tiles: any XYZ tile server, none by default. A police network is often
+# closed, and every tile fetched tells the tile server which area is being
+# looked at: SCAPE calls no outside server unless one is set here (`make run`
+# sets OpenStreetMap's for the demo). Without tiles the maps draw their
+# features on a plain background and say why.
+SCAPE_MAP_TILES_URL = os.environ.get("SCAPE_MAP_TILES_URL", "")
+SCAPE_MAP_ATTRIBUTION = os.environ.get("SCAPE_MAP_ATTRIBUTION", "")
 
 
 def _tile_origin(url: str) -> str:

@@ -75,3 +75,64 @@ def test_production_refuses_to_start_without_a_secret_key(instance):
     result = _run(["check"], env, check=False)
     assert result.returncode != 0
     assert "SCAPE_SECRET_KEY must be set" in result.stderr
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def test_the_demo_refuses_a_taken_port_at_once_and_says_how_to_choose_another(instance):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _run(["demo", "--addr", f"127.0.0.1:{port}"], instance, check=False)
+    assert result.returncode != 0
+    assert f"Cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert f"--addr 127.0.0.1:{port + 1}" in result.stderr and "make run ADDR=" in result.stderr
+    assert not (Path(instance["SCAPE_VAR_DIR"]) / "scape.sqlite3").exists()  # nothing started
+
+
+def test_the_demo_stops_its_worker_on_sigterm_and_shows_no_debug_pages(instance):
+    import signal
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    demo = subprocess.Popen(
+        [*SCAPE, "demo", "--addr", f"127.0.0.1:{port}"],
+        env=instance, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert demo.poll() is None and time.monotonic() < deadline, "the demo did not start"
+                time.sleep(0.5)
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page/", timeout=10)
+        page = missing.value.read().decode()
+        assert missing.value.code == 404
+        assert "URLconf" not in page and "urlpatterns" not in page  # SCAPE's page, not Django's
+        workers = _children(demo.pid)
+        assert workers, "the demo started no worker"
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(60)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+    for pid in workers:
+        assert (
+            not Path(f"/proc/{pid}").exists()
+            or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+        ), f"worker {pid} outlived the demo"

@@ -199,6 +199,12 @@ def _locked(activity: Activity) -> Activity:
     return Activity.objects.select_for_update().get(pk=activity.pk)
 
 
+def fits_audience(activity: Activity, person: Person) -> bool:
+    """Return whether the activity's audience (officers, volunteers, …) takes this person."""
+    roles = set(person.role_codes()) & _AUDIENCE_ROLES
+    return not (activity.audience and roles and not roles & set(activity.audience))
+
+
 @transaction.atomic
 def do_register(activity: Activity, person: Person, *, actor: Any) -> Registration:
     """Register a person for an activity: themselves, or nominated by their coordinator.
@@ -216,8 +222,7 @@ def do_register(activity: Activity, person: Person, *, actor: Any) -> Registrati
         raise ValidationError(_("This activity is not open for registration."))
     if not person.is_active:
         raise ValidationError(_("This person's account is not active."))
-    roles = set(person.role_codes()) & _AUDIENCE_ROLES
-    if activity.audience and roles and not roles & set(activity.audience):
+    if not fits_audience(activity, person):
         raise ValidationError(
             _("This activity is for: %(audience)s.")
             % {"audience": ", ".join(activity.audience_labels())}

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from scape.core import audit
 from scape.core.access import actor_of, can
 from scape.core.actions import do_revoke_grant
-from scape.core.choices import Action
+from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
 from scape.core.generic import keyset_paginate, run_action
 from scape.core.geojson import geojson_response
@@ -58,7 +58,7 @@ from scape.traffic.forms import (
     format_zone,
 )
 from scape.traffic.matching import is_pattern, normalise_pattern
-from scape.traffic.models import CAMERA_POLICY, HOTLIST_POLICY, TrafficCamera
+from scape.traffic.models import CAMERA_POLICY, HIT_POLICY, HOTLIST_POLICY, TrafficCamera
 from scape.traffic.queries import (
     access_camera,
     access_entry,
@@ -465,6 +465,8 @@ def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def hits(request: HttpRequest) -> HttpResponse:
     """Every hit the user may see, newest first (paged by cursor: no count of the whole table)."""
+    if not actor_of(request.user).has_any(HIT_POLICY.own[Action.VIEW] | {Role.SYS_ADMIN}):
+        raise PermissionDenied  # volunteers and auditors, as on the traffic page
     page = keyset_paginate(request, get_hits(request.user), ("-time", "-pk"))
     return render(request, "traffic/hits.html", {"page": page})
 

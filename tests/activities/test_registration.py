@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from scape.activities.actions import (
     do_approve_registration,
@@ -57,6 +58,19 @@ def test_it_refuses_a_person_outside_the_audience(make_activity, santa):
     officers_only = make_activity(audience=["officer"])
     with pytest.raises(ValidationError, match="Officers"):
         do_register(officers_only, santa, actor=santa.user)
+
+
+def test_the_page_offers_no_register_button_to_a_person_outside_the_audience(
+    make_activity, santa, logged_in
+):
+    officers_only = make_activity(audience=["officer"])
+    html = logged_in(santa).get(officers_only.get_absolute_url()).content.decode()
+    assert f'action="/activities/{officers_only.pk}/register/"' not in html
+    with translation.override(santa.ui_language):
+        said = _("This activity is for: %(audience)s.") % {
+            "audience": ", ".join(str(a) for a in officers_only.audience_labels())
+        }
+    assert said in html
 
 
 def test_it_refuses_a_second_registration(training, santa):

@@ -129,3 +129,30 @@ def test_it_filters_the_incident_list_and_explains_an_empty_log_entry_on_a_phone
         assert not worked.log.exists()
     finally:
         context.close()
+
+
+def test_a_map_calls_no_outside_server_unless_one_is_set_and_says_when_it_has_no_background(
+    live_server: Any, browser: Any, settings: Any
+) -> None:
+    import_module("scape.operations.migrations.0002_incident_types").seed(apps, None)
+    palanga = make_org("palanga", country="LT", name_en="Palanga Municipality")
+    specialist = make_person(palanga, [Role.SPECIALIST], username="tomas")
+    context = _context(browser, live_server, settings, specialist.user)
+    try:
+        page = context.new_page()
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        settings.SCAPE_MAP_TILES_URL = ""
+        page.goto(live_server.url + "/operations/map/")
+        note = page.locator(".map-offline")
+        note.wait_for()
+        assert "No map background is set up" in note.inner_text()
+        outside = [u for u in asked if not u.startswith((live_server.url, "data:", "blob:"))]
+        assert outside == []
+        # A tile server that cannot be reached (a closed network) is said too.
+        settings.SCAPE_MAP_TILES_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+        page.goto(live_server.url + "/operations/map/")
+        page.locator(".map-offline").wait_for()
+        assert "cannot be reached" in page.locator(".map-offline").inner_text()
+    finally:
+        context.close()

@@ -8,6 +8,7 @@ import zoneinfo
 
 from django.utils import timezone, translation
 
+from scape.core.choices import Role
 from scape.core.models import AuditEvent, Grant
 from scape.traffic.actions import do_record_read, hash_token
 from scape.traffic.models import HotlistEntry, SpeedSection, TrafficCamera
@@ -401,3 +402,15 @@ def test_a_camera_switched_off_is_refused(camera, token, pal_coord, logged_in, c
     from scape.traffic.queries import camera_for_token
 
     assert camera_for_token(token) is None
+
+
+def test_volunteers_find_no_hits_page_and_no_evidence_in_their_menu(palanga, persona, logged_in):
+    volunteer = persona(palanga, Role.VOLUNTEER, username="menu-volunteer")
+    client = logged_in(volunteer)
+    assert client.get("/traffic/").status_code == 403
+    assert client.get("/traffic/hits/").status_code == 403  # as the traffic page, not an empty list
+    home = client.get("/").content.decode()
+    menu = home.split('id="mainnav"')[1].split("</nav>")[0]
+    for link in ('href="/vault/"', 'href="/vault/cases/"', 'href="/traffic/"'):
+        assert link not in menu
+    assert 'href="/activities/"' in menu

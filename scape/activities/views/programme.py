@@ -29,6 +29,7 @@ from scape.activities.actions import (
     do_reject_registration,
     do_revoke_certificate,
     do_update_activity,
+    fits_audience,
 )
 from scape.activities.choices import ACTIVE_REGISTRATION, ActivityStatus, RegistrationStatus
 from scape.activities.filtersets import ActivityFilter
@@ -195,7 +196,9 @@ def _detail_context(request: HttpRequest, activity: Activity) -> dict[str, Any]:
         "mine_active": mine is not None and mine.status in ACTIVE_REGISTRATION,
         "can_register": activity.status == ActivityStatus.OPEN
         and me is not None
+        and fits_audience(activity, me)
         and (mine is None or mine.status not in ACTIVE_REGISTRATION),
+        "not_for_me": me is not None and not fits_audience(activity, me),
         "approved_count": approved_registrations(activity).count(),
     }
     if me is not None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import signal
+import socket
 import subprocess
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scape.core import demo
 from scape.core.checkpoints import make_checkpoints
@@ -18,9 +21,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--load-only", action="store_true", help="load the demo data and exit")
-        parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
+        parser.add_argument(
+            "--addr",
+            default="127.0.0.1:8000",
+            help="address:port to serve on (make run ADDR=127.0.0.1:8080)",
+        )
 
     def handle(self, *args: Any, load_only: bool, addr: str, **options: Any) -> None:
+        host, port = _address(addr)
+        if not load_only:
+            _port_free(host, port)
         call_command("migrate", interactive=False, verbosity=0)
         created, lines = demo.load_all()
         if created:
@@ -36,12 +46,48 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(line)
         self.stdout.write(f"\nSCAPE: http://{addr}/   (Ctrl+C stops the server and the worker)\n")
+        # Visitors get SCAPE's own error pages, never Django's debug pages with
+        # every URL of the site; static files are still served by runserver.
+        settings.DEBUG = False
+        if host in ("0.0.0.0", "::"):  # noqa: S104 - the operator asked to serve on every address
+            settings.ALLOWED_HOSTS = ["*"]
+        elif host not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
+        # A SIGTERM (systemd, docker stop, kill) stops the worker too, as Ctrl+C does.
+        signal.signal(signal.SIGTERM, _interrupt)
         worker = subprocess.Popen([sys.executable, "-m", "scape.cli", "worker"])
         try:
-            call_command("runserver", addr, use_reloader=False, use_threading=True)
+            call_command(
+                "runserver", addr, use_reloader=False, use_threading=True, insecure_serving=True
+            )
         finally:
             worker.terminate()
             try:
                 worker.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 worker.kill()
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _address(addr: str) -> tuple[str, int]:
+    host, _, port = addr.rpartition(":")
+    try:
+        return (host.strip("[]") or "127.0.0.1"), int(port)
+    except ValueError:
+        raise CommandError(f"--addr {addr!r}: give address:port, e.g. 127.0.0.1:8080") from None
+
+
+def _port_free(host: str, port: int) -> None:
+    """Refuse at once, before a worker is started, when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot serve on {host}:{port} ({exc.strerror}). Choose another port: "
+                f"scape demo --addr {host}:{port + 1} (or make run ADDR={host}:{port + 1})."
+            ) from None

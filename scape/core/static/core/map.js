@@ -158,11 +158,32 @@
     fromFields();
   }
 
+  function offline(map, text) {
+    if (!text) return;
+    const note = L.control({ position: "bottomleft" });
+    note.onAdd = () => {
+      const box = L.DomUtil.create("div", "map-offline");
+      box.setAttribute("role", "status");
+      box.textContent = text;
+      return box;
+    };
+    note.addTo(map);
+    map.getContainer().classList.add("no-tiles");
+  }
+
   function init(element) {
     const center = (element.dataset.center || "56.0,21.1").split(",").map(Number);
     const map = L.map(element).setView(center, Number(element.dataset.zoom || 9));
     if (element.dataset.tiles) {
-      L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution || "" }).addTo(map);
+      const tiles = L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution || "" }).addTo(map);
+      // A closed network: say so once instead of showing an empty map.
+      let failed = 0;
+      tiles.on("tileerror", () => {
+        failed += 1;
+        if (failed === 4) offline(map, document.body.dataset.mapTilesFailed);
+      });
+    } else {
+      offline(map, document.body.dataset.mapNoTiles);
     }
     const entry = { element: element, map: map, layers: {}, state: {} };
     maps[element.id || "map"] = entry;

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from scape.core.access import actor_of
 from scape.core.choices import Role
+from scape.core.map_texts import draw_texts
 
 
 def scape(request: HttpRequest) -> dict[str, Any]:
@@ -19,6 +21,8 @@ def scape(request: HttpRequest) -> dict[str, Any]:
         "SCAPE_MAP_TILES_URL": settings.SCAPE_MAP_TILES_URL,
         "SCAPE_MAP_ATTRIBUTION": settings.SCAPE_MAP_ATTRIBUTION,
         "SCAPE_LIVE_POLL_SECONDS": settings.SCAPE_LIVE_POLL_SECONDS,
+        # Made only on the pages whose maps draw (alerts, patrol areas).
+        "SCAPE_DRAW_TEXTS": SimpleLazyObject(draw_texts),
         "scape_actor": actor,
         "scape_is_auditor": Role.AUDITOR in actor.roles,
         # Volunteers help at events and patrols; camera reads are not for them.

@@ -156,3 +156,27 @@ def test_a_map_calls_no_outside_server_unless_one_is_set_and_says_when_it_has_no
         assert "cannot be reached" in page.locator(".map-offline").inner_text()
     finally:
         context.close()
+
+
+def test_the_drawing_tool_speaks_the_readers_language(
+    live_server: Any, browser: Any, settings: Any
+) -> None:
+    import_module("scape.operations.migrations.0002_incident_types").seed(apps, None)
+    palanga = make_org("palanga", country="LT", name_en="Palanga Municipality")
+    coordinator = make_person(palanga, [Role.COORDINATOR], username="rasa", ui_language="lt")
+    context = _context(browser, live_server, settings, coordinator.user)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/operations/patrols/new/")
+        polygon = page.locator("a.leaflet-draw-draw-polygon")
+        polygon.wait_for()
+        assert polygon.get_attribute("title") == "Braižyti plotą"
+        assert page.locator("a.leaflet-draw-draw-circle").get_attribute("title") == (
+            "Braižyti apskritimą"
+        )
+        assert page.locator("a.leaflet-draw-edit-edit").get_attribute("title") in (
+            "Keisti figūras",
+            "Nėra figūros, kurią būtų galima keisti",
+        )
+    finally:
+        context.close()

@@ -126,6 +126,7 @@
         if (drawn.getBounds().isValid()) entry.map.fitBounds(drawn.getBounds(), { maxZoom: 15 });
       } catch (error) { /* a bad saved value is replaced by the next drawing */ }
     }
+    if (entry.element.dataset.drawTexts) merge(L.drawLocal, JSON.parse(entry.element.dataset.drawTexts));
     entry.map.addControl(new L.Control.Draw({
       edit: { featureGroup: drawn },
       draw: { polyline: false, rectangle: false, marker: false, circlemarker: false, polygon: { allowIntersection: false }, circle: true },
@@ -156,6 +157,14 @@
     lat.addEventListener("change", fromFields);
     lon.addEventListener("change", fromFields);
     fromFields();
+  }
+
+  // Copy the translated texts over Leaflet.draw's English ones, branch by branch.
+  function merge(into, from) {
+    Object.keys(from).forEach((key) => {
+      if (from[key] && typeof from[key] === "object") merge(into[key] = into[key] || {}, from[key]);
+      else into[key] = from[key];
+    });
   }
 
   function offline(map, text) {

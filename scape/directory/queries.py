@@ -85,6 +85,11 @@ def organization_codes() -> dict[int, str]:
     return dict(Organization.objects.values_list("pk", "code"))
 
 
+def organization_labels() -> dict[str, str]:
+    """Return {code: short name, else name in the active language} for every organization."""
+    return {org.code: org.short_name or org.name for org in Organization.objects.all()}
+
+
 def organization_by_code(code: str) -> Organization | None:
     """Return the organization with this code, or None."""
     return Organization.objects.filter(code=code).first()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from scape.core.access import actor_of
 from scape.core.generic import paginate
+from scape.directory.queries import organization_labels
 from scape.reports import exports
 from scape.reports.actions import (
     REFRESHERS,
@@ -38,11 +39,14 @@ def _member(request: HttpRequest) -> None:
     actor_of(request.user).require(message=_("Reports are for members of partner organizations."))
 
 
-def _card(result: Result) -> dict[str, Any]:
+def _card(result: Result, organizations: dict[str, str]) -> dict[str, Any]:
+    """Return what a figure's card shows; ``organizations`` names the partners by code."""
     name = result.indicator.name
     charts = []
     for key, pairs in result.figure.breakdown.items():
         if len(pairs) > 0:
+            if key == "organization":  # people read the partners' names, not their codes
+                pairs = [(organizations.get(str(code), str(code)), value) for code, value in pairs]
             label = str(DIMENSIONS.get(key, key))
             charts.append({"label": label, "svg": bar_chart(pairs, title=f"{name} \u2014 {label}")})
     return {**summary(result), "charts": charts}
@@ -56,7 +60,10 @@ def index(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     period, organization = form.the_period, form.the_organization
     figures = figures_for(period, organization)
-    groups = [(label, [_card(r) for r in found]) for label, found in by_group(figures.results)]
+    names = organization_labels()
+    groups = [
+        (label, [_card(r, names) for r in found]) for label, found in by_group(figures.results)
+    ]
     return render(
         request,
         "reports/index.html",
@@ -128,7 +135,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         "reports/indicator.html",
         {
             "form": form,
-            "card": _card(result),
+            "card": _card(result, organization_labels()),
             "period": period,
             "organization": organization,
             "page": page,

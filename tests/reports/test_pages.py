@@ -35,6 +35,18 @@ def test_it_shows_figures_with_targets_and_svg_charts(
     assert "<script>" not in html
 
 
+def test_its_charts_name_the_partners_not_their_codes(
+    evidence: Any, lt_officer: Any, lv_org: Any, logged_in: Any
+) -> None:
+    lv_org.short_name = "VP Kurzeme"
+    lv_org.save()
+    html = logged_in(lt_officer).get("/reports/?period=year&year=2025").content.decode()
+    card = html[html.index('data-indicator="cases-shared"') :]
+    card = card[: card.index("</article>")]
+    assert "VP Kurzeme" in card
+    assert ">lv-police<" not in card and "lv-police:" not in card
+
+
 def test_it_applies_the_period_and_partner_filter(
     evidence: Any, lt_org: Any, lt_officer: Any, logged_in: Any
 ) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -28,6 +29,11 @@ def number(value: Any) -> str:
     if isinstance(value, float):
         return number(Decimal(str(round(value, 2))))
     return str(value)
+
+
+def local_number(value: Any) -> str:
+    """Return a figure as ``number`` does, with the active language's decimal mark (5,76 in lt/lv)."""
+    return number(value).replace(".", str(get_format("DECIMAL_SEPARATOR")))
 
 
 def bar_chart(pairs: Sequence[tuple[str, Any]], *, title: str, width: int = 320) -> SafeString:
@@ -54,9 +60,9 @@ def bar_chart(pairs: Sequence[tuple[str, Any]], *, title: str, width: int = 320)
             f'fill="{TEXT}">{escape(short)}</text>'
             f'<rect x="{label_w}" y="{y}" width="{span}" height="{bar_h}" fill="{TRACK}"/>'
             f'<rect class="bar" x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-            f'fill="{BAR}"><title>{escape(label)}: {escape(number(value))}</title></rect>'
+            f'fill="{BAR}"><title>{escape(label)}: {escape(local_number(value))}</title></rect>'
             f'<text x="{label_w + span + 4}" y="{y + bar_h - 4}" font-size="11" '
-            f'fill="{TEXT}">{escape(number(value))}</text>'
+            f'fill="{TEXT}">{escape(local_number(value))}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -86,7 +92,7 @@ def summary(result: Result) -> dict[str, Any]:
     """Return a result with its value and target as read, and its progress bar."""
     return {
         "result": result,
-        "value": number(result.value),
-        "target": number(result.target),
+        "value": local_number(result.value),
+        "target": local_number(result.target),
         "progress": progress(result.value, result.target, title=result.indicator.name),
     }

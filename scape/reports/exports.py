@@ -17,7 +17,7 @@ from scape.core.downloads import Prepared, Refused
 from scape.core.pdf import register_fonts
 from scape.core.spreadsheets import spreadsheet_text
 from scape.core.translated import in_language
-from scape.reports.charts import number
+from scape.reports.charts import local_number, number
 from scape.reports.choices import IndicatorGroup, IndicatorUnit
 from scape.reports.indicators import DIMENSIONS
 from scape.reports.periods import Period
@@ -244,7 +244,7 @@ def to_pdf(report: Report) -> bytes:
         bars.valueAxis.valueMin = 0
         bars.bars[0].fillColor = colors.HexColor("#1f5f8b")
         bars.bars[0].strokeColor = None
-        bars.barLabelFormat = lambda v: number(Decimal(str(v)))
+        bars.barLabelFormat = lambda v: local_number(Decimal(str(v)))
         bars.barLabels.fontName = regular
         bars.barLabels.fontSize = 7
         bars.barLabels.boxAnchor = "w"
@@ -276,7 +276,7 @@ def to_pdf(report: Report) -> bytes:
             cells = report.cells(result)[2:]
             rows.append(
                 [
-                    Paragraph(number(c) if isinstance(c, Decimal | int) else str(c), cell)
+                    Paragraph(local_number(c) if isinstance(c, Decimal | int) else str(c), cell)
                     for c in cells
                 ]
             )

@@ -421,6 +421,9 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("SCAPE_FROM_EMAIL", "scape@localhost")
 # Links in e-mails point here.
 SCAPE_SITE_URL = os.environ.get("SCAPE_SITE_URL", "http://127.0.0.1:8000")
+# CAP <sender> is code@this domain (e.g. scape.palanga.lt); unset, the
+# organization's e-mail address, else code@ the host of SCAPE_SITE_URL.
+SCAPE_CAP_SENDER_DOMAIN = os.environ.get("SCAPE_CAP_SENDER_DOMAIN", "")
 SCAPE_WEBHOOK_TIMEOUT = float(os.environ.get("SCAPE_WEBHOOK_TIMEOUT", 5))
 # Pages that update without reloading (notifications, maps) poll this often.
 SCAPE_LIVE_POLL_SECONDS = int(os.environ.get("SCAPE_LIVE_POLL_SECONDS", 5))

@@ -12,6 +12,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -215,6 +216,24 @@ def _clean_areas(areas: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
+def cap_sender(organization: Any) -> str:
+    """Return the CAP sender of an organization's notices: unique worldwide, by a domain.
+
+    ``SCAPE_CAP_SENDER_DOMAIN`` (the partners' public domain) gives
+    ``code@domain``; without it, the organization's own e-mail address; else
+    ``code@`` the host of ``SCAPE_SITE_URL``.
+    """
+    from urllib.parse import urlsplit
+
+    domain = getattr(settings, "SCAPE_CAP_SENDER_DOMAIN", "")
+    if domain:
+        return f"{organization.code}@{domain}"
+    if organization.email:
+        return str(organization.email)
+    host = urlsplit(settings.SCAPE_SITE_URL).hostname or "localhost"
+    return f"{organization.code}@{host}"
+
+
 def do_create_notice(
     organization: Any,
     *,
@@ -231,7 +250,7 @@ def do_create_notice(
     notice = Notice.objects.create(
         organization=organization,
         identifier=new_identifier(organization.code),
-        sender=f"{organization.code}@scape",
+        sender=cap_sender(organization),
         created_by=actor,
         **data,
     )

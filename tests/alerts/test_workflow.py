@@ -96,7 +96,7 @@ def test_cancel_references_the_original_and_takes_it_off_the_public_list(
     cancel = do_derive_notice(original, "Cancel", actor=specialist.user)
     assert cancel.msg_type == "Cancel" and cancel.state == "draft"
     assert cancel.references == [original.reference]
-    assert cancel.references[0].startswith(f"palanga@scape,{original.identifier},")
+    assert cancel.references[0].startswith(f"{original.sender},{original.identifier},")
     assert cancel.identifier != original.identifier
     # Until the cancel is approved and published, the original stays in force.
     assert original in current_notices()
@@ -206,3 +206,20 @@ def test_a_second_update_of_the_same_notice_is_refused(
         do_publish_notice(second, actor=coordinator.user)
     second.refresh_from_db()
     assert second.state == "approved"
+
+
+def test_the_cap_sender_is_unique_worldwide_by_a_domain(
+    make_notice: Any, settings: Any, coordinator: Any
+) -> None:
+    from scape.alerts.actions import cap_sender
+
+    org = coordinator.organization
+    settings.SCAPE_SITE_URL = "https://scape.example.lt"
+    org.email = ""
+    assert cap_sender(org) == f"{org.code}@scape.example.lt"
+    org.email = "info@palanga.lt"
+    assert cap_sender(org) == "info@palanga.lt"
+    settings.SCAPE_CAP_SENDER_DOMAIN = "alerts.palanga.lt"
+    assert cap_sender(org) == f"{org.code}@alerts.palanga.lt"
+    notice = make_notice("draft")
+    assert "@" in notice.sender and not notice.sender.endswith("@scape")

@@ -64,7 +64,7 @@ PERSONAS = [
     "rasa.petrauskiene",  # Palanga coordinator
     "gintare.sabaliauskiene",  # Klaipėda auditor
     "santa.ozolina",  # Liepāja volunteer
-    "janis.berzins",  # Kurzeme officer
+    "maris.ozols",  # Kurzeme evidence custodian (item pages, upload, cases)
 ]
 WIDTHS = [(1366, 900), (390, 844)]
 LANGUAGES = ["lt", "lv"]

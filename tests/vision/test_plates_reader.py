@@ -218,6 +218,30 @@ def test_it_says_a_file_without_video_is_not_a_video(reader, tmp_path):
         list(reader.read_video(path))
 
 
+def test_frames_decoded_ahead_come_in_order_and_a_decoding_error_reaches_the_reader():
+    # The next frames are decoded on a thread while the current one is read:
+    # the reader still sees every frame once, in order, and a broken file's
+    # error where it happened, not a silent end of the video.
+    def frames():
+        yield from range(5)
+        raise RuntimeError("broken packet")
+
+    got = []
+    with pytest.raises(RuntimeError, match="broken packet"):
+        for frame in reader_module._ahead(frames()):
+            got.append(frame)
+    assert got == [0, 1, 2, 3, 4]
+
+
+def test_a_video_read_stopped_early_leaves_no_decoding_thread():
+    import threading
+
+    decoded = reader_module._ahead(iter(range(10_000)), depth=2)
+    assert next(decoded) == 0
+    decoded.close()
+    assert not [t for t in threading.enumerate() if t.name == "plates-decode"]
+
+
 def _gap_centre(plate: np.ndarray) -> int:
     """Return the column in the middle of the widest gap between the plate's characters."""
     gray = cv2.cvtColor(plate, cv2.COLOR_BGR2GRAY)

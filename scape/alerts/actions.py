@@ -180,6 +180,8 @@ def clean_infos(infos: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
         headline = _text(texts.get("headline"), 160)
         description = _text(texts.get("description"), 5000)
         instruction = _text(texts.get("instruction"), 5000)
+        event = _text(texts.get("event"), 200)
+        area_desc = _text(texts.get("area_desc"), 200)
         if not (headline or description or instruction):
             continue
         if not headline:
@@ -189,6 +191,8 @@ def clean_infos(infos: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
             "headline": headline,
             "description": description,
             "instruction": instruction,
+            "event": event,
+            "area_desc": area_desc,
         }
     if errors:
         raise ValidationError(errors)
@@ -205,7 +209,13 @@ def _write_parts(
     for language, texts in infos.items():
         NoticeInfo.objects.create(notice=notice, language=language, **texts)
     for area in areas:
-        NoticeArea.objects.create(notice=notice, area_desc=area["area_desc"], **shape_fields(area))
+        # A drawn area is described in each language as its text says; a saved one by its names.
+        descs = dict(area.get("descs") or {}) if area.get("saved") else {}
+        if not area.get("saved"):
+            descs = {lang: t["area_desc"] for lang, t in infos.items() if t.get("area_desc")}
+        NoticeArea.objects.create(
+            notice=notice, area_desc=area["area_desc"], descs=descs, **shape_fields(area)
+        )
 
 
 def _clean_areas(areas: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -421,11 +431,13 @@ def do_derive_notice(original: Notice, msg_type: str, *, actor: Any) -> Notice:
             "headline": info.headline,
             "description": info.description,
             "instruction": info.instruction,
+            "event": info.event,
+            "area_desc": info.area_desc,
         }
         for info in original.infos.all()
     }
     areas = [
-        {"area_desc": area.area_desc, **shape_fields(_area_dict(area))}
+        {"area_desc": area.area_desc, "descs": area.descs, **shape_fields(_area_dict(area))}
         for area in original.areas.all()
     ]
     for language, texts in infos.items():

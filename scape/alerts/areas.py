@@ -23,6 +23,15 @@ def _coordinate(value: Any, low: float, high: float) -> float:
     return round(number, 6)
 
 
+def _naming(area: dict[str, Any], desc: str) -> dict[str, Any]:
+    """Return the checked area's description, and a saved area's names per language."""
+    named: dict[str, Any] = {"area_desc": desc[:200]}
+    if area.get("saved"):
+        descs = area.get("descs") or {}
+        named |= {"saved": True, "descs": {str(k): str(v)[:200] for k, v in descs.items() if v}}
+    return named
+
+
 def clean_area(area: dict[str, Any]) -> dict[str, Any]:
     """Return the area checked: a closed polygon of at least four points, or a circle.
 
@@ -41,7 +50,7 @@ def clean_area(area: dict[str, Any]) -> dict[str, Any]:
         if radius_km <= 0:
             raise ValidationError({"areas": _("A circle needs a radius above zero.")})
         return {
-            "area_desc": desc[:200],
+            **_naming(area, desc),
             "circle": [_coordinate(lat, -90, 90), _coordinate(lon, -180, 180), radius_km],
         }
     raw = area.get("polygon") or []
@@ -56,7 +65,7 @@ def clean_area(area: dict[str, Any]) -> dict[str, Any]:
         points.append(list(points[0]))
     if len({tuple(p) for p in points}) < 3:
         raise ValidationError({"areas": _("A polygon needs at least three different corners.")})
-    return {"area_desc": desc[:200], "polygon": points}
+    return {**_naming(area, desc), "polygon": points}
 
 
 def areas_from_geojson(text: str, area_desc: str) -> list[dict[str, Any]]:
@@ -88,12 +97,17 @@ def areas_from_geojson(text: str, area_desc: str) -> list[dict[str, Any]]:
     return areas
 
 
-def area_from_shape(shape: Any, area_desc: str) -> dict[str, Any]:
-    """Return the area dict of a saved area or a notice area."""
+def area_from_shape(
+    shape: Any, area_desc: str, descs: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Return the area dict of a saved area (its names per language in ``descs``) or a notice area."""
+    named: dict[str, Any] = {"area_desc": area_desc}
+    if descs is not None:
+        named |= {"saved": True, "descs": descs}
     if shape.is_circle:
         circle = [shape.circle_lat, shape.circle_lon, shape.circle_radius_km]
-        return {"area_desc": area_desc, "circle": circle}
-    return {"area_desc": area_desc, "polygon": shape.polygon}
+        return {**named, "circle": circle}
+    return {**named, "polygon": shape.polygon}
 
 
 def shape_fields(area: dict[str, Any]) -> dict[str, Any]:

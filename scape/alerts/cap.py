@@ -94,7 +94,7 @@ def build_cap(notice: Notice, *, base_url: str = "") -> ET.Element:
         _sub(element, "language", info.language)
         for category in notice.category:
             _sub(element, "category", category)
-        _sub(element, "event", notice.event)
+        _sub(element, "event", info.event or notice.event)
         for response in notice.response_type:
             _sub(element, "responseType", response)
         _sub(element, "urgency", notice.urgency)
@@ -116,7 +116,7 @@ def build_cap(notice: Notice, *, base_url: str = "") -> ET.Element:
             _sub(element, "contact", notice.contact)
         for area in areas:
             area_element = _sub(element, "area")
-            _sub(area_element, "areaDesc", area.area_desc)
+            _sub(area_element, "areaDesc", area.desc_in(info.language))
             if area.is_circle:
                 _sub(area_element, "circle", circle_text(area))
             elif area.polygon:

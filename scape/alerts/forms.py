@@ -26,6 +26,8 @@ from scape.alerts.models import Notice, SavedArea
 
 _TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TIME_FIELDS = ("effective", "onset", "expires")
+# What each language block of a notice holds.
+PARTS = ("headline", "event", "description", "instruction", "area_desc")
 
 
 def _local(moment: datetime.datetime | None, zone: ZoneInfo) -> datetime.datetime | None:
@@ -104,7 +106,19 @@ class NoticeForm(forms.Form):
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            for part in ("headline", "description", "instruction"):
+            self.fields[f"event_{language}"] = forms.CharField(
+                label=_("Event in this language"),
+                max_length=200,
+                required=False,
+                help_text=_("Empty: the event above."),
+            )
+            self.fields[f"area_desc_{language}"] = forms.CharField(
+                label=_("Drawn areas in this language"),
+                max_length=200,
+                required=False,
+                help_text=_("Empty: the description of the drawn areas below."),
+            )
+            for part in PARTS:
                 self.fields[f"{part}_{language}"].widget.attrs["lang"] = language
 
     @classmethod
@@ -121,7 +135,7 @@ class NoticeForm(forms.Form):
         for name in TIME_FIELDS:
             initial[name] = _local(getattr(notice, name), zone)
         for info in notice.infos.all():
-            for part in ("headline", "description", "instruction"):
+            for part in PARTS:
                 initial[f"{part}_{info.language}"] = getattr(info, part)
         features = [
             {
@@ -143,7 +157,7 @@ class NoticeForm(forms.Form):
             (
                 str(code),
                 Language(code).label,
-                [self[f"{part}_{code}"] for part in ("headline", "description", "instruction")],
+                [self[f"{part}_{code}"] for part in PARTS],
             )
             for code in LANGUAGE_ORDER
         ]
@@ -172,16 +186,13 @@ class NoticeForm(forms.Form):
             )
         }  # fmt: skip
         infos = {
-            code: {
-                part: data.get(f"{part}_{code}", "")
-                for part in ("headline", "description", "instruction")
-            }
+            code: {part: data.get(f"{part}_{code}", "") for part in PARTS}
             for code in LANGUAGE_ORDER
         }
         desc = data.get("area_desc") or data.get("event") or ""
         areas = areas_from_geojson(data.get("drawn") or "", desc)
         for saved in data.get("saved_areas") or []:
-            areas.append(area_from_shape(saved, saved.name))
+            areas.append(area_from_shape(saved, saved.name, saved.names or {}))
         return {"infos": infos, "areas": areas, **fields}
 
 

@@ -170,6 +170,10 @@ class NoticeInfo(models.Model):
     headline = models.CharField(_("headline"), max_length=160)
     description = models.TextField(_("description"), blank=True)
     instruction = models.TextField(_("instruction"), blank=True)
+    # The event and the drawn areas in this language; empty: the notice's own
+    # (one value for every language, as written before these existed).
+    event = models.CharField(_("event"), max_length=200, blank=True)
+    area_desc = models.CharField(_("description of the drawn areas"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["notice", "id"]
@@ -211,6 +215,8 @@ class NoticeArea(AreaShape):
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="areas")
     area_desc = models.CharField(_("area description"), max_length=200)
+    # {language: description}; a language without one reads area_desc.
+    descs = models.JSONField(_("area description per language"), default=dict, blank=True)
 
     class Meta:
         ordering = ["notice", "id"]
@@ -219,6 +225,10 @@ class NoticeArea(AreaShape):
 
     def __str__(self) -> str:
         return self.area_desc
+
+    def desc_in(self, language: str) -> str:
+        """Return the area's description in `language`, else the one written for all."""
+        return str((self.descs or {}).get(language) or self.area_desc)
 
 
 class SavedArea(AreaShape):
@@ -233,6 +243,8 @@ class SavedArea(AreaShape):
         verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=200)
+    # {language: name}, e.g. {"lv": "Palangas pludmale"}; a language without one reads name.
+    names = models.JSONField(_("name per language"), default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -240,4 +252,9 @@ class SavedArea(AreaShape):
         verbose_name_plural = _("saved areas")
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language, else the one written for all."""
+        return str((self.names or {}).get(get_language() or "") or self.name)

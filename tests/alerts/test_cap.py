@@ -140,3 +140,48 @@ def test_the_checker_catches_each_broken_rule(old: str, new: str, rule: str) -> 
     assert broken != VALID
     errors = validate_cap(broken.encode())
     assert any(rule in error for error in errors), errors
+
+
+def test_each_language_reads_its_own_event_and_area_names(
+    make_notice: Any, specialist: Any, coordinator: Any
+) -> None:
+    from scape.alerts.areas import area_from_shape
+    from scape.alerts.models import SavedArea
+
+    beach = SavedArea.objects.create(
+        name="Palanga beach", polygon=BEACH,
+        names={"lt": "Palangos paplūdimys", "lv": "Palangas pludmale"},
+    )  # fmt: skip
+    infos = {
+        "lt": {"headline": "Paplūdimys uždarytas", "description": "Audra.",
+               "event": "Paplūdimio uždarymas", "area_desc": "Tiltas ir jo apylinkės"},
+        "lv": {"headline": "Pludmale slēgta", "description": "Vētra.",
+               "event": "Pludmales slēgšana", "area_desc": "Tilts un tā apkārtne"},
+        "en": {"headline": "Beach closed", "description": "Storm."},
+    }  # fmt: skip
+    areas = [
+        {"area_desc": "The pier", "polygon": BEACH},
+        area_from_shape(beach, beach.name, beach.names),
+    ]
+    notice = make_notice("published", infos=infos, areas=areas)
+    derived = advance(
+        do_derive_notice(notice, "Update", actor=specialist.user), "published", specialist,
+        coordinator,
+    )  # fmt: skip
+    for message in (notice, derived):  # an Update keeps every language's words
+        xml = cap_bytes(message, base_url="https://scape.example/")
+        assert validate_cap(xml) == []
+        root = SafeET.fromstring(xml)
+        said = {
+            info.findtext(f"{{{NS}}}language"): (
+                info.findtext(f"{{{NS}}}event"),
+                [a.findtext(f"{{{NS}}}areaDesc") for a in info.findall(f"{{{NS}}}area")],
+            )
+            for info in root.findall(f"{{{NS}}}info")
+        }
+        assert said["lt"] == (
+            "Paplūdimio uždarymas",
+            ["Tiltas ir jo apylinkės", "Palangos paplūdimys"],
+        )
+        assert said["lv"] == ("Pludmales slēgšana", ["Tilts un tā apkārtne", "Palangas pludmale"])
+        assert said["en"] == ("Beach closure", ["The pier", "Palanga beach"])

@@ -36,7 +36,7 @@ def test_it_publishes_a_beach_closure_in_two_languages(live_server, browser, set
     try:
         page = context.new_page()
         page.goto(live_server.url + "/alerts/manage/new/")
-        page.get_by_label("Event").fill("Beach closure")
+        page.get_by_label("Event", exact=True).fill("Beach closure")
         page.get_by_label("Public safety").check()
         page.get_by_label("Urgency").select_option("Immediate")
         page.get_by_label("Severity").select_option("Severe")
@@ -99,7 +99,7 @@ def test_a_specialist_saves_a_drawn_area_for_later_notices(live_server, browser,
     try:
         page = context.new_page()
         page.goto(live_server.url + "/alerts/manage/new/")
-        page.get_by_label("Event").fill("Pier closure")
+        page.get_by_label("Event", exact=True).fill("Pier closure")
         page.locator("#id_headline_lt").fill("Tiltas uždarytas")
         page.locator(".leaflet-draw-draw-polygon").click()
         box = page.locator("#map").bounding_box()

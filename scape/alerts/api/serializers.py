@@ -22,14 +22,14 @@ from scape.alerts.models import Notice, NoticeArea, NoticeInfo
 class InfoSerializer(serializers.ModelSerializer):
     class Meta:
         model = NoticeInfo
-        fields = ["language", "headline", "description", "instruction"]
+        fields = ["language", "headline", "event", "description", "instruction", "area_desc"]
         read_only_fields = fields
 
 
 class AreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = NoticeArea
-        fields = ["area_desc", "polygon", "circle_lat", "circle_lon", "circle_radius_km"]
+        fields = ["area_desc", "descs", "polygon", "circle_lat", "circle_lon", "circle_radius_km"]
         read_only_fields = fields
 
 
@@ -60,6 +60,14 @@ class InfoInputSerializer(serializers.Serializer):
     headline = serializers.CharField(max_length=160)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     instruction = serializers.CharField(required=False, allow_blank=True, default="")
+    event = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200,
+        help_text="the event in this language; empty: the notice's event",
+    )  # fmt: skip
+    area_desc = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200,
+        help_text="the drawn areas described in this language; empty: each area's area_desc",
+    )  # fmt: skip
 
 
 class AreaInputSerializer(serializers.Serializer):

@@ -62,13 +62,15 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ROOT / "var" / "screens"
 PERSONAS = [
     "rasa.petrauskiene",  # Palanga coordinator
+    "andrius.kairys",  # Klaipėda officer (second factor)
     "gintare.sabaliauskiene",  # Klaipėda auditor
     "santa.ozolina",  # Liepāja volunteer
     "maris.ozols",  # Kurzeme evidence custodian (item pages, upload, cases)
+    "janis.berzins",  # Kurzeme officer
 ]
 WIDTHS = [(1366, 900), (390, 844)]
 LANGUAGES = ["lt", "lv"]
-PAGES_PER_PERSONA = 16
+PAGES_PER_PERSONA = 12
 # Fragments htmx swaps in and pages that are not pages (a map layer, a feed).
 NOT_PAGES = ("/live/", "/fragment", "/list/", ".geojson", ".json", ".xml", ".ics", ".vcf")
 

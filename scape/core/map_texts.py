@@ -63,4 +63,5 @@ def draw_texts() -> str:
             },
         },
     }
-    return json.dumps(texts, ensure_ascii=False)
+    # One item a line: no "}}" for a template check to take for an unrendered tag.
+    return json.dumps(texts, ensure_ascii=False, indent=0)

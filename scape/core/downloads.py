@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.http import FileResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 from django_tasks import task
@@ -161,14 +162,27 @@ def open_download(download: Download, *, actor: Any) -> Any:
     return handle
 
 
-def expire_downloads(now: Any = None) -> int:
-    """Delete the files of downloads past their time; return how many went."""
-    now = now or timezone.now()
+def private_file(handle: Any, *, filename: str, content_type: str) -> FileResponse:
+    """Return a stored file as an attachment that no cache along the way keeps."""
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def delete_expired(records: Iterable[Any]) -> int:
+    """Delete records that keep a file in the default storage (``file_name``), with their files."""
     gone = 0
-    for download in Download.objects.filter(expires_at__lte=now):
-        if download.file_name:
+    for record in records:
+        if record.file_name:
             with contextlib.suppress(FileNotFoundError):
-                default_storage.delete(download.file_name)
-        download.delete()
+                default_storage.delete(record.file_name)
+        record.delete()
         gone += 1
     return gone
+
+
+def expire_downloads(now: Any = None) -> int:
+    """Delete the files of downloads past their time; return how many went."""
+    return delete_expired(Download.objects.filter(expires_at__lte=now or timezone.now()))

@@ -44,7 +44,7 @@ from scape.core.actions import (
     enrolment_permit,
 )
 from scape.core.choices import JobStatus, Outcome, TokenScope
-from scape.core.downloads import open_download
+from scape.core.downloads import open_download, private_file
 from scape.core.filtersets import AuditFilter
 from scape.core.forms import TokenForm
 from scape.core.generic import filtered, keyset_paginate, report_errors
@@ -281,11 +281,7 @@ def download_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = open_download(download, actor=request.user)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=download.name, content_type=download.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(handle, filename=download.name, content_type=download.content_type)
 
 
 @require_GET

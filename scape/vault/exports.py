@@ -11,7 +11,6 @@ asked downloads it from the case page until it expires.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,7 +25,7 @@ from django_tasks import task
 
 from scape.core import audit
 from scape.core.choices import JobStatus
-from scape.core.downloads import keep_for
+from scape.core.downloads import delete_expired, keep_for
 from scape.core.models import Job
 from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
 from scape.vault import storage
@@ -118,12 +117,4 @@ def open_export(export: CaseExport, *, actor: Any) -> Any:
 
 def expire_exports(now: Any = None) -> int:
     """Delete the ZIPs of exports past their time; return how many went."""
-    now = now or timezone.now()
-    gone = 0
-    for export in CaseExport.objects.filter(expires_at__lte=now):
-        if export.file_name:
-            with contextlib.suppress(FileNotFoundError):
-                default_storage.delete(export.file_name)
-        export.delete()
-        gone += 1
-    return gone
+    return delete_expired(CaseExport.objects.filter(expires_at__lte=now or timezone.now()))

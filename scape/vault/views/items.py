@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from scape.core import audit
 from scape.core.access import actor_of, can
 from scape.core.choices import Action, JobStatus, Role
+from scape.core.downloads import private_file
 from scape.core.forms import add_validation_errors
 from scape.core.generic import (
     RevokeShareView,
@@ -424,13 +425,9 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = open_export(export, actor=request.user)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{slug(export.case.reference)}.zip",
-        content_type="application/zip",
+    response = private_file(
+        handle, filename=f"{slug(export.case.reference)}.zip", content_type="application/zip"
     )
-    response["Cache-Control"] = "private, no-store"
     response["X-Export-SHA256"] = export.sha256
     return response
 

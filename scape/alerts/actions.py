@@ -209,9 +209,10 @@ def _write_parts(
     for language, texts in infos.items():
         NoticeInfo.objects.create(notice=notice, language=language, **texts)
     for area in areas:
-        # A drawn area is described in each language as its text says; a saved one by its names.
-        descs = dict(area.get("descs") or {}) if area.get("saved") else {}
-        if not area.get("saved"):
+        # A saved area is named in each language by its names; a drawn one as each text says.
+        if area.get("saved"):
+            descs = dict(area.get("descs") or {})
+        else:
             descs = {lang: t["area_desc"] for lang, t in infos.items() if t.get("area_desc")}
         NoticeArea.objects.create(
             notice=notice, area_desc=area["area_desc"], descs=descs, **shape_fields(area)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from scape.core import audit
 from scape.core.access import access_object
-from scape.core.checkpoints import COURT_EXPORTS, public_key_hex, signing_key
+from scape.core.checkpoints import COURT_EXPORTS, signing_key
 from scape.core.choices import Action
 from scape.vault import storage
 from scape.vault.choices import ItemStatus
@@ -129,9 +129,13 @@ def build_export(
                             "role": "custody",
                         }
                     )
+            # One key signs the manifest; its public half is named in the README
+            # and in the manifest, and shipped beside them.
+            key = signing_key(case.organization.code, COURT_EXPORTS)
+            public_hex = key.public_key().public_bytes_raw().hex()
             # The README is listed in the manifest like every other file: a
             # changed README must not verify.
-            readme = _readme(case, len(chosen)).encode()
+            readme = _readme(case, len(chosen), public_hex).encode()
             archive.writestr("README.txt", readme, compress_type=zipfile.ZIP_DEFLATED)
             files.append(
                 {
@@ -154,13 +158,12 @@ def build_export(
                 "signature": {
                     "algorithm": "Ed25519",
                     "signer": case.organization.code,
-                    "public_key": public_key_hex(case.organization.code, COURT_EXPORTS),
+                    "public_key": public_hex,
                     "file": SIGNATURE,
                 },
             }
             signed = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
             archive.writestr("manifest.json", signed)
-            key = signing_key(case.organization.code, COURT_EXPORTS)
             archive.writestr(SIGNATURE, key.sign(signed))
             archive.writestr(SIGNER_KEY, _pem(key.public_key()))
         with partial.open("rb") as handle:
@@ -201,7 +204,7 @@ def _pem(public: Any) -> bytes:
     )
 
 
-def _readme(case: Case, count: int) -> str:
+def _readme(case: Case, count: int, public_hex: str) -> str:
     return _(
         "SCAPE court export of case %(ref)s (%(title)s).\n\n"
         "evidence/  %(count)s files exactly as stored (or their redacted copies)\n"
@@ -221,7 +224,7 @@ def _readme(case: Case, count: int) -> str:
         "title": case.title,
         "count": count,
         "org": case.organization.code,
-        "fingerprint": key_fingerprint(public_key_hex(case.organization.code, COURT_EXPORTS)),
+        "fingerprint": key_fingerprint(public_hex),
     }
 
 

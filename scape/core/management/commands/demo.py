@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from scape.core import demo
 from scape.core.checkpoints import make_checkpoints
@@ -77,7 +78,9 @@ def _address(addr: str) -> tuple[str, int]:
     try:
         return (host.strip("[]") or "127.0.0.1"), int(port)
     except ValueError:
-        raise CommandError(f"--addr {addr!r}: give address:port, e.g. 127.0.0.1:8080") from None
+        raise CommandError(
+            _("--addr %(addr)s: give address:port, e.g. 127.0.0.1:8080") % {"addr": addr}
+        ) from None
 
 
 def _port_free(host: str, port: int) -> None:
@@ -88,6 +91,9 @@ def _port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             raise CommandError(
-                f"Cannot serve on {host}:{port} ({exc.strerror}). Choose another port: "
-                f"scape demo --addr {host}:{port + 1} (or make run ADDR={host}:{port + 1})."
+                _(
+                    "Cannot serve on %(where)s (%(why)s). Choose another port: "
+                    "scape demo --addr %(next)s (or make run ADDR=%(next)s)."
+                )
+                % {"where": f"{host}:{port}", "why": exc.strerror, "next": f"{host}:{port + 1}"}
             ) from None

@@ -136,3 +136,9 @@ def test_the_demo_stops_its_worker_on_sigterm_and_shows_no_debug_pages(instance)
             not Path(f"/proc/{pid}").exists()
             or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
         ), f"worker {pid} outlived the demo"
+
+
+def test_the_demo_explains_an_address_without_a_port(instance):
+    result = _run(["demo", "--addr", "nonsense"], instance, check=False)
+    assert result.returncode != 0
+    assert "--addr nonsense: give address:port, e.g. 127.0.0.1:8080" in result.stderr

@@ -74,7 +74,7 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 
 def _address(addr: str) -> tuple[str, int]:
-    host, _, port = addr.rpartition(":")
+    host, _sep, port = addr.rpartition(":")
     try:
         return (host.strip("[]") or "127.0.0.1"), int(port)
     except ValueError:

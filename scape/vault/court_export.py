@@ -8,7 +8,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from scape.core.choices import Action
 from scape.vault import storage
 from scape.vault.choices import ItemStatus
 from scape.vault.custody import custody_csv, custody_pdf
-from scape.vault.disclosure import files_for
+from scape.vault.disclosure import REDACTED, NotRedactedError, files_for, redacted_file
 from scape.vault.models import Case
 from scape.vault.queries import redacted_only_ids
 
@@ -46,22 +46,86 @@ def _safe_name(name: str) -> str:
     return cleaned[:120] or "file"
 
 
-def export_files(case: Case, *, actor: Any = None, use_redacted: bool = False) -> tuple[Any, set]:
+# What the exporter chose for an item that has no redacted copy, when redacted
+# copies were asked for: put in its original, or leave the item out.
+ORIGINAL_CHOSEN = "original"
+LEFT_OUT = "leave"
+CHOICES = (ORIGINAL_CHOSEN, LEFT_OUT)
+
+
+class ChoiceNeeded(NotRedactedError):
+    """Redacted copies were asked for and some items have none: the exporter decides each."""
+
+    def __init__(self, items: Any) -> None:
+        super().__init__(items)
+        numbers = ", ".join(str(i.pk) for i in self.items)
+        self.args = (
+            _(
+                "Items %(numbers)s have no redacted copy. For each, choose whether the "
+                "export holds its original or leaves it out, or make a redacted copy first."
+            )
+            % {"numbers": numbers},
+        )
+
+
+def clean_choices(case: Case, choices: Mapping[Any, str] | None) -> dict[int, str]:
+    """Return the per-item choices that name an item of the case and a known choice."""
+    wanted = {
+        int(key): value
+        for key, value in (choices or {}).items()
+        if str(key).isdigit() and value in CHOICES
+    }
+    if not wanted:
+        return {}
+    ids = set(case.items.filter(pk__in=wanted).values_list("pk", flat=True))
+    return {pk: value for pk, value in wanted.items() if pk in ids}
+
+
+def export_files(
+    case: Case,
+    *,
+    actor: Any = None,
+    use_redacted: bool = False,
+    choices: Mapping[int, str] | None = None,
+) -> tuple[Any, set]:
     """Return (item, file) of each item the export holds and the ids shown redacted only.
 
-    Raises PermissionDenied/Http404 when `actor` may not download the case and
-    NotRedactedError (a ValueError) naming every item without the redacted copy
-    that must stand in for it.
+    ``choices`` says, per item id, what to do with an item that has no redacted
+    copy when ``use_redacted``: ``"original"`` or ``"leave"`` (out). Raises
+    PermissionDenied/Http404 when `actor` may not download the case,
+    ChoiceNeeded naming the items without a redacted copy nobody decided for,
+    and NotRedactedError (both ValueErrors) naming the items whose share allows
+    redacted copies only and that have none.
     """
     if actor is not None:
         access_object(Case, actor, case.pk, Action.DOWNLOAD)
-    items = list(
+    every = list(
         case.items.exclude(status__in=[ItemStatus.DESTROYED]).select_related("blob", "organization")
     )
     # The share's rule wins over the user's choice: a partner shown redacted
     # copies only never exports an original, and a gap refuses the whole export.
-    limited = redacted_only_ids(actor, items) if actor is not None else set()
-    chosen = files_for(items, redacted=lambda item: use_redacted or item.pk in limited)
+    limited = redacted_only_ids(actor, every) if actor is not None else set()
+    # A choice counts only where a redacted copy is wanted (asked, or by the share).
+    choices = {pk: value for pk, value in (choices or {}).items() if use_redacted or pk in limited}
+    items = [item for item in every if choices.get(item.pk) != LEFT_OUT]
+    try:
+        chosen = files_for(
+            items,
+            redacted=lambda item: (
+                item.pk in limited or (use_redacted and choices.get(item.pk) != ORIGINAL_CHOSEN)
+            ),
+        )
+    except NotRedactedError as exc:
+        if any(item.pk in limited for item in exc.items):
+            raise
+        raise ChoiceNeeded(exc.items) from None
+    if use_redacted:
+        # "Original" is the choice for an item without a redacted copy: one
+        # made since the choice is given instead.
+        chosen = [
+            (item, (redacted_file(item) or found) if choices.get(item.pk) else found)
+            for item, found in chosen
+        ]
     return chosen, limited
 
 
@@ -73,13 +137,22 @@ def build_export(
     reason: str = "",
     recipient: str = "",
     use_redacted: bool = False,
+    choices: Mapping[int, str] | None = None,
     report: Callable[[float], None] | None = None,
 ) -> str:
     """Write the case's export ZIP to `out` atomically and return the ZIP's SHA-256.
 
     ``report(fraction)`` is told how far the copy has got (bytes of evidence).
     """
-    chosen, limited = export_files(case, actor=actor, use_redacted=use_redacted)
+    choices = dict(choices or {})
+    chosen, limited = export_files(case, actor=actor, use_redacted=use_redacted, choices=choices)
+    held = {item.pk for item, _file in chosen}
+    left_out = sorted(pk for pk, value in choices.items() if value == LEFT_OUT and pk not in held)
+    by_choice = sorted(
+        item.pk
+        for item, chosen_file in chosen
+        if use_redacted and chosen_file.role != REDACTED and item.pk in choices
+    )
     total = sum(chosen_file.size for _item, chosen_file in chosen) or 1
     done = 0
     files: list[dict[str, Any]] = []
@@ -135,7 +208,7 @@ def build_export(
             public_hex = key.public_key().public_bytes_raw().hex()
             # The README is listed in the manifest like every other file: a
             # changed README must not verify.
-            readme = _readme(case, len(chosen), public_hex).encode()
+            readme = _readme(case, len(chosen), public_hex, left_out, by_choice).encode()
             archive.writestr("README.txt", readme, compress_type=zipfile.ZIP_DEFLATED)
             files.append(
                 {
@@ -154,6 +227,9 @@ def build_export(
                 if getattr(actor, "is_authenticated", False)
                 else "",
                 "recipient": recipient,
+                "redacted_copies_asked": use_redacted,
+                "originals_by_choice": by_choice,
+                "left_out": left_out,
                 "files": files,
                 "signature": {
                     "algorithm": "Ed25519",
@@ -186,6 +262,7 @@ def build_export(
                     "zip_sha256": zip_sha,
                     "file": chosen_file.role,
                     "sha256": chosen_file.sha256,
+                    **({"by_choice": True} if item.pk in by_choice else {}),
                 },
             },
         )
@@ -204,8 +281,10 @@ def _pem(public: Any) -> bytes:
     )
 
 
-def _readme(case: Case, count: int, public_hex: str) -> str:
-    return _(
+def _readme(
+    case: Case, count: int, public_hex: str, left_out: list[int], by_choice: list[int]
+) -> str:
+    text = _(
         "SCAPE court export of case %(ref)s (%(title)s).\n\n"
         "evidence/  %(count)s files exactly as stored (or their redacted copies)\n"
         "custody/   the chain of custody of each item, as CSV and PDF\n"
@@ -226,6 +305,16 @@ def _readme(case: Case, count: int, public_hex: str) -> str:
         "org": case.organization.code,
         "fingerprint": key_fingerprint(public_hex),
     }
+    if by_choice:
+        text += "\n" + _(
+            "Redacted copies were asked for. Items %(numbers)s had none; the exporter\n"
+            "chose to put in their originals, unredacted.\n"
+        ) % {"numbers": ", ".join(map(str, by_choice))}
+    if left_out:
+        text += "\n" + _(
+            "Items %(numbers)s of the case are left out of this export at the\nexporter's choice.\n"
+        ) % {"numbers": ", ".join(map(str, left_out))}
+    return text
 
 
 def key_fingerprint(public_key: str) -> str:

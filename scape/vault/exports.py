@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from scape.core.downloads import delete_expired, keep_for
 from scape.core.models import Job
 from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
 from scape.vault import storage
-from scape.vault.court_export import build_export, export_files
+from scape.vault.court_export import build_export, clean_choices, export_files
 from scape.vault.models import Case, CaseExport
 
 
@@ -38,10 +39,22 @@ def slug(text: str) -> str:
 
 
 def do_start_case_export(
-    case: Case, *, actor: Any, reason: str, recipient: str = "", use_redacted: bool = False
+    case: Case,
+    *,
+    actor: Any,
+    reason: str,
+    recipient: str = "",
+    use_redacted: bool = False,
+    choices: Mapping[Any, str] | None = None,
 ) -> CaseExport:
-    """Queue the court export of a case; raise ValueError (NotRedactedError) or PermissionDenied."""
-    export_files(case, actor=actor, use_redacted=use_redacted)  # refuse now, not in the worker
+    """Queue the court export of a case; raise ValueError (NotRedactedError) or PermissionDenied.
+
+    ``choices`` decides, per item id, an item without a redacted copy when
+    ``use_redacted``: "original" or "leave" (out); see court_export.export_files.
+    """
+    decided = clean_choices(case, choices)
+    # Refuse now, not in the worker.
+    export_files(case, actor=actor, use_redacted=use_redacted, choices=decided)
     with transaction.atomic():
         job = Job.objects.create(
             kind=f"vault.export:{case.pk}",
@@ -57,6 +70,7 @@ def do_start_case_export(
             reason=reason,
             recipient=recipient,
             use_redacted=use_redacted,
+            choices={str(pk): value for pk, value in decided.items()},
             expires_at=timezone.now() + keep_for(),
         )
         enqueue_on_commit(build_case_export, job, export.pk)
@@ -85,6 +99,7 @@ def build_case_export(export_id: int) -> dict[str, Any]:
                 reason=export.reason,
                 recipient=export.recipient,
                 use_redacted=export.use_redacted,
+                choices={int(pk): value for pk, value in export.choices.items()},
                 report=progress_reporter(export.job),
             )
         except ValueError as exc:

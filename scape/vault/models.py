@@ -421,6 +421,10 @@ class CaseExport(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     recipient = models.CharField(_("recipient"), max_length=200, blank=True)
     use_redacted = models.BooleanField(_("redacted copies where made"), default=False)
+    # For items without a redacted copy when use_redacted: {"item id": "original" | "leave"}.
+    choices = models.JSONField(
+        _("choices for items without a redacted copy"), default=dict, blank=True
+    )
     # Where the ZIP lies in the default storage (the bucket when one is set).
     file_name = models.CharField(max_length=300, blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)

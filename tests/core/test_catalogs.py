@@ -56,3 +56,24 @@ def test_translations_keep_their_placeholders(catalogs, language):
             assert sorted(_PLACEHOLDER.findall(entry.msgid)) == sorted(
                 _PLACEHOLDER.findall(entry.msgstr)
             ), entry.msgid
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_no_two_header_links_read_alike(lt_org, persona, logged_in, language):
+    """A reader tells every menu entry apart: in Lithuanian "Notifications" and
+    "Public notices" were both "Pranešimai…", one a prefix of the other."""
+    import html
+
+    person = persona(lt_org, "coordinator", "auditor", ui_language=language)
+    client = logged_in(person)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    header = page.split("<header", 1)[1].split("</header>", 1)[0]
+    labels = [
+        html.unescape(re.sub(r"<[^>]+>", "", text)).strip().casefold()
+        for text in re.findall(r"<a [^>]*>(.*?)</a>", header, re.S)
+    ]
+    labels = [label for label in labels if label]
+    assert len(labels) > 8, labels
+    for a in labels:
+        for b in labels:
+            assert a is b or not b.startswith(a), (a, b)

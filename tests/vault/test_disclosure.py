@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 from datetime import timedelta
 
@@ -115,6 +116,98 @@ def test_the_owner_who_ticks_redacted_is_refused_for_items_without_a_copy(
     assert not AuditEvent.objects.filter(action="vault.exported").exists()
     plain = _export(client, case)
     assert plain.status_code == 200  # the owner may still export the originals
+
+
+def _zip_of(response):
+    assert response.status_code == 200, [str(m) for m in response.wsgi_request._messages]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    return archive, json.loads(archive.read("manifest.json"))
+
+
+def test_the_case_page_asks_what_to_do_with_each_item_without_a_redacted_copy(
+    client, case, custodian, logged_in
+):
+    first, second = case.items.order_by("pk")
+    _add_redacted(first)
+    page = logged_in(custodian).get(case.get_absolute_url()).content.decode()
+    choices = page.split('data-testid="export-choices"')[1].split("</fieldset>")[0]
+    assert f'name="item-{second.pk}"' in choices
+    assert f'name="item-{first.pk}"' not in choices  # it has its copy
+    assert 'value="original"' in choices and 'value="leave"' in choices
+    refused = _export(client, case, redacted="on")
+    message = " ".join(str(m) for m in refused.wsgi_request._messages)
+    assert str(second.pk) in message and "choose" in message
+
+
+def test_an_exporter_puts_in_one_original_by_choice_and_the_export_says_so(
+    client, case, custodian, logged_in
+):
+    first, second = case.items.order_by("pk")
+    _add_redacted(first)
+    logged_in(custodian)
+    archive, manifest = _zip_of(
+        _export(client, case, redacted="on", **{f"item-{second.pk}": "original"})
+    )
+    roles = {f["item"]: f["role"] for f in manifest["files"] if f["path"].startswith("evidence/")}
+    assert roles == {first.pk: "redacted", second.pk: "original"}
+    assert manifest["originals_by_choice"] == [second.pk] and manifest["left_out"] == []
+    readme = archive.read("README.txt").decode()
+    assert f"Items {second.pk} had none" in readme and "unredacted" in readme
+    event = AuditEvent.objects.get(action="vault.exported", object_id=str(second.pk))
+    assert event.details["file"] == "original" and event.details["by_choice"] is True
+
+
+def test_an_item_left_out_by_choice_is_not_in_the_export_and_the_readme_names_it(
+    client, case, custodian, logged_in
+):
+    first, second = case.items.order_by("pk")
+    _add_redacted(first)
+    logged_in(custodian)
+    archive, manifest = _zip_of(
+        _export(client, case, redacted="on", **{f"item-{second.pk}": "leave"})
+    )
+    held = {f.get("item") for f in manifest["files"]}
+    assert second.pk not in held and first.pk in held
+    assert manifest["left_out"] == [second.pk]
+    assert f"Items {second.pk} of the case are left out" in archive.read("README.txt").decode()
+    original = storage.evidence_storage().open(second.blob.storage_key).read()
+    assert all(original[:4096] not in archive.read(n) for n in archive.namelist())
+    assert not AuditEvent.objects.filter(action="vault.exported", object_id=str(second.pk))
+
+
+def test_a_redacted_only_partner_cannot_choose_an_original(
+    client, case, lv_org, custodian, persona, logged_in
+):
+    first, second = case.items.order_by("pk")
+    _add_redacted(first)
+    _share(case, lv_org, custodian.user, redacted_only=True)
+    partner = logged_in(persona(lv_org, Role.OFFICER))
+    page = partner.get(case.get_absolute_url()).content.decode()
+    choices = page.split('data-testid="export-choices"')[1].split("</fieldset>")[0]
+    assert 'value="original"' not in choices and 'value="leave"' in choices
+    refused = _export(client, case, **{f"item-{second.pk}": "original"})
+    assert refused.status_code == 302
+    assert not AuditEvent.objects.filter(action="vault.exported").exists()
+    _archive, manifest = _zip_of(_export(client, case, **{f"item-{second.pk}": "leave"}))
+    assert {f["role"] for f in manifest["files"] if f["path"].startswith("evidence/")} == {
+        "redacted"
+    }
+
+
+def test_the_command_line_export_takes_the_same_choices(case, custodian, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    first, second = case.items.order_by("pk")
+    _add_redacted(first)
+    out = tmp_path / "case.zip"
+    with pytest.raises(CommandError, match=str(second.pk)):
+        call_command("export", case.reference, out=str(out), redacted=True)
+    assert not out.exists()
+    call_command("export", case.reference, out=str(out), redacted=True, leave_out=[second.pk])
+    manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
+    assert manifest["left_out"] == [second.pk]
+    with pytest.raises(CommandError, match="999999"):
+        call_command("export", case.reference, out=str(out), redacted=True, original=[999999])
 
 
 def test_a_redacted_link_cannot_be_made_while_an_item_lacks_a_redacted_copy(case, custodian):

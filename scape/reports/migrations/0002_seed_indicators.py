@@ -72,7 +72,7 @@ INDICATORS = [
      "Evidence items exported to court", "Teismui perduoti įrodymai",
      "Tiesai nodotie pierādījumi"),
     ("notices-published", "operations", "count", None, P + "operations.notices_published",
-     "Public notices published", "Paskelbti vieši pranešimai", "Publicētie publiskie paziņojumi"),
+     "Public notices published", "Paskelbti vieši skelbimai", "Publicētie publiskie paziņojumi"),
 ]  # fmt: skip
 
 

@@ -76,6 +76,7 @@ from scape.vault.queries import (
     links_of,
     name_items,
     redacted_only_for,
+    redacted_only_ids,
     retention_organization,
     retention_queues,
 )
@@ -373,7 +374,15 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if context["can_export"]:
         context.update(_exports_context(request.user, case))
+        context["unredacted"] = _without_redacted_copy(request.user, items)
     return render(request, "vault/case_detail.html", context)
+
+
+def _without_redacted_copy(user: Any, items: list[Any]) -> list[tuple[Any, bool]]:
+    """Return (item, original allowed) for each item of a case that has no redacted copy."""
+    live = [item for item in items if item.status != ItemStatus.DESTROYED]
+    limited = redacted_only_ids(user, live)
+    return [(item, item.pk not in limited) for item in live if redacted_file(item) is None]
 
 
 @require_POST
@@ -392,6 +401,11 @@ def case_export(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             recipient=form.cleaned_data["recipient"],
             use_redacted=request.POST.get("redacted") == "on",
+            choices={
+                key.removeprefix("item-"): request.POST.get(key, "")
+                for key in request.POST
+                if key.startswith("item-")
+            },
         )
     except ValueError as exc:
         messages.error(request, str(exc))

@@ -9,7 +9,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from scape.core.context import actor_context
-from scape.vault.court_export import build_export, export_signer, verify_export
+from scape.vault.court_export import (
+    LEFT_OUT,
+    ORIGINAL_CHOSEN,
+    ChoiceNeeded,
+    build_export,
+    clean_choices,
+    export_signer,
+    verify_export,
+)
 from scape.vault.models import Case
 
 
@@ -31,6 +39,22 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="where to write the ZIP")
         parser.add_argument("--org", help="organization code, when references repeat")
         parser.add_argument("--redacted", action="store_true", help="redacted copies where made")
+        parser.add_argument(
+            "--original",
+            type=int,
+            action="append",
+            default=[],
+            metavar="ITEM",
+            help="with --redacted: put in this item's original when it has no redacted copy",
+        )
+        parser.add_argument(
+            "--leave-out",
+            type=int,
+            action="append",
+            default=[],
+            metavar="ITEM",
+            help="with --redacted: leave this item out when it has no redacted copy",
+        )
         parser.add_argument(
             "--reason", default="court export", help="recorded in the custody history"
         )
@@ -75,12 +99,32 @@ class Command(BaseCommand):
                 if not cases.exists()
                 else _("Several cases have this reference: add --org.")
             )
-        with actor_context(None):
-            digest = build_export(
-                cases.get(),
-                Path(o["out"]),
-                reason=o["reason"],
-                recipient=o["recipient"],
-                use_redacted=o["redacted"],
+        case = cases.get()
+        asked = dict.fromkeys(o["original"], ORIGINAL_CHOSEN)
+        asked.update(dict.fromkeys(o["leave_out"], LEFT_OUT))
+        choices = clean_choices(case, asked)
+        if set(asked) - set(choices):
+            unknown = ", ".join(str(pk) for pk in sorted(set(asked) - set(choices)))
+            raise CommandError(
+                _("Items %(numbers)s are not in case %(ref)s.")
+                % {"numbers": unknown, "ref": case.reference}
             )
+        with actor_context(None):
+            try:
+                digest = build_export(
+                    case,
+                    Path(o["out"]),
+                    reason=o["reason"],
+                    recipient=o["recipient"],
+                    use_redacted=o["redacted"],
+                    choices=choices if o["redacted"] else {},
+                )
+            except ChoiceNeeded as exc:
+                raise CommandError(
+                    _(
+                        "Items %(numbers)s have no redacted copy: name each with --original "
+                        "or --leave-out, or make a redacted copy first."
+                    )
+                    % {"numbers": ", ".join(str(item.pk) for item in exc.items)}
+                ) from None
         self.stdout.write(f"{digest}  {o['out']}")

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from scape.alerts.areas import clean_area, shape_fields
@@ -35,6 +35,7 @@ from scape.alerts.models import (
     APPROVERS,
     AREA_SAVERS,
     AUTHORS,
+    Distribution,
     Notice,
     NoticeArea,
     NoticeInfo,
@@ -43,6 +44,7 @@ from scape.alerts.models import (
 )
 from scape.core import audit
 from scape.core.access import actor_of
+from scape.core.choices import Role
 
 # The fields of a notice a composer sets (the rest follow from the workflow).
 FIELDS = (
@@ -263,6 +265,7 @@ def do_create_notice(
         identifier=new_identifier(organization.code),
         sender=cap_sender(organization),
         created_by=actor,
+        written_by=[actor.pk],
         **data,
     )
     _write_parts(notice, texts, cleaned_areas)
@@ -291,6 +294,8 @@ def do_edit_notice(
     cleaned_areas = _clean_areas(areas)
     for name, value in data.items():
         setattr(notice, name, value)
+    if actor.pk not in notice.written_by:
+        notice.written_by = [*notice.written_by, actor.pk]
     notice.save()
     _write_parts(notice, texts, cleaned_areas)
     audit.record("alerts.notice_changed", obj=notice, actor=actor)
@@ -336,6 +341,13 @@ def do_approve_notice(notice: Notice, *, actor: Any) -> Notice:
     notice = _move(
         notice, State.SUBMITTED, State.APPROVED, _("Only a submitted notice can be approved.")
     )
+    if two_person_rule(notice.organization) and actor.pk in notice.written_by:
+        raise ValidationError(
+            _(
+                "Your organization requires a second person: a coordinator who did not "
+                "write or change this notice approves it."
+            )
+        )
     notice.approved_by = actor
     notice.approved_at = timezone.now()
     notice.save(update_fields=["state", "approved_by", "approved_at", "updated_at"])
@@ -398,6 +410,11 @@ def do_publish_notice(notice: Notice, *, actor: Any) -> Notice:
         "alerts.notice_published", obj=notice, actor=actor, details={"msg_type": notice.msg_type}
     )
     organization = notice.organization
+    notice_id = notice.pk
+    from scape.alerts.tasks import distribute_notice
+
+    # After commit: a rolled-back publication must not reach anyone.
+    transaction.on_commit(lambda: distribute_notice.enqueue(notice_id))
     if organization.webhook_url:
         from scape.directory.tasks import post_webhook
 
@@ -417,6 +434,11 @@ def do_derive_notice(original: Notice, msg_type: str, *, actor: Any) -> Notice:
         raise ValidationError(_("Choose update, cancel, acknowledgement or error."))
     if original.state != State.PUBLISHED:
         raise ValidationError(_("Only a published, current notice can be updated or cancelled."))
+    fields = {name: getattr(original, name) for name in FIELDS}
+    if msg_type == MsgType.CANCEL:
+        # What a Cancel says is over: past, minor, and a text saying it is cancelled
+        # (in each language, changeable before it is submitted).
+        fields.update(urgency=Urgency.PAST, severity=Severity.MINOR, certainty=Certainty.OBSERVED)
     notice = Notice.objects.create(
         organization=original.organization,
         identifier=new_identifier(original.organization.code),
@@ -425,16 +447,20 @@ def do_derive_notice(original: Notice, msg_type: str, *, actor: Any) -> Notice:
         references=[*original.references, original.reference],
         previous=original,
         created_by=actor,
-        **{name: getattr(original, name) for name in FIELDS},
+        written_by=[actor.pk],
+        **fields,
     )
     infos = {
-        info.language: {
-            "headline": info.headline,
-            "description": info.description,
-            "instruction": info.instruction,
-            "event": info.event,
-            "area_desc": info.area_desc,
-        }
+        info.language: (
+            _cancel_texts(info)
+            if msg_type == MsgType.CANCEL
+            else {
+                "headline": info.headline,
+                "description": info.description,
+                "instruction": info.instruction,
+            }
+        )
+        | {"event": info.event, "area_desc": info.area_desc}
         for info in original.infos.all()
     }
     areas = [
@@ -458,3 +484,102 @@ def _area_dict(area: NoticeArea) -> dict[str, Any]:
     from scape.alerts.areas import area_from_shape
 
     return area_from_shape(area, area.area_desc)
+
+
+def _cancel_texts(info: NoticeInfo) -> dict[str, str]:
+    """Return the texts of a Cancel of ``info``, written in the info's language."""
+    headline = info.headline or info.event
+    with translation.override(info.language):
+        return {
+            "headline": _text(_("Cancelled: %(headline)s") % {"headline": headline}, 160),
+            "description": _("The notice “%(headline)s” is cancelled; it no longer applies.")
+            % {"headline": headline},
+            "instruction": "",
+        }
+
+
+def two_person_rule(organization: Any) -> bool:
+    """Whether a notice of ``organization`` needs a coordinator who did not write it."""
+    return Distribution.objects.filter(organization=organization, two_person_rule=True).exists()
+
+
+def distribution_of(organization: Any) -> Distribution:
+    """Return the organization's distribution settings (unsaved defaults when it has none)."""
+    found = Distribution.objects.filter(organization=organization).first()
+    # organization_id, not organization: an unsaved default must not be cached on it.
+    return found if found is not None else Distribution(organization_id=organization.pk)
+
+
+def _check_distributor(organization: Any, actor: Any) -> None:
+    who = actor_of(actor)
+    if who.organization_id != organization.pk or not who.has_any(APPROVERS | {Role.ORG_ADMIN}):
+        raise PermissionDenied(
+            _(
+                "Only a coordinator or administrator of the organization sets how its notices go out."
+            )
+        )
+
+
+@transaction.atomic
+def do_set_distribution(
+    organization: Any,
+    *,
+    actor: Any,
+    two_person_rule: bool,
+    email_to: str,
+    sms_gateway_url: str,
+    sms_gateway_secret: str | None = None,
+) -> Distribution:
+    """Set how an organization's published notices go out, and its two-person rule.
+
+    ``sms_gateway_secret`` None keeps the secret set before (it is never shown).
+    """
+    from django.core.validators import URLValidator, validate_email
+
+    from scape.directory.actions import MIN_WEBHOOK_SECRET
+
+    _check_distributor(organization, actor)
+    settings_row = distribution_of(organization)
+    errors: dict[str, str] = {}
+    addresses = [line.strip() for line in (email_to or "").splitlines() if line.strip()]
+    wrong = []
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            wrong.append(address)
+    if wrong:
+        errors["email_to"] = _("Not an e-mail address: %(addresses)s") % {
+            "addresses": ", ".join(wrong[:5])
+        }
+    url = (sms_gateway_url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["sms_gateway_url"] = _("Give the gateway's address as http:// or https://.")
+    secret = settings_row.sms_gateway_secret if sms_gateway_secret is None else sms_gateway_secret
+    if url and len(secret or "") < MIN_WEBHOOK_SECRET:
+        errors["sms_gateway_secret"] = _(
+            "A gateway needs a secret of at least %(count)s characters, so that it can tell "
+            "SCAPE's messages from forged ones."
+        ) % {"count": MIN_WEBHOOK_SECRET}
+    if errors:
+        raise ValidationError(errors)
+    settings_row.two_person_rule = bool(two_person_rule)
+    settings_row.email_to = "\n".join(addresses)
+    settings_row.sms_gateway_url = url
+    settings_row.sms_gateway_secret = secret
+    settings_row.save()
+    audit.record(
+        "alerts.distribution_changed",
+        obj=organization,
+        actor=actor,
+        details={
+            "two_person_rule": settings_row.two_person_rule,
+            "emails": len(addresses),
+            "sms_gateway": bool(url),
+            "secret_changed": sms_gateway_secret is not None,
+        },
+    )
+    return settings_row

@@ -200,3 +200,37 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("What to change"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DistributionForm(forms.Form):
+    """How an organization's published notices go out, and its two-person rule."""
+
+    two_person_rule = forms.BooleanField(
+        label=_("Two-person rule"),
+        required=False,
+        help_text=_("A coordinator who wrote or changed a notice may not approve it."),
+    )
+    email_to = forms.CharField(
+        label=_("E-mail list"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        help_text=_("Addresses that receive every published notice, one a line."),
+    )
+    sms_gateway_url = forms.CharField(
+        label=_("SMS gateway URL"),
+        required=False,
+        max_length=200,
+        widget=forms.URLInput(),
+        help_text=_(
+            "Each published notice is posted here as short texts per language, signed "
+            "with the secret, for the gateway to send as SMS."
+        ),
+    )
+    sms_gateway_secret = forms.CharField(
+        label=_("SMS gateway secret"),
+        required=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the secret set before."),
+    )

@@ -112,6 +112,9 @@ class Notice(models.Model):
         related_name="+",
         verbose_name=_("approved by"),
     )
+    # Ids of every user who wrote or changed this notice: under the two-person
+    # rule none of them approves it.
+    written_by = models.JSONField(_("written by"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -258,3 +261,52 @@ class SavedArea(AreaShape):
     def shown_name(self) -> str:
         """The name in the active language, else the one written for all."""
         return str((self.names or {}).get(get_language() or "") or self.name)
+
+
+class Distribution(models.Model):
+    """How an organization's published notices go out beyond the page, the CAP
+    message and the feed, and whether a second person must approve them."""
+
+    organization = models.OneToOneField(
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        related_name="notice_distribution",
+        verbose_name=_("organization"),
+    )
+    two_person_rule = models.BooleanField(
+        _("two-person rule"),
+        default=False,
+        help_text=_("A coordinator who wrote or changed a notice may not approve it."),
+    )
+    email_to = models.TextField(
+        _("e-mail list"),
+        blank=True,
+        help_text=_("Addresses that receive every published notice, one a line."),
+    )
+    sms_gateway_url = models.URLField(
+        _("SMS gateway URL"),
+        blank=True,
+        help_text=_(
+            "Each published notice is posted here as short texts per language, signed "
+            "with the secret, for the gateway to send as SMS."
+        ),
+    )
+    sms_gateway_secret = models.CharField(_("SMS gateway secret"), max_length=128, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice distribution")
+        verbose_name_plural = _("notice distributions")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    @property
+    def addresses(self) -> list[str]:
+        """The e-mail list, one address per line, blanks and repeats dropped."""
+        seen: dict[str, None] = {}
+        for line in self.email_to.splitlines():
+            address = line.strip()
+            if address:
+                seen.setdefault(address, None)
+        return list(seen)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("areas.geojson", views.areas_geojson, name="areas"),
     path("manage/", views.manage, name="manage"),
     path("manage/new/", views.compose, name="compose"),
+    path("manage/distribution/", views.distribution, name="distribution"),
     path("manage/<int:pk>/", views.manage_notice, name="manage_notice"),
     path("manage/<int:pk>/edit/", views.edit, name="edit"),
     path("manage/<int:pk>/preview.xml", views.manage_cap, name="manage_cap"),

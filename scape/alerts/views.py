@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from scape.alerts.actions import (
+    distribution_of,
     do_approve_notice,
     do_create_notice,
     do_derive_notice,
@@ -25,7 +26,9 @@ from scape.alerts.actions import (
     do_publish_notice,
     do_return_notice,
     do_save_area,
+    do_set_distribution,
     do_submit_notice,
+    two_person_rule,
 )
 from scape.alerts.areas import areas_from_geojson
 from scape.alerts.cap import (
@@ -36,7 +39,7 @@ from scape.alerts.cap import (
     cap_bytes,
 )
 from scape.alerts.choices import MsgType, State
-from scape.alerts.forms import NoticeForm, ReturnForm
+from scape.alerts.forms import DistributionForm, NoticeForm, ReturnForm
 from scape.alerts.models import APPROVERS, AREA_SAVERS, AUTHORS, READERS, Notice
 from scape.alerts.queries import (
     access_notice,
@@ -46,7 +49,7 @@ from scape.alerts.queries import (
     sent_notice,
 )
 from scape.core.access import actor_of
-from scape.core.choices import Action
+from scape.core.choices import Action, Role
 from scape.core.forms import add_validation_errors
 from scape.core.geojson import geojson_response
 
@@ -160,6 +163,50 @@ def manage(request: HttpRequest) -> HttpResponse:
             "notices": notices,
             "waiting": [n for n in notices if n.state == State.SUBMITTED],
             "may_write": actor.has_any(AUTHORS),
+            "may_distribute": actor.has_any(APPROVERS | {Role.ORG_ADMIN}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def distribution(request: HttpRequest) -> HttpResponse:
+    """Set where the organization's published notices go (e-mail list, SMS gateway)
+    and whether a second person approves them."""
+    from scape.directory.models import Organization
+
+    actor = actor_of(request.user).require(APPROVERS | {Role.ORG_ADMIN})
+    organization = Organization.objects.get(pk=actor.organization_id or 0)
+    current = distribution_of(organization)
+    initial = {
+        "two_person_rule": current.two_person_rule,
+        "email_to": current.email_to,
+        "sms_gateway_url": current.sms_gateway_url,
+    }
+    form = DistributionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_set_distribution(
+                organization,
+                actor=request.user,
+                two_person_rule=data["two_person_rule"],
+                email_to=data["email_to"],
+                sms_gateway_url=data["sms_gateway_url"],
+                sms_gateway_secret=data["sms_gateway_secret"] or None,
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("alerts:distribution")
+    return render(
+        request,
+        "alerts/distribution.html",
+        {
+            "form": form,
+            "organization": organization,
+            "has_secret": bool(current.sms_gateway_secret),
         },
     )
 
@@ -314,6 +361,9 @@ def manage_notice(request: HttpRequest, pk: int) -> HttpResponse:
             "cap_preview": cap_bytes(notice, base_url=_base_url(request)).decode("utf-8"),
             "may_write": own and actor.has_any(AUTHORS),
             "may_approve": own and actor.has_any(APPROVERS),
+            "second_person_needed": own
+            and actor.user_id in notice.written_by
+            and two_person_rule(notice.organization),
             "return_form": ReturnForm(),
             "derive_types": [
                 (MsgType.UPDATE, _("Write an update")),

@@ -49,13 +49,23 @@ def post_webhook(organization_id: int, event: str, payload: dict[str, Any]) -> i
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None or not organization.webhook_url:
         return None
-    if not organization.webhook_url.lower().startswith(("https://", "http://")):
+    return post_signed(
+        organization, event, organization.webhook_url, organization.webhook_secret, payload
+    )
+
+
+def post_signed(
+    organization: Organization, event: str, url: str, secret: str, payload: dict[str, Any]
+) -> int | None:
+    """Post ``payload`` to ``url`` signed with ``secret``; record the attempt as a
+    WebhookDelivery of the organization and return the HTTP status (None: not sent)."""
+    if not url.lower().startswith(("https://", "http://")):
         return None
     body = webhook_body(payload)
     delivery = WebhookDelivery.objects.create(
-        organization=organization, event=event, url=organization.webhook_url, payload=payload
+        organization=organization, event=event, url=url, payload=payload
     )
-    if not organization.webhook_secret:
+    if not secret:
         # Unsigned, the receiver could not tell it from a forgery: not sent.
         delivery.error = "no webhook secret set: not sent"
         delivery.save(update_fields=["error"])
@@ -63,7 +73,7 @@ def post_webhook(organization_id: int, event: str, payload: dict[str, Any]) -> i
     timestamp = str(int(time.time()))
     nonce = secrets.token_hex(16)
     request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-        organization.webhook_url,
+        url,
         data=body,
         method="POST",
         headers={
@@ -72,13 +82,11 @@ def post_webhook(organization_id: int, event: str, payload: dict[str, Any]) -> i
             "X-Scape-Event": event,
             "X-Scape-Timestamp": timestamp,
             "X-Scape-Delivery": nonce,
-            "X-Scape-Signature": sign(
-                organization.webhook_secret, body, timestamp=timestamp, delivery=nonce
-            ),
+            "X-Scape-Signature": sign(secret, body, timestamp=timestamp, delivery=nonce),
         },
     )
     try:
-        # The URL is set by an organization administrator, not by the public.
+        # The URL is set by an organization's administrator or coordinator, not by the public.
         with urllib.request.urlopen(request, timeout=settings.SCAPE_WEBHOOK_TIMEOUT) as response:  # noqa: S310
             delivery.status_code = response.status
             delivery.delivered_at = timezone.now()

@@ -393,6 +393,8 @@ ROUTES: dict[str, Route] = {
     # alerts
     "alerts/manage/": Route(of="notice", refused=(VO,)),
     "alerts/manage/new/": Route(of="notice", refused=(VO, CU, AU)),
+    # Where published notices go and the two-person rule: coordinators and administrators.
+    "alerts/manage/distribution/": Route(of="notice", refused=(VO, CU, AU, OF, SP)),
     "alerts/manage/<int:pk>/": Route(obj="notice"),
     "alerts/manage/<int:pk>/edit/": Route(obj="notice", write=CH),
     "alerts/manage/<int:pk>/preview.xml": Route(obj="notice"),

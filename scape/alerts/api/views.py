@@ -16,6 +16,7 @@ from scape.alerts.actions import (
     do_approve_notice,
     do_create_notice,
     do_derive_notice,
+    do_edit_notice,
     do_publish_notice,
     do_return_notice,
     do_submit_notice,
@@ -60,6 +61,18 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             person.organization, actor=request.user, **serializer.action_input()
         )
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=NoticeInputSerializer, responses={200: NoticeSerializer})
+    def update(self, request: Request, pk: Any = None) -> Response:
+        """Replace a draft's fields, texts and areas (an Update or Cancel too, before it is
+        submitted): the same check and audit as the composer page."""
+        from scape.core.choices import Action
+
+        notice = access_notice(request.user, pk, Action.CHANGE)
+        serializer = NoticeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notice = do_edit_notice(notice, actor=request.user, **serializer.action_input())
+        return Response(NoticeSerializer(notice).data)
 
     def _step(self, request: Request, pk: Any, name: str) -> Response:
         notice = access_notice(request.user, pk)

@@ -16,7 +16,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -33,11 +33,21 @@ from scape.core.once import insert_once
 from scape.directory.notify import notify_organizations
 from scape.equipment.choices import AssetKind
 from scape.traffic.choices import EVIDENCE_JOB, Country, HitOutcome, HotlistReason, ReadSource
-from scape.traffic.matching import confusable_match, countries_agree, normalise, variants
+from scape.traffic.matching import (
+    MAX_PLATE_CHARS,
+    confusable_match,
+    countries_agree,
+    normalise,
+    variants,
+)
 from scape.traffic.models import (
     HIT_POLICY,
+    HOTLIST_POLICY,
     Hit,
     HotlistEntry,
+    HotlistImport,
+    ImportMode,
+    ImportState,
     PlateRead,
     SpeedSection,
     TrafficCamera,
@@ -47,7 +57,6 @@ from scape.vault.queries import access_item
 from scape.vision.plates.grammar import parse_plate
 
 HIT_KIND = "traffic-hit"
-MAX_PLATE_CHARS = 12
 
 
 def hash_token(token: str) -> str:
@@ -536,8 +545,7 @@ def do_create_entry(
     if errors:
         raise ValidationError(errors)
     # The listed plate is never "corrected": only its display form comes from the grammar.
-    parsed = parse_plate(plate, hint=country)
-    text = parsed.text if parsed is not None and parsed.plate == cleaned else cleaned
+    text = shown_plate(plate, country)
     entry = HotlistEntry.objects.create(
         organization=organization,
         plate=cleaned,
@@ -696,3 +704,234 @@ def do_read_evidence(user: Any, item_pk: Any, camera: TrafficCamera | None) -> A
         details={"job": job.pk, "camera": camera.pk if camera else None},
     )
     return job
+
+
+def shown_plate(plate: str, country: str | None) -> str:
+    """Return a listed plate's display form: the grammar's spacing, never a correction."""
+    cleaned = normalise(plate)
+    parsed = parse_plate(plate, hint=country)
+    return parsed.text if parsed is not None and parsed.plate == cleaned else cleaned
+
+
+def _import_plan(imported: HotlistImport, now: datetime.datetime) -> dict[str, Any]:
+    """Return what loading the import would do now: the entries it adds, updates, withdraws."""
+    plates = {row["plate"] for row in imported.rows}
+    active = HotlistEntry.objects.filter(
+        organization=imported.organization_id, withdrawn_at__isnull=True, valid_until__gt=now
+    )
+    existing = {entry.plate: entry for entry in active.filter(plate__in=plates)}
+    withdraw = (
+        active.filter(source__list_name=imported.list_name).exclude(plate__in=plates)
+        if imported.mode == ImportMode.REPLACE
+        else active.none()
+    )
+    return {"existing": existing, "withdraw": withdraw}
+
+
+def import_counts(imported: HotlistImport) -> dict[str, int]:
+    """Return what the import did (loaded) or would do now (preview)."""
+    if imported.state != ImportState.PREVIEW:
+        return dict(imported.counts)
+    plan = _import_plan(imported, timezone.now())
+    return {
+        "added": len(imported.rows) - len(plan["existing"]),
+        "updated": len(plan["existing"]),
+        "withdrawn": plan["withdraw"].count(),
+        "problems": len(imported.problems),
+    }
+
+
+@transaction.atomic
+def do_preview_hotlist_import(
+    organization: Any,
+    *,
+    actor: Any,
+    data: bytes,
+    file_name: str,
+    list_name: str,
+    mode: str,
+    valid_until: datetime.datetime | None = None,
+    share_with: Any = (),
+) -> HotlistImport:
+    """Read a hot-list file and keep what it holds for a preview; nothing is listed yet."""
+    from scape.traffic.hotlist_files import MAX_BYTES, as_data, read_hotlist
+
+    if not HOTLIST_POLICY.may_in_own(actor, "change") or (
+        actor_of(actor).organization_id != organization.pk
+    ):
+        raise PermissionDenied(
+            _("Only officers and coordinators load their organization's hot-list.")
+        )
+    errors: dict[str, str] = {}
+    if not list_name.strip():
+        errors["list_name"] = _("Name the list, so that a later file can replace it.")
+    if mode not in ImportMode.values:
+        errors["mode"] = _("Choose merge or replace.")
+    if len(data) > MAX_BYTES:
+        errors["file"] = _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20}
+    if not data:
+        errors["file"] = _("The file is empty.")
+    now = timezone.now()
+    if valid_until is not None and valid_until <= now:
+        errors["valid_until"] = _("The entry must be valid until a time in the future.")
+    if errors:
+        raise ValidationError(errors)
+    zone = zoneinfo.ZoneInfo(organization.display_time_zone)
+    rows, problems = read_hotlist(
+        data, file_name, zone=zone, valid_until=valid_until, now=now, shown=shown_plate
+    )
+    imported = HotlistImport.objects.create(
+        organization=organization,
+        list_name=list_name.strip()[:100],
+        file_name=_safe_file_name(file_name),
+        sha256=hashlib.sha256(data).hexdigest(),
+        mode=mode,
+        valid_until=valid_until,
+        share_with=sorted({partner.pk for partner in share_with}),
+        rows=as_data(rows),
+        problems=as_data(problems),
+        created_by=actor,
+    )
+    audit.record(
+        "traffic.hotlist_file_read",
+        obj=imported,
+        actor=actor,
+        details={
+            "file": imported.file_name,
+            "sha256": imported.sha256,
+            "rows": len(rows),
+            "problems": len(problems),
+        },
+    )
+    return imported
+
+
+def _safe_file_name(name: str) -> str:
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ch.isprintable()).strip()
+    return cleaned[:200] or "hotlist"
+
+
+@transaction.atomic
+def do_apply_hotlist_import(imported: HotlistImport, *, actor: Any) -> HotlistImport:
+    """Load a previewed file: add its new plates, update the listed ones, and (replace)
+    withdraw this list's plates the file no longer holds. One audited record says who
+    loaded what; each entry added or withdrawn has its own event."""
+    imported = HotlistImport.objects.select_for_update().get(pk=imported.pk)
+    if actor_of(actor).organization_id != imported.organization_id or not (
+        HOTLIST_POLICY.may_in_own(actor, "change")
+    ):
+        raise PermissionDenied(
+            _("Only officers and coordinators load their organization's hot-list.")
+        )
+    if imported.state != ImportState.PREVIEW:
+        raise ValidationError(_("This file was already loaded or cancelled."))
+    now = timezone.now()
+    plan = _import_plan(imported, now)
+    existing: dict[str, HotlistEntry] = plan["existing"]
+    withdrawn = list(plan["withdraw"])
+    fresh: list[HotlistEntry] = []
+    changed: list[HotlistEntry] = []
+    for row in imported.rows:
+        until = datetime.datetime.fromisoformat(row["valid_until"])
+        if until <= now:
+            continue
+        fields = {
+            "country": row["country"],
+            "reason": row["reason"],
+            "valid_until": until,
+            "note": row["note"],
+            "source": imported,
+        }
+        entry = existing.get(row["plate"])
+        if entry is None:
+            fresh.append(
+                HotlistEntry(
+                    organization_id=imported.organization_id,
+                    plate=row["plate"],
+                    text=row["shown"],
+                    created_by=actor,
+                    created_at=now,
+                    **fields,
+                )
+            )
+        else:
+            for name, value in fields.items():
+                setattr(entry, name, value)
+            changed.append(entry)
+    created = HotlistEntry.objects.bulk_create(fresh, batch_size=1000)
+    if not all(entry.pk for entry in created):  # backends that return no ids (none today)
+        created = list(
+            HotlistEntry.objects.filter(source=imported, created_at=now, created_by=actor)
+        )
+    HotlistEntry.objects.bulk_update(
+        changed, ["country", "reason", "valid_until", "note", "source"], batch_size=1000
+    )
+    HotlistEntry.objects.filter(pk__in=[e.pk for e in withdrawn]).update(withdrawn_at=now)
+    imported.state = ImportState.APPLIED
+    imported.applied_at = now
+    imported.counts = {
+        "added": len(created),
+        "updated": len(changed),
+        "withdrawn": len(withdrawn),
+        "problems": len(imported.problems),
+    }
+    imported.rows = []  # the entries hold them now; the file's hash says which file it was
+    imported.save(update_fields=["state", "applied_at", "counts", "rows"])
+    audit.record(
+        "traffic.hotlist_imported",
+        obj=imported,
+        actor=actor,
+        details={
+            "list": imported.list_name,
+            "file": imported.file_name,
+            "sha256": imported.sha256,
+            "mode": imported.mode,
+            **imported.counts,
+        },
+    )
+    audit.record_many(
+        (
+            "traffic.entry_created",
+            {
+                "obj": entry,
+                "actor": actor,
+                "details": {
+                    "plate": entry.plate,
+                    "reason": entry.reason,
+                    "valid_until": entry.valid_until.isoformat(),
+                    "import": imported.pk,
+                },
+            },
+        )
+        for entry in created
+    )
+    audit.record_many(
+        (
+            "traffic.entry_withdrawn",
+            {"obj": entry, "actor": actor, "details": {"import": imported.pk}},
+        )
+        for entry in withdrawn
+    )
+    if imported.share_with:
+        from scape.directory.models import Organization
+
+        partners = list(Organization.objects.filter(pk__in=imported.share_with))
+        for entry in created:
+            for partner in partners:
+                do_share_entry(entry, grantee=partner, actor=actor)
+    return imported
+
+
+@transaction.atomic
+def do_cancel_hotlist_import(imported: HotlistImport, *, actor: Any) -> HotlistImport:
+    """Drop a previewed file without loading it (the record of the reading stays)."""
+    imported = HotlistImport.objects.select_for_update().get(pk=imported.pk)
+    if actor_of(actor).organization_id != imported.organization_id:
+        raise PermissionDenied
+    if imported.state == ImportState.PREVIEW:
+        imported.state = ImportState.CANCELLED
+        imported.rows = []
+        imported.save(update_fields=["state", "rows"])
+        audit.record("traffic.hotlist_import_cancelled", obj=imported, actor=actor)
+    return imported

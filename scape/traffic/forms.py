@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from scape.traffic.choices import Country, Direction, HitOutcome, HotlistReason
+from scape.traffic.models import ImportMode
 
 
 def _dt() -> forms.DateTimeInput:
@@ -254,3 +255,39 @@ class HitDecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class HotlistImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV (comma or semicolon, UTF-8 or Windows-1257) or Excel workbook, first row the "
+            "column names: plate, country, reason, valid until, note (in English, Lithuanian "
+            "or Latvian)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+    list_name = forms.CharField(
+        label=_("List"),
+        max_length=100,
+        help_text=_("The same name on a later file lets it replace this one's plates."),
+    )
+    mode = forms.ChoiceField(
+        label=_("How"),
+        choices=ImportMode.choices,
+        initial=ImportMode.MERGE,
+        widget=forms.RadioSelect,
+    )
+    valid_until = forms.DateTimeField(
+        label=_("Valid until, for rows that give no date"), required=False, widget=_dt()
+    )
+    share_with: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Share the new entries with partners"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["share_with"].queryset = partners  # type: ignore[attr-defined]

@@ -21,6 +21,8 @@ for _a, _b in CONFUSABLE_PAIRS:
     _ALTERNATIVES[_b] = _ALTERNATIVES.get(_b, frozenset()) | {_a}
 
 _NOT_PLATE = re.compile(r"[^A-Z0-9]")
+# The longest plate stored or looked for (after normalise).
+MAX_PLATE_CHARS = 12
 
 
 def normalise(text: str) -> str:

@@ -229,6 +229,15 @@ class HotlistEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The file that last loaded or changed this entry (None: typed on the page).
+    source = models.ForeignKey(
+        "traffic.HotlistImport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("loaded from"),
+    )
 
     objects = RestrictedManager()
     access_policy = HOTLIST_POLICY
@@ -248,6 +257,67 @@ class HotlistEntry(models.Model):
         """Return whether the entry is looked for at `at` (now by default)."""
         at = at or timezone.now()
         return self.withdrawn_at is None and self.valid_until > at
+
+
+class ImportMode(models.TextChoices):
+    MERGE = "merge", _("merge: add and update, keep the rest")
+    REPLACE = "replace", _("replace: also withdraw this list's plates missing from the file")
+
+
+class ImportState(models.TextChoices):
+    PREVIEW = "preview", _("waiting to be loaded")
+    APPLIED = "applied", _("loaded")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class HotlistImport(models.Model):
+    """A hot-list file an organization loaded (or previewed): who, what, and what it did.
+
+    The rows read from the file wait here between the preview and the loading;
+    ``problems`` are codes and values (rendered in the reader's language), never text.
+    """
+
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    list_name = models.CharField(_("list"), max_length=100)
+    file_name = models.CharField(_("file"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    mode = models.CharField(_("how"), max_length=10, choices=ImportMode.choices)
+    valid_until = models.DateTimeField(_("valid until, where a row gives none"), null=True)
+    share_with = models.JSONField(_("shared with"), default=list, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.PREVIEW
+    )
+    rows = models.JSONField(_("rows"), default=list, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    counts = models.JSONField(_("what it did"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    applied_at = models.DateTimeField(_("loaded"), null=True, blank=True)
+
+    objects = RestrictedManager()
+    access_policy = Policy(
+        own={Action.VIEW: _READERS, Action.CHANGE: _HOTLIST_KEEPERS},
+        everywhere=_EVERYWHERE,
+        granted=frozenset(),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("hot-list import")
+        verbose_name_plural = _("hot-list imports")
+
+    def __str__(self) -> str:
+        return f"{self.list_name}: {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("traffic:import", args=[self.pk])
 
 
 class Hit(models.Model):

@@ -30,7 +30,14 @@ from scape.traffic.matching import (
     pattern_regex,
     variants,
 )
-from scape.traffic.models import Hit, HotlistEntry, PlateRead, SpeedSection, TrafficCamera
+from scape.traffic.models import (
+    Hit,
+    HotlistEntry,
+    HotlistImport,
+    PlateRead,
+    SpeedSection,
+    TrafficCamera,
+)
 
 
 def access_camera(user: Any, pk: Any, action: str = Action.VIEW) -> TrafficCamera:
@@ -46,6 +53,20 @@ def access_read(user: Any, pk: Any, action: str = Action.VIEW) -> PlateRead:
 def access_entry(user: Any, pk: Any, action: str = Action.VIEW) -> HotlistEntry:
     """Return the hot-list entry for `action`, or raise Http404/PermissionDenied."""
     return access_object(HotlistEntry, user, pk, action)
+
+
+def access_import(user: Any, pk: Any, action: str = Action.VIEW) -> HotlistImport:
+    """Return a hot-list file loaded (or previewed) by the user's organization."""
+    return access_object(HotlistImport, user, pk, action)
+
+
+def get_imports(user: Any) -> QuerySet[HotlistImport]:
+    """Return the hot-list files the user's organization loaded or previewed, newest first."""
+    return (
+        HotlistImport.objects.restrict(user, Action.VIEW)
+        .select_related("created_by")
+        .defer("rows", "problems")
+    )
 
 
 def access_hit(user: Any, pk: Any, action: str = Action.VIEW) -> Hit:

@@ -30,10 +30,13 @@ from scape.core.geojson import geojson_response
 from scape.directory.queries import own_organization, partners_of
 from scape.traffic.actions import (
     do_acknowledge_hit,
+    do_apply_hotlist_import,
+    do_cancel_hotlist_import,
     do_create_camera,
     do_create_entry,
     do_create_section,
     do_decide_hit,
+    do_preview_hotlist_import,
     do_read_evidence,
     do_rotate_camera_token,
     do_set_camera_active,
@@ -42,8 +45,10 @@ from scape.traffic.actions import (
     do_withdraw_entry,
     entry_grants,
     entry_partners,
+    import_counts,
 )
 from scape.traffic.charts import bar_chart
+from scape.traffic.choices import HotlistReason
 from scape.traffic.forms import (
     CameraEditForm,
     CameraForm,
@@ -51,18 +56,22 @@ from scape.traffic.forms import (
     EntryForm,
     EvidenceReadForm,
     HitDecisionForm,
+    HotlistImportForm,
     PeriodForm,
     SearchForm,
     SectionForm,
     ShareEntryForm,
     format_zone,
 )
+from scape.traffic.hotlist_files import MAX_BYTES as MAX_HOTLIST_BYTES
+from scape.traffic.hotlist_files import problem_text
 from scape.traffic.matching import is_pattern, normalise_pattern
 from scape.traffic.models import CAMERA_POLICY, HIT_POLICY, HOTLIST_POLICY, TrafficCamera
 from scape.traffic.queries import (
     access_camera,
     access_entry,
     access_hit,
+    access_import,
     access_read,
     access_section,
     browse_reads,
@@ -74,6 +83,7 @@ from scape.traffic.queries import (
     get_cameras,
     get_entries,
     get_hits,
+    get_imports,
     get_reads,
     get_sections,
     hit_features,
@@ -385,8 +395,95 @@ def hotlist(request: HttpRequest) -> HttpResponse:
                 return redirect(entry.get_absolute_url())
     now = timezone.now()
     entries = get_entries(request.user).filter(withdrawn_at__isnull=True, valid_until__gt=now)
-    context = {"entries": entries, "form": form if may_add else None}
+    # A loaded list holds thousands of plates: a page of them, newest first.
+    page = keyset_paginate(request, entries, ("-created_at", "-pk"))
+    context = {"page": page, "form": form if may_add else None, "may_add": may_add}
     return render(request, "traffic/hotlist.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def hotlist_imports(request: HttpRequest) -> HttpResponse:
+    """Load a hot-list file (CSV, XLSX): read it into a preview; and who loaded what."""
+    if not actor_of(request.user).has_any(HOTLIST_POLICY.own[Action.VIEW]):
+        raise PermissionDenied
+    may_add = HOTLIST_POLICY.may_in_own(request.user, Action.CHANGE)
+    partners = partners_of(actor_of(request.user).organization_id)
+    form = HotlistImportForm(request.POST or None, request.FILES or None, partners=partners)
+    if request.method == "POST":
+        if not may_add:
+            raise PermissionDenied
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                imported = do_preview_hotlist_import(
+                    own_organization(request.user),
+                    actor=request.user,
+                    data=upload.read(MAX_HOTLIST_BYTES + 1),
+                    file_name=upload.name,
+                    list_name=form.cleaned_data["list_name"],
+                    mode=form.cleaned_data["mode"],
+                    valid_until=form.cleaned_data["valid_until"],
+                    share_with=form.cleaned_data["share_with"],
+                )
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                return redirect(imported.get_absolute_url())
+    context = {
+        "form": form if may_add else None,
+        "imports": keyset_paginate(request, get_imports(request.user), ("-created_at", "-pk")),
+    }
+    return render(
+        request, "traffic/hotlist_imports.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_GET
+@login_required
+def hotlist_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview of a hot-list file (what it would add, change, withdraw, and its problems);
+    afterwards, the record of what it did."""
+    imported = access_import(request.user, pk)
+    problems = [
+        {"line": problem["line"], "text": problem_text(problem)}
+        for problem in imported.problems[:200]
+    ]
+    context = {
+        "imported": imported,
+        "counts": import_counts(imported),
+        "problems": problems,
+        "sample": [
+            {**row, "reason_label": HotlistReason(row["reason"]).label}
+            for row in imported.rows[:20]
+        ],
+        "can_change": can(request.user, Action.CHANGE, imported),
+    }
+    return render(request, "traffic/hotlist_import.html", context)
+
+
+@require_POST
+@login_required
+def hotlist_import_step(request: HttpRequest, pk: int, op: str) -> HttpResponse:
+    """Load a previewed hot-list file, or drop it."""
+    if op not in ("load", "cancel"):
+        raise Http404
+    imported = access_import(request.user, pk, Action.CHANGE)
+    try:
+        if op == "load":
+            imported = do_apply_hotlist_import(imported, actor=request.user)
+            messages.success(
+                request,
+                _("Loaded: %(added)s added, %(updated)s updated, %(withdrawn)s withdrawn.")
+                % imported.counts,
+            )
+        else:
+            do_cancel_hotlist_import(imported, actor=request.user)
+            messages.success(request, _("The file was not loaded."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(imported.get_absolute_url())
 
 
 def _entry_page(

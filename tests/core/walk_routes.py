@@ -320,6 +320,11 @@ ROUTES: dict[str, Route] = {
     "traffic/reads/<int:pk>/crop/": Route(obj="read"),
     "traffic/hotlist/": Route(of="entry", refused=(VO, AU)),
     "traffic/hotlist/<int:pk>/": Route(obj="entry"),
+    "traffic/hotlist/import/": Route(of="entry", refused=(VO, AU)),
+    "traffic/hotlist/import/<int:pk>/": Route(obj="hotlist_import"),
+    "traffic/hotlist/import/<int:pk>/<str:op>/": Route(
+        obj="hotlist_import", write=CH, ok=405, kwargs=pk("hotlist_import", op=lambda w: "cancel")
+    ),
     "traffic/hotlist/<int:pk>/share/": Route(obj="entry", write=SH, ok=405),
     "traffic/hotlist/<int:pk>/withdraw/": Route(obj="entry", write=CH, ok=405),
     "traffic/hotlist/<int:pk>/grants/<int:grant_pk>/revoke/": Route(

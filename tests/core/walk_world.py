@@ -166,7 +166,7 @@ def build() -> World:
     from scape.equipment.models import Asset, DroneFlight
     from scape.operations.models import Incident, Patrol
     from scape.reports.models import Indicator
-    from scape.traffic.actions import do_record_read
+    from scape.traffic.actions import do_preview_hotlist_import, do_record_read
     from scape.traffic.models import Hit, HotlistEntry, SpeedSection, TrafficCamera
     from scape.vault.actions import do_create_external_link
     from scape.vault.actions.redaction import do_start_redaction
@@ -278,6 +278,19 @@ def build() -> World:
     world.extra["entry_grant"] = entry_grant = _grant_of(entry)
     world.partner["entry"] = entry_grant.grantee
     _add(world, "hit", Hit.objects.order_by("pk").first())
+    keeper = world.person(entry.organization, Role.COORDINATOR).user
+    _add(
+        world,
+        "hotlist_import",
+        do_preview_hotlist_import(
+            entry.organization,
+            actor=keeper,
+            data=b"plate;reason;valid until\nWLK999;stolen;2099-01-01\n",
+            file_name="walk.csv",
+            list_name="walk",
+            mode="merge",
+        ),
+    )
     _add(world, "section", SpeedSection.objects.order_by("pk").first())
 
     # Activities: the programme's activities are seen by every partner.

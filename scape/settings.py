@@ -271,6 +271,9 @@ SCAPE_AUDIT_SIGNING_SECRET = os.environ.get("SCAPE_AUDIT_SIGNING_SECRET", "")
 # Traffic cameras: reads that hit nothing are deleted after this many days.
 SCAPE_TRAFFIC_READ_DAYS = int(os.environ.get("SCAPE_TRAFFIC_READ_DAYS", 30))
 SCAPE_TRAFFIC_MAX_IMAGE_BYTES = int(os.environ.get("SCAPE_TRAFFIC_MAX_IMAGE_BYTES", 256 * 1024))
+# Footage a traffic camera recorded (its source, or its device a camera's equipment
+# record) is read for plates as soon as it is stored; 0 leaves it to a person.
+SCAPE_TRAFFIC_READ_ON_ARRIVAL = os.environ.get("SCAPE_TRAFFIC_READ_ON_ARRIVAL", "1") == "1"
 
 # Largest picture (in pixels) that is decoded anywhere: evidence stills,
 # equipment photos, plate crops. Checked on the header, before decoding.

@@ -935,3 +935,57 @@ def do_cancel_hotlist_import(imported: HotlistImport, *, actor: Any) -> HotlistI
         imported.save(update_fields=["state", "rows"])
         audit.record("traffic.hotlist_import_cancelled", obj=imported, actor=actor)
     return imported
+
+
+def camera_for_footage(item: Any) -> TrafficCamera | None:
+    """Return the organization's traffic camera whose equipment record is the device
+    that recorded ``item`` (by serial number), if any."""
+    serial = (getattr(item, "device_serial", "") or "").strip()
+    if not serial:
+        return None
+    return (
+        TrafficCamera.objects.filter(
+            organization=item.organization_id, asset__serial__iexact=serial
+        )
+        .order_by("-active", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def do_read_footage_on_arrival(item: Any) -> Job | None:
+    """Queue plate reading of a newly stored item that a traffic camera recorded.
+
+    Traffic or in-car camera footage (by its source, or because its device is
+    a traffic camera's equipment record) is read without anyone asking; the
+    reads are timed from the recording (see tasks._read) and belong to the
+    camera's organization. Return the Job, or None when the item is not
+    traffic footage or is already being read.
+    """
+    from scape.vault.choices import MediaKind, SourceType
+
+    if not settings.SCAPE_TRAFFIC_READ_ON_ARRIVAL:
+        return None
+    if item.media_kind not in (MediaKind.VIDEO, MediaKind.IMAGE):
+        return None
+    camera = camera_for_footage(item)
+    if camera is None and item.source_type != SourceType.TRAFFIC_CAM:
+        return None
+    kind = f"{EVIDENCE_JOB}:{item.pk}"
+    if Job.objects.filter(kind=kind).exists():
+        return None
+    job = Job.objects.create(
+        kind=kind,
+        title=gettext_noop("Plate reading in %(name)s"),
+        params={"name": item.original_name},
+        organization_id=item.organization_id,
+        created_by=item.ingested_by,
+    )
+    evidence_read_requested.send(do_read_footage_on_arrival, job=job, item=item, camera=camera)
+    audit.record(
+        "traffic.evidence_read_requested",
+        obj=item,
+        actor=None,
+        details={"job": job.pk, "camera": camera.pk if camera else None, "on_arrival": True},
+    )
+    return job

@@ -32,6 +32,7 @@ from scape.traffic.signals import evidence_read_requested
 from scape.vault import storage
 from scape.vault.choices import ItemStatus, MediaKind
 from scape.vault.models import EvidenceItem
+from scape.vault.signals import item_ingested
 
 
 @receiver(evidence_read_requested, dispatch_uid="traffic.tasks.queue_evidence_reads")
@@ -39,6 +40,20 @@ def queue_evidence_reads(sender: Any, *, job: Job, item: Any, camera: Any, **kwa
     """Queue the reading of an evidence item's plates for the Job the action made."""
     camera_id = camera.pk if camera is not None else None
     enqueue_on_commit(read_evidence_plates, job, job.pk, item.pk, camera_id)
+
+
+@receiver(item_ingested, dispatch_uid="traffic.tasks.read_footage_on_arrival")
+def read_footage_on_arrival(sender: Any, item_id: int, **kwargs: Any) -> None:
+    """Read the plates of traffic-camera footage as soon as the vault has stored it."""
+    from scape.traffic.actions import do_read_footage_on_arrival
+
+    item = (
+        EvidenceItem.objects.filter(pk=item_id, status=ItemStatus.AVAILABLE)
+        .select_related("organization", "ingested_by")
+        .first()
+    )
+    if item is not None:
+        do_read_footage_on_arrival(item)
 
 
 @task(queue_name=VISION_QUEUE)

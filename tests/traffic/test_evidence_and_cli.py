@@ -66,14 +66,23 @@ def test_a_coordinator_reads_the_plates_in_a_vault_still(
     assert PlateRead.objects.count() == 1 and Hit.objects.count() == 1
 
 
-def clip(path: Path, text: str = "KM-4711", country: str = "LV", frames: int = 24) -> Path:
-    """Write a short H.264 clip of a car's plate crossing the frame."""
+def clip(
+    path: Path,
+    text: str = "KM-4711",
+    country: str = "LV",
+    frames: int = 24,
+    creation_time: str = "",
+) -> Path:
+    """Write a short H.264 clip of a car's plate crossing the frame (recorded at
+    ``creation_time``, as a camera writes it into the file, when given)."""
     import av
 
     spec = plates.PlateSpec(text.replace(" ", "").replace("-", ""), text, country, "car")
     plate = plates.render_plate(spec)
     background = plates.background(np.random.default_rng(3), 640, 360)
     with av.open(str(path), "w") as container:
+        if creation_time:
+            container.metadata["creation_time"] = creation_time
         stream = container.add_stream("libx264", rate=12)
         stream.width, stream.height, stream.pix_fmt = 640, 360, "yuv420p"
         stream.options = {"preset": "ultrafast", "crf": "18"}
@@ -105,6 +114,81 @@ def test_a_vault_video_gives_one_voted_read_per_vehicle(
     assert (read.text, read.country, read.vault_item_id) == ("KM-4711", "LV", result.item.pk)
     start = (result.item.recorded_at or result.item.ingested_at).replace(microsecond=0)
     assert start <= read.time < start + datetime.timedelta(seconds=2)
+
+
+def test_traffic_camera_footage_is_read_on_arrival_at_its_recording_time(
+    immediate_tasks, tmp_path, camera, palanga, pal_coord, persona,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from scape.equipment.actions import do_create_asset
+    from scape.traffic.actions import do_update_camera
+
+    asset = do_create_asset(
+        palanga, kind="traffic_camera", tag="TC-7", serial="AXN-0042", actor=pal_coord.user
+    )
+    do_update_camera(
+        camera,
+        actor=pal_coord.user,
+        name=camera.name,
+        latitude=camera.latitude,
+        longitude=camera.longitude,
+        asset=asset,
+    )
+    custodian = persona(palanga, Role.CUSTODIAN)
+    video = clip(tmp_path / "upload.mp4", creation_time="2026-11-30T10:00:00.000000Z")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = do_ingest(
+            io.BytesIO(video.read_bytes()),
+            name=video.name,
+            organization=palanga,
+            actor=custodian.user,
+            device_serial="axn-0042",  # by the device: nobody typed an item number
+        )
+    assert result.item is not None
+    job = Job.objects.get(kind=f"traffic.evidence_reads:{result.item.pk}")
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    read = PlateRead.objects.get()
+    assert read.camera == camera and read.vault_item_id == result.item.pk
+    recorded = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)
+    assert recorded <= read.time < recorded + datetime.timedelta(seconds=3)  # not the upload time
+    from scape.core.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="traffic.evidence_read_requested")
+    assert event.details["on_arrival"] is True and event.actor_username == ""
+
+
+def test_footage_by_source_is_read_and_body_camera_footage_is_not(
+    immediate_tasks, tmp_path, palanga, persona, settings, django_capture_on_commit_callbacks
+):
+    custodian = persona(palanga, Role.CUSTODIAN)
+    with django_capture_on_commit_callbacks(execute=True):
+        body = do_ingest(
+            io.BytesIO(still("KM-4711", "LV")),
+            name="bodycam.png",
+            organization=palanga,
+            actor=custodian.user,
+            source_type="body_cam",
+        )
+        dash = do_ingest(
+            io.BytesIO(still("GUF 465", "LT")),
+            name="dash.png",
+            organization=palanga,
+            actor=custodian.user,
+            source_type="traffic_cam",
+        )
+    assert not Job.objects.filter(kind=f"traffic.evidence_reads:{body.item.pk}").exists()
+    read = PlateRead.objects.get()
+    assert (read.plate, read.vault_item_id, read.camera) == ("GUF465", dash.item.pk, None)
+    settings.SCAPE_TRAFFIC_READ_ON_ARRIVAL = False
+    with django_capture_on_commit_callbacks(execute=True):
+        later = do_ingest(
+            io.BytesIO(still("KR 1234", "LV")),
+            name="dash-2.png",
+            organization=palanga,
+            actor=custodian.user,
+            source_type="traffic_cam",
+        )
+    assert not Job.objects.filter(kind=f"traffic.evidence_reads:{later.item.pk}").exists()
 
 
 def test_the_index_page_starts_plate_reading(

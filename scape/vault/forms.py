@@ -84,3 +84,23 @@ class EvidenceShareForm(ShareForm):
     redacted_only = forms.BooleanField(
         label=_("Redacted copies only (faces and plates hidden)"), required=False, initial=True
     )
+
+
+class DescribeForm(forms.Form):
+    """What an item shows, so that it is found again."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    tags = forms.CharField(
+        label=_("Tags"),
+        max_length=1000,
+        required=False,
+        help_text=_("Separated by commas: pier, fight, night"),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SaveSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name of this search"), max_length=80)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)

@@ -143,6 +143,9 @@ class EvidenceItem(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("size"))
     original_name = models.CharField(_("file name"), max_length=255)
+    # What the custodian or officer says the item shows; searched with its tags.
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     media_kind = models.CharField(_("kind"), max_length=10, choices=MediaKind.choices)
     content_type = models.CharField(_("content type"), max_length=100)
     source_type = models.CharField(
@@ -240,6 +243,44 @@ class Derivative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.item_id}"
+
+
+class ItemTag(models.Model):
+    """A word an item is tagged with (lower case), for finding it again."""
+
+    item = models.ForeignKey(
+        EvidenceItem, on_delete=models.CASCADE, related_name="tags", verbose_name=_("item")
+    )
+    name = models.CharField(_("tag"), max_length=40, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [models.UniqueConstraint(fields=["item", "name"], name="item_tag_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearch(models.Model):
+    """A search of the evidence list a person kept under a name (their own only)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("search"), max_length=2000)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_search_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Case(models.Model):

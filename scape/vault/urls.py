@@ -3,7 +3,7 @@
 from django.urls import path
 
 from scape.vault import tus
-from scape.vault.views import items, media, redaction, upload
+from scape.vault.views import finding, items, media, redaction, upload
 
 app_name = "vault"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("", items.item_list, name="items"),
     path("items/<int:pk>/", items.item_detail, name="item"),
     path("items/<int:pk>/category/", items.item_category, name="item_category"),
+    path("items/<int:pk>/describe/", finding.item_describe, name="item_describe"),
+    path("searches/", finding.search_save, name="search_save"),
+    path("searches/<int:pk>/delete/", finding.search_delete, name="search_delete"),
     path("items/<int:pk>/hold/", items.item_hold, name="item_hold"),
     path("items/<int:pk>/case/", items.item_add_to_case, name="item_add_to_case"),
     path("items/<int:pk>/restore/", items.item_restore, name="item_restore"),

@@ -219,6 +219,7 @@ ROUTES: dict[str, Route] = {
     "vault/": Route(of="item", role=CU),
     "vault/items/<int:pk>/": on_item(),
     "vault/items/<int:pk>/category/": on_item(write=CH, ok=405),
+    "vault/items/<int:pk>/describe/": on_item(write=CH, ok=405),
     "vault/items/<int:pk>/hold/": on_item(write=CH, ok=405),
     "vault/items/<int:pk>/case/": on_item(write=CH, ok=405),
     "vault/items/<int:pk>/restore/": on_item(write=CH, ok=405),
@@ -617,4 +618,9 @@ EXEMPT: dict[str, str] = {
     "i18n/setlang/": "sets the interface language of the session; no record",
     "admin/login/": "a redirect to SCAPE's own login",
     "admin/logout/": "logs out and redirects to the admin index, which asks for the login",
+    "vault/searches/": "saves a search for the person who posts it; no organization's record",
+    "vault/searches/<int:pk>/delete/": (
+        "forgets one of the poster's own saved searches, never another's "
+        "(tests/vault/test_finding.py); no organization's record"
+    ),
 }

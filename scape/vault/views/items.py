@@ -57,12 +57,14 @@ from scape.vault.forms import (
     AddToCaseForm,
     CaseForm,
     CategoryForm,
+    DescribeForm,
     EvidenceShareForm,
     ExternalLinkForm,
     HoldForm,
     ReasonForm,
+    SaveSearchForm,
 )
-from scape.vault.models import EvidenceItem, ExternalLink
+from scape.vault.models import EvidenceItem, ExternalLink, SavedSearch
 from scape.vault.queries import (
     access_case,
     access_deletion_list,
@@ -92,13 +94,25 @@ def item_list(request: HttpRequest) -> HttpResponse:
     if not request.GET:
         items = items.exclude(status=ItemStatus.DESTROYED)  # until a filter asks for them
     filterset, items = filtered(request, items, ItemFilter)
-    page = keyset_paginate(request, items, ("-ingested_at", "-pk"))
+    page = keyset_paginate(request, items.prefetch_related("tags"), ("-ingested_at", "-pk"))
     page.object_list = list(page.object_list)
     name_items(request.user, page.object_list)
+    form = filterset.form
+    query = request.GET.copy()
+    for cursor in ("after", "before", "page"):
+        query.pop(cursor, None)
     context = {
         "page": page,
-        "form": filterset.form,
+        "form": form,
+        "basic_fields": [form[name] for name in BASIC_FILTERS],
+        "more_fields": [form[name] for name in form.fields if name not in BASIC_FILTERS],
+        "more_open": any(
+            request.GET.get(name) for name in form.fields if name not in BASIC_FILTERS
+        ),
         "my_org": actor_of(request.user).organization_id,
+        "saved_searches": SavedSearch.objects.filter(user_id=request.user.pk or 0),
+        "save_form": SaveSearchForm(initial={"query": query.urlencode()}),
+        "query": query.urlencode(),
     }
     if actor_of(request.user).has_any(CASE_OPENERS):
         context["upload_url"] = _upload_url()
@@ -112,6 +126,10 @@ def _upload_url() -> str:
         return reverse("vault:upload_page")
     except NoReverseMatch:
         return ""
+
+
+# The filters always shown; the others fold under "More filters".
+BASIC_FILTERS = ("q", "status", "media_kind", "source_type")
 
 
 @require_GET
@@ -141,6 +159,14 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"category": item.category_id}, organization=item.organization_id
         ),
         "hold_form": HoldForm(initial={"hold": not item.legal_hold}),
+        "tags": [tag.name for tag in item.tags.all()],
+        "describe_form": DescribeForm(
+            initial={
+                "title": item.title,
+                "notes": item.notes,
+                "tags": ", ".join(tag.name for tag in item.tags.all()),
+            }
+        ),
         "case_form": AddToCaseForm(organization=item.organization_id),
     }
     return render(request, "vault/item_detail.html", context)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from scape.core.forms import ShareForm
+from scape.directory.models import Organization
 from scape.vault.choices import CaseStatus
 from scape.vault.models import Case, Category
 
@@ -104,3 +105,66 @@ class DescribeForm(forms.Form):
 class SaveSearchForm(forms.Form):
     name = forms.CharField(label=_("Name of this search"), max_length=80)
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+
+class BulkForm(forms.Form):
+    """One step on many items: the selected ones, or all that match the search."""
+
+    op = forms.ChoiceField(
+        label=_("With the items"),
+        choices=[
+            ("categorise", _("set the category")),
+            ("tag", _("add tags")),
+            ("add_to_case", _("add to a case")),
+            ("hold", _("put on legal hold")),
+            ("release", _("release the legal hold")),
+            ("share", _("share with a partner")),
+            ("redact", _("start redacted copies")),
+        ],
+    )
+    scope = forms.ChoiceField(
+        label=_("Which items"),
+        choices=[
+            ("selected", _("the ones ticked")),
+            ("all", _("all that match this search")),
+        ],
+        initial="selected",
+        widget=forms.RadioSelect,
+    )
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    tags = forms.CharField(label=_("Tags"), max_length=1000, required=False)
+    case = forms.ModelChoiceField(label=_("Case"), queryset=Case.objects.none(), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Organization.objects.none(), required=False
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=1000, required=False)
+    days = forms.IntegerField(
+        label=_("Shared for (days)"), min_value=1, max_value=365, initial=30, required=False
+    )
+    redacted_only = forms.BooleanField(label=_("Redacted copies only"), required=False)
+    allow_download = forms.BooleanField(label=_("May download"), required=False)
+
+    def __init__(self, *args: Any, organization: Any, cases: Any, partners: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(organization=organization)  # type: ignore[attr-defined]
+        self.fields["case"].queryset = cases  # type: ignore[attr-defined]
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+
+    def options(self) -> dict[str, Any]:
+        """What the chosen step needs, as do_start_bulk takes it."""
+        data = self.cleaned_data
+        return {
+            "category": data["category"].pk if data.get("category") else None,
+            "tags": data.get("tags") or "",
+            "case": data["case"].pk if data.get("case") else None,
+            "reason": data.get("reason") or "",
+            "partner": data["partner"].pk if data.get("partner") else None,
+            "purpose": data.get("purpose") or "",
+            "days": data.get("days") or 30,
+            "redacted_only": bool(data.get("redacted_only")),
+            "allow_download": bool(data.get("allow_download")),
+        }

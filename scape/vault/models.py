@@ -533,3 +533,26 @@ class RedactionSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("vault:redaction", args=[self.pk])
+
+
+class BulkAction(models.Model):
+    """Work asked for on many items at once: what, with what, on which items.
+
+    A worker does it item by item through the same action as the item page
+    (one audited event per item); the Job shows its progress and outcome.
+    """
+
+    job = models.OneToOneField("core.Job", on_delete=models.CASCADE, related_name="+")
+    op = models.CharField(_("what"), max_length=20)
+    options = models.JSONField(_("with"), default=dict, blank=True)
+    item_ids = models.JSONField(_("items"), default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("work on many items")
+        verbose_name_plural = _("work on many items")
+
+    def __str__(self) -> str:
+        return f"{self.op}: {len(self.item_ids)}"

@@ -115,3 +115,42 @@ def _produce(job: Job | None, item_id: int) -> dict[str, Any]:
         _("The thumbnail and playable copy are ready."),
         made=[d.kind for d in made],
     )
+
+
+@task()
+def run_bulk(job_id: int) -> dict[str, Any]:
+    """Do a bulk step item by item through each item's own action (safe to run again:
+    every action leaves an item it has already done as it is)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+    from django.http import Http404
+
+    from scape.vault.actions.finding import apply_bulk_step
+    from scape.vault.models import BulkAction
+
+    bulk = BulkAction.objects.filter(job_id=job_id).select_related("job", "created_by").first()
+    if bulk is None:
+        return {"status": "gone"}
+    job = bulk.job
+    update_job(job, status=JobStatus.RUNNING, progress=0.0)
+    report = progress_reporter(job)
+    done = refused = 0
+    items = EvidenceItem.objects.in_bulk(bulk.item_ids)
+    for index, pk in enumerate(bulk.item_ids, start=1):
+        item = items.get(pk)
+        try:
+            if item is None:
+                raise Http404
+            with transaction.atomic():
+                apply_bulk_step(bulk.op, bulk.options, item, bulk.created_by)
+            done += 1
+        except (ValidationError, PermissionDenied, Http404):
+            refused += 1  # the item's own rule said no: nothing of it changed
+        report(index / len(bulk.item_ids))
+    Job.objects.filter(pk=job.pk).update(params={**job.params, "done": done, "refused": refused})
+    message = (
+        gettext_noop("Done for %(done)s of %(count)s items; %(refused)s refused by their rules.")
+        if refused
+        else gettext_noop("Done for all %(count)s items.")
+    )
+    return finish_job(job, JobStatus.SUCCEEDED, message, done=done, refused=refused)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<int:pk>/category/", items.item_category, name="item_category"),
     path("items/<int:pk>/describe/", finding.item_describe, name="item_describe"),
     path("searches/", finding.search_save, name="search_save"),
+    path("bulk/", finding.bulk, name="bulk"),
     path("searches/<int:pk>/delete/", finding.search_delete, name="search_delete"),
     path("items/<int:pk>/hold/", items.item_hold, name="item_hold"),
     path("items/<int:pk>/case/", items.item_add_to_case, name="item_add_to_case"),

@@ -217,6 +217,8 @@ ROUTES: dict[str, Route] = {
     ),
     # vault
     "vault/": Route(of="item", role=CU),
+    # One step on many items: each item's own action checks it (tests/vault/test_bulk.py).
+    "vault/bulk/": Route(of="item", role=CU, ok=405, refused=(VO, AU, SP, OF)),
     "vault/items/<int:pk>/": on_item(),
     "vault/items/<int:pk>/category/": on_item(write=CH, ok=405),
     "vault/items/<int:pk>/describe/": on_item(write=CH, ok=405),

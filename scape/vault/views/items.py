@@ -82,6 +82,7 @@ from scape.vault.queries import (
     retention_organization,
     retention_queues,
 )
+from scape.vault.views.finding import bulk_form, bulk_jobs, may_bulk
 
 CASE_OPENERS = frozenset({Role.OFFICER, Role.COORDINATOR, Role.CUSTODIAN, Role.ORG_ADMIN})
 
@@ -114,6 +115,9 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "save_form": SaveSearchForm(initial={"query": query.urlencode()}),
         "query": query.urlencode(),
     }
+    if may_bulk(request.user):
+        context["bulk_form"] = bulk_form(request, query=query.urlencode())
+        context["bulk_jobs"] = bulk_jobs(request.user)
     if actor_of(request.user).has_any(CASE_OPENERS):
         context["upload_url"] = _upload_url()
     return render(request, "vault/item_list.html", context)

@@ -9,4 +9,12 @@ document.addEventListener("DOMContentLoaded", () => {
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // A "tick all" box ticks every box of its group (data-select-all="group").
+  document.querySelectorAll("[data-select-all]").forEach((all) => {
+    all.addEventListener("change", () => {
+      document.querySelectorAll(`[data-select="${all.dataset.selectAll}"]`).forEach((box) => {
+        box.checked = all.checked;
+      });
+    });
+  });
 });

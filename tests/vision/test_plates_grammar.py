@@ -6,6 +6,7 @@ import pytest
 
 from scape.vision.plates.grammar import (
     TO_DIGIT,
+    TO_ISSUED_LETTER,
     TO_LETTER,
     UNSURE_CONFIDENCE,
     matches,
@@ -91,6 +92,11 @@ def confs(raw, unsure_at):
         ("GAS 1S6", 5, "GAS156"),
         ("EX-6I23", 4, "EX6123"),
         ("T 1234S", 6, "T12345"),
+        # Latvia issues no I (nor Q, W, X, Y): an unsure I or 1 where a Latvian
+        # plate has its letters is the J it looks like in DIN-style fonts.
+        ("ZI-7816", 1, "ZJ7816"),
+        ("F1-3474", 1, "FJ3474"),
+        ("AY-1234", 1, "AV1234"),
     ],
 )
 def test_it_corrects_a_look_alike_the_recogniser_was_unsure_of(raw, at, plate):
@@ -100,7 +106,27 @@ def test_it_corrects_a_look_alike_the_recogniser_was_unsure_of(raw, at, plate):
     assert parsed.country is not None
 
 
-@pytest.mark.parametrize("raw", ["A8C 123", "ABC 12Z", "ABC 1O3", "EX-6I23"])
+def test_lithuania_keeps_the_i_it_issues():
+    parsed = parse_plate("AIB 123", confidences=confs("AIB 123", 1))
+    assert parsed is not None
+    assert (parsed.plate, parsed.country, parsed.corrections) == ("AIB123", "LT", 0)
+
+
+@pytest.mark.parametrize(
+    ("raw", "at", "not_plate"),
+    [
+        ("AI-38", 1, "A138"),  # the hyphen says LV car AJ-38, not the trailer A-138
+        ("864 20", 0, "B6420"),  # a space after three: not the LV trailer B-6420
+    ],
+)
+def test_no_correction_goes_against_where_a_separator_was_read(raw, at, not_plate):
+    parsed = parse_plate(raw, confidences=confs(raw, at))
+    assert parsed is not None
+    assert parsed.plate != not_plate
+    assert len(parsed.plate) == len(not_plate)
+
+
+@pytest.mark.parametrize("raw", ["A8C 123", "ABC 12Z", "ABC 1O3", "EX-6I23", "ZI-7816", "F1-3474"])
 def test_it_never_corrects_a_character_the_recogniser_was_sure_of(raw):
     parsed = parse_plate(raw, confidences=[SURE] * len(raw))
     assert parsed is not None
@@ -169,7 +195,10 @@ def test_it_never_removes_or_adds_a_character():
         assert len(changed) == parsed.corrections <= 2, (raw, parsed)
         for k in changed:
             assert conf is not None and conf[parsed.sources[k]] < UNSURE_CONFIDENCE
-            assert parsed.plate[k] in {TO_DIGIT.get(chars[k]), TO_LETTER.get(chars[k])}
+            c = chars[k]
+            alikes = {TO_DIGIT.get(c), TO_LETTER.get(c), TO_ISSUED_LETTER.get(c)}
+            alikes.add(TO_ISSUED_LETTER.get(TO_LETTER.get(c, "")))
+            assert parsed.plate[k] in alikes, (raw, parsed)
         if changed:
             assert parsed.country is not None
 

@@ -88,3 +88,39 @@ def test_it_drops_a_line_cut_off_by_the_frame_edge():
     w = cut.shape[1]
     at_edge = TextBox(np.float32([[box[0] + 30, y1], [w, y1], [w, y2], [box[0] + 30, y2]]), 0.9)
     assert propose(cut, [at_edge], min_height=8, max_height=200) == []
+
+
+def _text_line(frame: np.ndarray, box: tuple[int, int, int, int]) -> TextBox:
+    """Return the detector's line around a pasted plate's characters (band left out)."""
+    x1, y1, x2, y2 = box
+    h = y2 - y1
+    grey = cv2.cvtColor(frame[y1:y2, x1:x2], cv2.COLOR_BGR2GRAY)
+    ink = grey < 90
+    ink[:, : int(0.7 * h)] = False  # the band and its letters
+    ink[: int(0.12 * h)] = ink[-int(0.12 * h) :] = False  # the outline
+    ink[:, -int(0.12 * h) :] = False
+    ys, xs = np.nonzero(ink)
+    a, b = x1 + int(xs.min()) - 2, x1 + int(xs.max()) + 3
+    c, d = y1 + int(ys.min()) - 2, y1 + int(ys.max()) + 3
+    return TextBox(np.float32([[a, c], [b, c], [b, d], [a, d]]), 0.9)
+
+
+def test_a_short_plate_shows_its_band_across_its_light_ground():
+    # LV "U-35": the characters are centred, two heights and more right of the band.
+    spec = plates.PlateSpec("U35", "U-35", "LV", "trailer")
+    frame = np.full((300, 600, 3), 96, np.uint8)
+    box = plates.paste_plate(
+        frame, plates.render_plate(spec), 60, (300, 150), np.random.default_rng(1), tilt=0.0
+    )
+    line = _text_line(frame, box)
+    props = propose(frame, [line], min_height=8, max_height=200)
+    assert len(props) == 1 and props[0].has_band
+    assert props[0].box[0] <= box[0] + 4  # the plate's box takes the band in
+    # The same characters on a white card beside blue paint: no band, no plate ground.
+    card = np.full((300, 600, 3), 96, np.uint8)
+    card[:, :300] = (160, 80, 0)
+    x1, y1, x2, y2 = line.box
+    card[y1 - 10 : y2 + 10, x1 - 6 : x2 + 30] = frame[y1 - 10 : y2 + 10, x1 - 6 : x2 + 30]
+    card[:, : x1 - 6] = (160, 80, 0)
+    props = propose(card, [line], min_height=8, max_height=200)
+    assert len(props) == 1 and not props[0].has_band

@@ -40,6 +40,13 @@ DIGITS = "0123456789"
 TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "J": "1", "T": "1",
             "B": "8", "Z": "2", "G": "6", "S": "5", "A": "4"}  # fmt: skip
 TO_LETTER = {"0": "O", "1": "I", "8": "B", "2": "Z", "6": "G", "5": "S", "4": "A", "7": "T"}
+# A letter a national series never issues (Latvia: I, Q, W, X, Y; Lithuania:
+# Q, W, X), read where the format wants a letter, is a misread of the letter
+# it does issue that looks like it in DIN-style plate fonts. Also where a digit
+# was read whose first look-alike letter the series does not issue (1 is I,
+# else J). Used, like the tables above, only where the template forbids what
+# was read.
+TO_ISSUED_LETTER = {"I": "J", "Y": "V", "Q": "O"}
 
 # Below this per-character confidence the recogniser counts as unsure of a
 # character, and only then may a look-alike be corrected.
@@ -133,18 +140,58 @@ def _slots(template: str) -> tuple[str, ...]:
     return tuple(c for c in template if c not in " -")
 
 
+def _gaps(template: str) -> frozenset[int]:
+    """Return where ``template`` has a separator: before which of its characters."""
+    out, k = set(), 0
+    for c in template:
+        if c in " -":
+            out.add(k)
+        else:
+            k += 1
+    return frozenset(out)
+
+
+def look_alikes(ch: str, allowed: str) -> str | None:
+    """Return the look-alike of ``ch`` that ``allowed`` holds, or None.
+
+    A digit's look-alike letter, a letter's look-alike digit, or, for a letter
+    (or the digit 1) where ``allowed`` holds letters but not the first look-alike,
+    the letter the series issues instead (``TO_ISSUED_LETTER``: Latvia issues
+    no I, so an unsure I or 1 where its letters are is a J).
+    """
+    alt = TO_LETTER.get(ch) if ch.isdigit() else TO_DIGIT.get(ch)
+    if alt is not None and alt in allowed:
+        return alt
+    if ch.isdigit():
+        issued = TO_ISSUED_LETTER.get(alt) if alt is not None else None
+    else:
+        issued = TO_ISSUED_LETTER.get(ch)
+    if issued is not None and issued in allowed:
+        return issued
+    return None
+
+
 def _fit(
-    chars: str, template: str, letters: str, confs: Sequence[float] | None, unsure: float
+    chars: str,
+    template: str,
+    letters: str,
+    confs: Sequence[float] | None,
+    unsure: float,
+    gaps: frozenset[int] = frozenset(),
 ) -> tuple[str, int, float] | None:
     """Fit ``chars`` to ``template``; return the plate, its corrections and their cost.
 
     Only a character the recogniser was unsure of (confidence below ``unsure``)
     may be replaced by its look-alike; without ``confs`` nothing is replaced.
-    The plate returned always has exactly the characters' length.
+    No correction is made where a space or hyphen was read (``gaps``: before
+    which characters) at a place the template has no separator: the layout
+    read says it is another format. The plate returned always has exactly the
+    characters' length.
     """
     slots = _slots(template)
     if len(slots) != len(chars):
         return None
+    misplaced = bool(gaps - _gaps(template))
     out = []
     fixes = 0
     cost = 0.0
@@ -162,10 +209,10 @@ def _fit(
         if ch in allowed:
             out.append(ch)
             continue
-        if confs is None or confs[i] >= unsure:
+        if confs is None or confs[i] >= unsure or misplaced:
             return None
-        alt = TO_LETTER.get(ch) if ch.isdigit() else TO_DIGIT.get(ch)
-        if alt is None or alt not in allowed:
+        alt = look_alikes(ch, allowed)
+        if alt is None:
             return None
         out.append(alt)
         fixes += 1
@@ -251,13 +298,17 @@ def parse_plate(
         confidences = None
     confs = [confidences[i] for i in where] if confidences is not None else None
     hyphen = "-" in raw
+    # Where a space or hyphen was read: before which characters.
+    gaps = frozenset(
+        k for k in range(1, len(where)) if set(raw[where[k - 1] + 1 : where[k]]) & {" ", "-"}
+    )
     best: tuple[tuple[int, float], ParsedPlate] | None = None
     # A letter outside A-Z (the Ī of "RĪGA 210") is on no LT/LV plate: fitting
     # the rest would make a plate of a sign by dropping it.
     formats_ = () if has_foreign_letter(raw) else FORMATS
     for fmt in formats_:
         for template in fmt.templates:
-            fitted = _fit(chars, template, fmt.letters, confs, unsure)
+            fitted = _fit(chars, template, fmt.letters, confs, unsure, gaps)
             if fitted is None:
                 continue
             plate, fixes, cost = fitted

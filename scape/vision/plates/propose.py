@@ -34,6 +34,15 @@ REC_HEIGHT = 48
 BAND_REACH = 1.1
 # A column is band when this share of its pixels is saturated blue.
 BAND_COLUMN_SHARE = 0.45
+# A line at most this many times as wide as high holds three or four
+# characters: a short plate (LV "U-35") whose characters are centred, so its
+# band lies further left than a full plate's.
+SHORT_ASPECT = 3.2
+# How far left of a short line's characters its band is looked for, in heights.
+FAR_BAND_REACH = 3.5
+# Share of the columns between a far band and the characters that must be the
+# plate's light, grey ground.
+FAR_GROUND_SHARE = 0.85
 # Share of dark pixels above which the text is light on a dark background.
 MAX_DARK_SHARE = 0.55
 # Saturation (0-255) above which a background counts as coloured.
@@ -173,6 +182,37 @@ def _band_end(wide: np.ndarray, text_x: int) -> int | None:
     return end
 
 
+def _far_band(wide: np.ndarray, text_x: int) -> bool:
+    """Return whether a band lies left of a short line, across the plate's light ground.
+
+    The band is the blue run nearest the characters, half a character height
+    wide at least (it may run on into blue paint beyond the plate), and the
+    columns between it and the characters are a light, grey ground, the
+    plate's: not text beside blue paint.
+    """
+    if text_x < REC_HEIGHT:
+        return False
+    part = wide[:, :text_x]
+    h = part.shape[0]
+    hsv = cv2.cvtColor(part, cv2.COLOR_BGR2HSV)[h // 6 : h - h // 6]
+    blue = cv2.inRange(hsv, (100, 110, 50), (130, 255, 255))
+    is_band = blue.mean(axis=0) / 255.0 > BAND_COLUMN_SHARE
+    cols = np.flatnonzero(is_band)
+    if cols.size == 0:
+        return False
+    end = int(cols[-1]) + 1
+    start = end
+    while start > 0 and is_band[start - 1]:
+        start -= 1
+    if end - start < REC_HEIGHT // 5 or text_x - end < REC_HEIGHT // 4:
+        return False
+    grey = cv2.cvtColor(part, cv2.COLOR_BGR2GRAY)[h // 6 : h - h // 6]
+    middle = (int(grey.min()) + int(grey.max())) / 2
+    gap = slice(end + 2, text_x - 2)
+    light = (grey[:, gap] > middle) & (hsv[:, gap, 1] < COLOURED_SATURATION)
+    return bool((light.mean(axis=0) > 0.7).mean() >= FAR_GROUND_SHARE)
+
+
 def _background(text_img: np.ndarray) -> tuple[str, float]:
     """Judge the colours of a line: return ('white'|'yellow'|'dark'|'coloured', dark share).
 
@@ -245,6 +285,11 @@ def propose(
         text_x = round(BAND_REACH * h * k)
         band_end = _band_end(wide, text_x)
         has_band = band_end is not None
+        reach = BAND_REACH
+        if not has_band and aspect <= SHORT_ASPECT:
+            far, _k = _warp(frame, quad, FAR_BAND_REACH, 0.15, 0.12)
+            if _far_band(far, round(FAR_BAND_REACH * h * k)):
+                has_band, reach = True, FAR_BAND_REACH
         # The detector's line may reach into the band: the characters start after it.
         start = text_x - int(0.12 * REC_HEIGHT)
         if band_end is not None:
@@ -259,7 +304,7 @@ def propose(
         x1, y1, x2, y2 = line.box
         pad = int(0.1 * h)
         box = (
-            max(0, x1 - (int(BAND_REACH * h) if has_band else pad)),
+            max(0, x1 - (int(reach * h) if has_band else pad)),
             max(0, y1 - pad),
             min(fw, x2 + pad),
             min(fh, y2 + pad),

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from scape.vault import tus
-from scape.vault.views import finding, items, media, redaction, upload
+from scape.vault.views import finding, items, media, playback, redaction, upload
 
 app_name = "vault"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("cases/", items.case_list, name="cases"),
     path("cases/<int:pk>/", items.case_detail, name="case"),
     path("cases/<int:pk>/export/", items.case_export, name="case_export"),
+    path("cases/<int:pk>/play/", playback.case_play, name="case_play"),
     path("cases/<int:pk>/exports/", items.case_exports_fragment, name="case_exports"),
     path("exports/<int:pk>/download/", items.export_download, name="export_download"),
     path("retention/", items.retention, name="retention"),

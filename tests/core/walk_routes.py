@@ -237,6 +237,7 @@ ROUTES: dict[str, Route] = {
     "vault/cases/": Route(of="item", role=CU),
     "vault/cases/<int:pk>/": Route(obj="case", role=CU),
     "vault/cases/<int:pk>/export/": Route(obj="case", role=CU, write=DL, ok=405),
+    "vault/cases/<int:pk>/play/": Route(obj="case", role=CU),
     "vault/cases/<int:pk>/exports/": Route(obj="case", role=CU),
     # Only the person who asked for an export downloads it.
     "vault/exports/<int:pk>/download/": Route(

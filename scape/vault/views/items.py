@@ -401,6 +401,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_share": can(request.user, Action.SHARE, case),
         "can_export": can(request.user, Action.DOWNLOAD, case),
         "export_form": ReasonForm(),
+        "has_videos": sum(1 for item in items if item.media_kind == "video") >= 1,
     }
     if context["can_export"]:
         context.update(_exports_context(request.user, case))

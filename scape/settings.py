@@ -353,7 +353,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "scape.core.api_schema.ApiSchema",
     "EXCEPTION_HANDLER": "scape.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

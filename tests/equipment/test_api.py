@@ -89,7 +89,7 @@ def test_it_checks_out_and_in_and_shows_the_history(make_asset, desk, officer):
     assert again.status_code == 400 and "already checked out" in str(again.json())
     response = api.post(f"{BASE}{camera.pk}/check-in/", {"condition": "scratched"})
     assert response.status_code == 200 and response.json()["condition"] == "scratched"
-    rows = api.get(f"{BASE}{camera.pk}/history/").json()
+    rows = api.get(f"{BASE}{camera.pk}/history/").json()["results"]
     assert [(r["person_name"], r["condition"]) for r in rows] == [("Jonas Petraitis", "scratched")]
 
 
@@ -157,7 +157,7 @@ def test_it_records_readings_and_refuses_a_decreasing_meter(make_asset, officer,
         f"{BASE}{car.pk}/readings/", {"unit": "km", "value": "3", "replacement": True}
     )
     assert replaced.status_code == 201
-    assert [r["value"] for r in api.get(f"{BASE}{car.pk}/readings/").json()] == [
+    assert [r["value"] for r in api.get(f"{BASE}{car.pk}/readings/").json()["results"]] == [
         "3.0",
         "1250.5",
         "1200.0",
@@ -174,7 +174,7 @@ def test_it_records_and_lists_trips(make_asset, officer):
     assert Trip.objects.get().driver == officer
     wrong = api.post(f"{BASE}{car.pk}/trips/", {**body, "ended_at": start})
     assert wrong.status_code == 400 and "end after it starts" in str(wrong.json())
-    assert [t["km"] for t in api.get(f"{BASE}{car.pk}/trips/").json()] == ["42.5"]
+    assert [t["km"] for t in api.get(f"{BASE}{car.pk}/trips/").json()["results"]] == ["42.5"]
     assert Trip.objects.count() == 1
 
 
@@ -201,7 +201,7 @@ def test_managers_record_maintenance_and_officers_only_read_it(make_asset, desk,
     future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     wrong = api.post(f"{BASE}{car.pk}/maintenance/", {"kind": "repair", "done_on": future})
     assert wrong.status_code == 400 and "future" in str(wrong.json()["done_on"])
-    listed = _api(officer).get(f"{BASE}{car.pk}/maintenance/").json()
+    listed = _api(officer).get(f"{BASE}{car.pk}/maintenance/").json()["results"]
     assert [(m["kind"], m["description"]) for m in listed] == [("service", "tyres")]
     assert MaintenanceRecord.objects.count() == 1
 
@@ -230,7 +230,7 @@ def test_it_records_a_flight_with_a_track_file(drone, pilot):
     )
     assert response.status_code == 201, response.json()
     assert (response.json()["track_points"], response.json()["track_file"]) == (2, "flight.gpx")
-    listed = api.get(f"{BASE}{drone.pk}/flights/").json()
+    listed = api.get(f"{BASE}{drone.pk}/flights/").json()["results"]
     assert [f["pilot"] for f in listed] == [pilot.pk]
 
 

@@ -51,7 +51,7 @@ def test_it_reports_and_works_an_incident(lv_officer: Any, logged_in: Any) -> No
         content_type="application/json",
     )
     assert log.status_code == 201 and log.json()["organization"] == "lv-police"
-    entries = client.get(f"/api/v1/operations/incidents/{pk}/log/").json()
+    entries = client.get(f"/api/v1/operations/incidents/{pk}/log/").json()["results"]
     assert [e["text"] for e in entries] == ["On the way"]
 
 

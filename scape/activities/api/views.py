@@ -43,6 +43,7 @@ from scape.activities.api.serializers import (
 from scape.activities.models import Activity, Attendance, Certificate, Registration
 from scape.activities.queries import access_session, certificate_by_code, verification_facts
 from scape.core.api import RestrictedViewSetMixin
+from scape.core.api_schema import error_response
 from scape.core.choices import Action
 from scape.directory.queries import access_person
 
@@ -79,7 +80,7 @@ class ActivityViewSet(
             .order_by("-starts_at")
         )
 
-    @extend_schema(request=RegisterInputSerializer, responses=RegistrationSerializer)
+    @extend_schema(request=RegisterInputSerializer, responses={201: RegistrationSerializer})
     @action(detail=True, methods=["post"])
     def register(self, request: Request, pk: str | None = None) -> Response:
         """Register yourself, or nominate a person of your organization."""
@@ -163,7 +164,10 @@ class AttendanceViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, viewsets.
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("session")
 
-    @extend_schema(request=AttendanceInputSerializer, responses=AttendanceSerializer(many=True))
+    @extend_schema(
+        request=AttendanceInputSerializer,
+        responses={201: AttendanceSerializer(many=True), 404: error_response(404)},
+    )
     def create(self, request: Request) -> Response:
         """Mark people present (and absent) at a session."""
         data = AttendanceInputSerializer(data=request.data)

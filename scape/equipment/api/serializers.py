@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from scape.core.api import MomentField
 from scape.core.tracks import track_distance_m
 from scape.equipment.choices import MaintenanceKind, MeterUnit
 from scape.equipment.models import (
@@ -41,7 +42,7 @@ class CheckoutSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.__str__", read_only=True)
     checked_out_by = serializers.CharField(source="checked_out_by.username", read_only=True)
     checked_in_by = serializers.CharField(
-        source="checked_in_by.username", default=None, read_only=True
+        source="checked_in_by.username", default=None, read_only=True, allow_null=True
     )
 
     class Meta:
@@ -63,7 +64,7 @@ class _PersonField(serializers.PrimaryKeyRelatedField):
 
 class CheckOutInputSerializer(serializers.Serializer):
     person = _PersonField()
-    expected_return = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    expected_return = MomentField(required=False, allow_null=True, default=None)
 
 
 class CheckInInputSerializer(serializers.Serializer):
@@ -81,7 +82,7 @@ class ReadingInputSerializer(serializers.Serializer):
     unit = serializers.ChoiceField(choices=MeterUnit.choices)
     value = serializers.DecimalField(max_digits=12, decimal_places=1)
     replacement = serializers.BooleanField(default=False)
-    read_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    read_at = MomentField(required=False, allow_null=True, default=None)
 
 
 class TripSerializer(serializers.ModelSerializer):
@@ -97,8 +98,8 @@ class TripInputSerializer(serializers.Serializer):
     driver = _PersonField(
         required=False, help_text=_("A person of the asset's organization; you by default.")
     )
-    started_at = serializers.DateTimeField()
-    ended_at = serializers.DateTimeField()
+    started_at = MomentField()
+    ended_at = MomentField()
     km = serializers.DecimalField(max_digits=8, decimal_places=1)
     energy_kwh = serializers.DecimalField(
         max_digits=8, decimal_places=2, required=False, allow_null=True, default=None
@@ -157,13 +158,13 @@ class FlightInputSerializer(serializers.Serializer):
     pilot = _PersonField(
         required=False, help_text=_("A person of the asset's organization; you by default.")
     )
-    started_at = serializers.DateTimeField(
+    started_at = MomentField(
         required=False,
         allow_null=True,
         default=None,
         help_text=_("Left empty, taken from the track file."),
     )
-    ended_at = serializers.DateTimeField(
+    ended_at = MomentField(
         required=False,
         allow_null=True,
         default=None,

@@ -98,7 +98,7 @@ class AssetViewSet(
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: Any = None) -> Response:
         """Return the asset's check-outs, newest first."""
-        return Response(CheckoutSerializer(history(self.get_object()), many=True).data)
+        return self.paginated(history(self.get_object()), CheckoutSerializer)
 
     @extend_schema(request=CheckOutInputSerializer, responses={201: CheckoutSerializer})
     @action(detail=True, methods=["post"], url_path="check-out")
@@ -135,7 +135,7 @@ class AssetViewSet(
         if request.method == "GET":
             asset = self.get_object()
             readings = asset.readings.order_by("-read_at", "-id")
-            return Response(ReadingSerializer(readings, many=True).data)
+            return self.paginated(readings, ReadingSerializer)
         asset = self._asset_for_use()
         data = self._input(ReadingInputSerializer, request, asset)
         reading = do_record_reading(
@@ -155,7 +155,7 @@ class AssetViewSet(
         """List the vehicle's trips, or record one (the caller drove, unless a driver is given)."""
         if request.method == "GET":
             asset = self.get_object()
-            return Response(TripSerializer(asset.trips.all(), many=True).data)
+            return self.paginated(asset.trips.all(), TripSerializer)
         asset = self._asset_for_use()
         data = self._input(TripInputSerializer, request, asset)
         driver = data.pop("driver", None) or self._caller_person(asset, "driver")
@@ -171,7 +171,7 @@ class AssetViewSet(
         """List the work done on the asset, or record some (equipment managers)."""
         asset = self.get_object()
         if request.method == "GET":
-            return Response(MaintenanceSerializer(asset.maintenance.all(), many=True).data)
+            return self.paginated(asset.maintenance.all(), MaintenanceSerializer)
         data = self._input(MaintenanceInputSerializer, request, asset)
         record = do_record_maintenance(asset, actor=request.user, **data)
         return Response(MaintenanceSerializer(record).data, status=status.HTTP_201_CREATED)
@@ -191,7 +191,7 @@ class AssetViewSet(
         """List the drone's flights, or record one with an optional track file."""
         if request.method == "GET":
             asset = self.get_object()
-            return Response(FlightSerializer(asset.flights.all(), many=True).data)
+            return self.paginated(asset.flights.all(), FlightSerializer)
         asset = self._asset_for_use()
         data = self._input(FlightInputSerializer, request, asset)
         pilot = data.pop("pilot", None) or self._caller_person(asset, "pilot")

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from scape.core.api import MomentField
 from scape.directory.models import Organization, Person
 from scape.directory.queries import get_partner_organizations
 from scape.operations.choices import LinkKind, MemberRole, PersonCategory, Severity, Transport
@@ -81,7 +82,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True
     )
     assigned_organization: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     involved_organizations: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True, many=True
@@ -103,7 +104,7 @@ class IncidentInputSerializer(serializers.Serializer):
     type = serializers.SlugRelatedField(slug_field="code", queryset=active_incident_types())
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    occurred_at = MomentField(required=False, allow_null=True, default=None)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
     )
@@ -169,8 +170,8 @@ class MemberInputSerializer(serializers.Serializer):
 
 class PatrolInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = MomentField()
+    ends_at = MomentField()
     area = serializers.JSONField(required=False, default=dict)
     route = serializers.CharField(required=False, allow_blank=True, default="")
     talk_group = serializers.CharField(required=False, allow_blank=True, default="")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -96,7 +97,7 @@ class IncidentViewSet(
         incident = self.get_object()
         if request.method == "GET":
             entries = incident.log.select_related("author", "organization")
-            return Response(LogEntrySerializer(entries, many=True).data)
+            return self.paginated(entries, LogEntrySerializer)
         data = _input(LogInputSerializer, request)
         entry = actions.do_add_log_entry(incident, data["text"], actor=request.user)
         return Response(LogEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -113,10 +114,13 @@ class IncidentViewSet(
         incident = self.get_object()
         if request.method == "GET":
             if not may_see_people(request.user, incident):
-                return Response(status=status.HTTP_403_FORBIDDEN)
-            people = list(incident.people.all())
-            actions.do_note_people_viewed(incident, actor=request.user, count=len(people))
-            return Response(IncidentPersonSerializer(people, many=True).data)
+                raise PermissionDenied
+            people = self.paginate_queryset(incident.people.all())
+            shown = people if people is not None else list(incident.people.all())
+            # The audit notes the people this answer shows: one page of them.
+            actions.do_note_people_viewed(incident, actor=request.user, count=len(shown))
+            rows = IncidentPersonSerializer(shown, many=True).data
+            return self.get_paginated_response(rows) if people is not None else Response(rows)
         data = _input(PersonInputSerializer, request)
         person = actions.do_add_person(incident, actor=request.user, **data)
         return Response(IncidentPersonSerializer(person).data, status=status.HTTP_201_CREATED)
@@ -156,7 +160,7 @@ class IncidentViewSet(
         incident = self.get_object()
         grant = incident_grant(incident, grant_pk)
         if grant is None:
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise NotFound
         actions.do_revoke_incident_share(grant, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -195,8 +199,11 @@ class PatrolViewSet(
 class GeoLayerView(APIView):
     """One layer of the shared map as GeoJSON, only what the caller may see."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(LAYERS))],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, name: str) -> Response:
         if name not in LAYERS:
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise NotFound  # with a body, like every other 404 of the API
         return Response(layer(request.user, name))

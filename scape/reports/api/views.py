@@ -19,6 +19,7 @@ from scape.reports.api.serializers import (
 from scape.reports.forms import ReportFilterForm
 from scape.reports.queries import evaluate, evaluate_all, get_indicator
 
+SLUG = r"^[-a-zA-Z0-9_]+$"
 FILTERS = [
     OpenApiParameter("period", OpenApiTypes.STR, description="year, quarter, month or custom"),
     OpenApiParameter("year", OpenApiTypes.INT),
@@ -70,7 +71,11 @@ class IndicatorDetailView(APIView):
 
     @extend_schema(
         operation_id="reports_indicators_retrieve",
-        parameters=FILTERS,
+        parameters=[
+            # the URL's <slug:code>: anything else is not this operation's URL
+            OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=SLUG),
+            *FILTERS,
+        ],
         responses=IndicatorDetailSerializer,
     )
     def get(self, request: Request, code: str) -> Response:

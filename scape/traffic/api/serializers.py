@@ -109,7 +109,7 @@ class HitSerializer(serializers.ModelSerializer):
     entry = EntrySerializer(read_only=True)
     camera = serializers.SerializerMethodField()
     acknowledged_by = serializers.CharField(
-        source="acknowledged_by.username", default=None, read_only=True
+        source="acknowledged_by.username", default=None, read_only=True, allow_null=True
     )
 
     class Meta:

@@ -25,9 +25,11 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True
     )
     category: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
-    officer = serializers.CharField(source="officer.user.username", default=None, read_only=True)
+    officer = serializers.CharField(
+        source="officer.user.username", default=None, read_only=True, allow_null=True
+    )
     cases: serializers.SlugRelatedField[Case] = serializers.SlugRelatedField(
         slug_field="reference", many=True, read_only=True
     )
@@ -107,6 +109,12 @@ class LimitedCustodyEventSerializer(serializers.ModelSerializer):
 
 
 class CustodyEventSerializer(serializers.ModelSerializer):
+    # Left out (LimitedCustodyEventSerializer) for a partner shown redacted copies only.
+    reason = serializers.CharField(required=False, help_text="left out for a redacted-only partner")
+    recipient = serializers.CharField(
+        required=False, help_text="left out for a redacted-only partner"
+    )
+
     class Meta:
         model = AuditEvent
         fields = [

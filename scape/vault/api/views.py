@@ -66,6 +66,8 @@ class EvidenceItemViewSet(
     model = EvidenceItem
     serializer_class = EvidenceItemSerializer
     pagination_class = KeysetPagination
+    # The chain of custody is exported (and audited) whole: an array, not pages.
+    unpaginated_actions = frozenset({"custody"})
     filterset_fields = ["status", "media_kind", "source_type", "integrity", "legal_hold"]
     search_fields = ["original_name", "sha256", "device_serial"]
     ordering_fields = ["ingested_at", "recorded_at", "size"]

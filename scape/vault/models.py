@@ -502,6 +502,10 @@ class RedactionSession(models.Model):
         PIXELATE = "pixelate", _("Pixelate")
         SOLID = "solid", _("Solid box")
 
+    class Sound(models.TextChoices):
+        MUTE = "mute", _("Silence")
+        BLEEP = "bleep", _("Bleep")
+
     item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="redactions")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DETECTING
@@ -511,6 +515,11 @@ class RedactionSession(models.Model):
     mode = models.CharField(_("mask"), max_length=10, choices=Mode.choices, default=Mode.BLUR)
     boxes_key = models.CharField(_("box list storage key"), max_length=200, blank=True)
     boxes_sha256 = models.CharField(_("box list SHA-256"), max_length=64, blank=True)
+    # Stretches of the sound to take out of the copy, [[start_s, end_s], ...] sorted.
+    sound_ranges = models.JSONField(_("sound taken out"), default=list, blank=True)
+    sound = models.CharField(
+        _("sound taken out with"), max_length=10, choices=Sound.choices, default=Sound.MUTE
+    )
     message = models.TextField(_("message"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

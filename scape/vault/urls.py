@@ -52,6 +52,7 @@ urlpatterns = [
     path("redactions/<int:pk>/remove/", redaction.redaction_remove, name="redaction_remove"),
     path("redactions/<int:pk>/add/", redaction.redaction_add, name="redaction_add"),
     path("redactions/<int:pk>/render/", redaction.redaction_render, name="redaction_render"),
+    path("redactions/<int:pk>/sound/", redaction.redaction_sound, name="redaction_sound"),
     # Resumable uploads (tus 1.0) and their page.
     path("upload/", upload.upload_page, name="upload_page"),
     path("uploads/", tus.uploads_endpoint, name="uploads"),

@@ -267,6 +267,7 @@ ROUTES: dict[str, Route] = {
     "vault/redactions/<int:pk>/remove/": on_item(write=CH, ok=405, kwargs=pk("redaction")),
     "vault/redactions/<int:pk>/add/": on_item(write=CH, ok=405, kwargs=pk("redaction")),
     "vault/redactions/<int:pk>/render/": on_item(write=CH, ok=405, kwargs=pk("redaction")),
+    "vault/redactions/<int:pk>/sound/": on_item(write=CH, ok=405, kwargs=pk("redaction")),
     # equipment
     "equipment/": Route(of="asset"),
     "equipment/assets/new/": Route(of="asset", refused=NOT_MANAGERS),

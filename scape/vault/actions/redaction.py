@@ -236,6 +236,70 @@ def _editable(session: RedactionSession) -> None:
         raise RedactionError(_("The boxes can only be changed while awaiting review."))
 
 
+MAX_SOUND_RANGES = 200
+
+
+def _duration(item: EvidenceItem) -> float | None:
+    meta = item.metadata if isinstance(item.metadata, dict) else {}
+    value = meta.get("duration_s")
+    return float(value) if value else None
+
+
+def do_add_sound_range(
+    session: RedactionSession, *, actor: Any, start: float, end: float
+) -> list[list[float]]:
+    """Take a stretch of the sound (a name, an address said aloud) out of the copy."""
+    with transaction.atomic():
+        session = (
+            RedactionSession.objects.select_for_update().select_related("item").get(pk=session.pk)
+        )
+        _editable(session)
+        length = _duration(session.item)
+        if not (0 <= start < end) or (length is not None and start >= length):
+            raise RedactionError(
+                _("Give a start before the end, within the recording (%(length)s s).")
+                % {"length": f"{length:.1f}" if length is not None else "?"}
+            )
+        if length is not None:
+            end = min(end, length)
+        ranges = [list(r) for r in session.sound_ranges]
+        if len(ranges) >= MAX_SOUND_RANGES:
+            raise RedactionError(
+                _("At most %(count)s stretches of sound.") % {"count": MAX_SOUND_RANGES}
+            )
+        ranges.append([round(start, 2), round(end, 2)])
+        session.sound_ranges = sorted(ranges)
+        session.save(update_fields=["sound_ranges"])
+        audit.record(
+            "vault.redaction_sound_changed",
+            obj=session.item,
+            actor=actor,
+            details={"session": session.pk, "added": [round(start, 2), round(end, 2)]},
+        )
+    return session.sound_ranges
+
+
+def do_remove_sound_range(session: RedactionSession, *, actor: Any, index: int) -> None:
+    """Put a stretch of sound back (it was taken out by mistake)."""
+    with transaction.atomic():
+        session = (
+            RedactionSession.objects.select_for_update().select_related("item").get(pk=session.pk)
+        )
+        _editable(session)
+        ranges = list(session.sound_ranges)
+        if not 0 <= index < len(ranges):
+            raise RedactionError(_("That stretch of sound is not in the list."))
+        removed = ranges.pop(index)
+        session.sound_ranges = ranges
+        session.save(update_fields=["sound_ranges"])
+        audit.record(
+            "vault.redaction_sound_changed",
+            obj=session.item,
+            actor=actor,
+            details={"session": session.pk, "removed": removed},
+        )
+
+
 def do_remove_box(session: RedactionSession, *, actor: Any, frame: int, index: int) -> int:
     """Remove a box and every box of its track from the box list; return how many went."""
     with transaction.atomic():
@@ -378,28 +442,39 @@ def track_box(
     return placed
 
 
-def do_render(session: RedactionSession, *, actor: Any, mode: str) -> RedactionSession:
-    """Queue the render of the reviewed boxes into a redacted copy."""
+def do_render(
+    session: RedactionSession, *, actor: Any, mode: str, sound: str = RedactionSession.Sound.MUTE
+) -> RedactionSession:
+    """Queue the render of the reviewed boxes (and sound taken out) into a redacted copy."""
     if mode not in RedactionSession.Mode.values:
         raise RedactionError(_("Choose how the boxes are hidden."))
+    if sound not in RedactionSession.Sound.values:
+        raise RedactionError(_("Choose how the sound is taken out."))
     with transaction.atomic():
         session = (
             RedactionSession.objects.select_for_update().select_related("item").get(pk=session.pk)
         )
         _editable(session)
         session.mode = mode
+        session.sound = sound
         session.status = RedactionSession.Status.RENDERING
         session.job = _job(
             session,
             gettext_noop("Rendering the redacted copy of %(name)s"),
             actor,
         )
-        session.save(update_fields=["mode", "status", "job"])
+        session.save(update_fields=["mode", "sound", "status", "job"])
         audit.record(
             "vault.redaction_render_started",
             obj=session.item,
             actor=actor,
-            details={"session": session.pk, "mode": mode, "boxes_sha256": session.boxes_sha256},
+            details={
+                "session": session.pk,
+                "mode": mode,
+                "boxes_sha256": session.boxes_sha256,
+                "sound_ranges": session.sound_ranges,
+                "sound": sound,
+            },
         )
         _enqueue(render_redaction, session)
     return session
@@ -534,6 +609,17 @@ def _render(session: RedactionSession) -> dict[str, Any]:
             Redactor(config, manual=read_boxes(boxes_path)).run(
                 src, out, progress=_reporter(session.job_id)
             )
+            if session.sound_ranges:
+                from scape.vision.audio import silence_ranges
+
+                quiet = Path(tmp) / "redacted-sound.mp4"
+                silence_ranges(
+                    out,
+                    quiet,
+                    session.sound_ranges,
+                    bleep=session.sound == RedactionSession.Sound.BLEEP,
+                )
+                out = quiet
             staged = storage.adopt(out)
             key = storage.derived_key(staged.sha256, ".mp4")
             storage.commit(staged, key)
@@ -561,6 +647,8 @@ def _render(session: RedactionSession) -> dict[str, Any]:
                 "mode": session.mode,
                 "boxes_key": session.boxes_key,
                 "boxes_sha256": session.boxes_sha256,
+                "sound_ranges": session.sound_ranges,
+                "sound": session.sound,
             },
         )
         RedactionSession.objects.filter(pk=session.pk).update(
@@ -577,6 +665,8 @@ def _render(session: RedactionSession) -> dict[str, Any]:
                 "source_sha256": item.sha256,
                 "mode": session.mode,
                 "boxes_sha256": session.boxes_sha256,
+                "sound_ranges": session.sound_ranges,
+                "sound": session.sound,
             },
         )
     update_job(

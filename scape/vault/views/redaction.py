@@ -7,6 +7,8 @@ cannot see is a 404, as the item itself would be.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -105,6 +107,8 @@ def redaction_review(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": session.status == RedactionSession.Status.REVIEW,
         "busy": busy,
         "modes": RedactionSession.Mode.choices,
+        "sounds": RedactionSession.Sound.choices,
+        "sound_bars": _sound_bars(session),
     }
     return render(request, "vault/redaction_review.html", context)
 
@@ -195,7 +199,71 @@ def redaction_render(request: HttpRequest, pk: int) -> HttpResponse:
     """Render the reviewed boxes into a redacted copy in the background."""
     session = access_redaction(request.user, pk, Action.CHANGE)
     try:
-        redaction.do_render(session, actor=request.user, mode=request.POST.get("mode", ""))
+        redaction.do_render(
+            session,
+            actor=request.user,
+            mode=request.POST.get("mode", ""),
+            sound=request.POST.get("sound", RedactionSession.Sound.MUTE),
+        )
     except redaction.RedactionError as exc:
         messages.error(request, str(exc))
     return redirect(session)
+
+
+def _sound_bars(session: RedactionSession) -> list[dict[str, Any]]:
+    """The stretches of sound taken out, with where they sit on the timeline (per cent)."""
+    meta = session.item.metadata if isinstance(session.item.metadata, dict) else {}
+    length = float(meta.get("duration_s") or 0) or max(
+        (end for _start, end in session.sound_ranges), default=1.0
+    )
+    return [
+        {
+            "index": index,
+            "start": start,
+            "end": end,
+            "left": round(100 * start / length, 2),
+            "width": max(0.5, round(100 * (end - start) / length, 2)),
+        }
+        for index, (start, end) in enumerate(session.sound_ranges)
+    ]
+
+
+def _seconds(text: str) -> float | None:
+    """Read 75, 75.5, 1:15 or 0:01:15 as seconds (None if it is none of them)."""
+    parts = (text or "").strip().replace(",", ".").split(":")
+    try:
+        values = [float(part) for part in parts]
+    except ValueError:
+        return None
+    if not values or len(values) > 3 or any(v < 0 for v in values):
+        return None
+    seconds = 0.0
+    for value in values:
+        seconds = seconds * 60 + value
+    return seconds
+
+
+@require_POST
+@login_required
+def redaction_sound(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a stretch of sound out of the copy, or put one back."""
+    session = access_redaction(request.user, pk, Action.CHANGE)
+    try:
+        if "remove" in request.POST:
+            index = _int(request.POST.get("remove"))
+            redaction.do_remove_sound_range(
+                session, actor=request.user, index=-1 if index is None else index
+            )
+        else:
+            start, end = (
+                _seconds(request.POST.get("start", "")),
+                _seconds(request.POST.get("end", "")),
+            )
+            if start is None or end is None:
+                raise redaction.RedactionError(
+                    _("Give the start and the end as seconds or minutes:seconds (1:15).")
+                )
+            redaction.do_add_sound_range(session, actor=request.user, start=start, end=end)
+    except redaction.RedactionError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{session.get_absolute_url()}#sound")

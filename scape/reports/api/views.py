@@ -16,15 +16,19 @@ from scape.reports.api.serializers import (
     IndicatorReportSerializer,
     IndicatorValueSerializer,
 )
+from scape.reports.choices import PeriodKind
 from scape.reports.forms import ReportFilterForm
 from scape.reports.queries import evaluate, evaluate_all, get_indicator
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
 FILTERS = [
-    OpenApiParameter("period", OpenApiTypes.STR, description="year, quarter, month or custom"),
-    OpenApiParameter("year", OpenApiTypes.INT),
-    OpenApiParameter("quarter", OpenApiTypes.INT),
-    OpenApiParameter("month", OpenApiTypes.INT),
+    # The values ReportFilterForm takes; anything else is answered 400.
+    OpenApiParameter(
+        "period", OpenApiTypes.STR, enum=list(PeriodKind.values), description="the period's kind"
+    ),
+    OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100}),
+    OpenApiParameter("quarter", OpenApiTypes.INT, enum=[1, 2, 3, 4]),
+    OpenApiParameter("month", OpenApiTypes.INT, enum=list(range(1, 13))),
     OpenApiParameter("start", OpenApiTypes.DATE, description="first day of a custom range"),
     OpenApiParameter("end", OpenApiTypes.DATE, description="last day of a custom range"),
     OpenApiParameter("organization", OpenApiTypes.STR, description="partner code"),

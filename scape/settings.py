@@ -8,6 +8,7 @@ The embedded default (no variables set) is SQLite and a local media folder in
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import secrets
 import sys
@@ -180,6 +181,27 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on through an OpenID Connect provider (scape.core.sso; docs/operations.md).
+SCAPE_OIDC_CLIENT_ID = os.environ.get("SCAPE_OIDC_CLIENT_ID", "")
+if SCAPE_OIDC_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("scape.core.sso.ScapeOIDCBackend")
+OIDC_RP_CLIENT_ID = SCAPE_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = os.environ.get("SCAPE_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("SCAPE_OIDC_AUTHORIZATION_URL", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("SCAPE_OIDC_TOKEN_URL", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("SCAPE_OIDC_USERINFO_URL", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("SCAPE_OIDC_JWKS_URL", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("SCAPE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("SCAPE_OIDC_SCOPES", "openid email profile groups")
+OIDC_AUTHENTICATION_CALLBACK_URL = "core:sso_callback"
+OIDC_USE_PKCE = True
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+# {"provider group": "organization-code:role,role"}, as JSON.
+SCAPE_OIDC_GROUPS = json.loads(os.environ.get("SCAPE_OIDC_GROUPS", "{}") or "{}")
+SCAPE_OIDC_GROUPS_CLAIM = os.environ.get("SCAPE_OIDC_GROUPS_CLAIM", "groups")
+# acr values the provider uses for a sign-in with a second factor.
+SCAPE_OIDC_MFA_ACR = [v for v in os.environ.get("SCAPE_OIDC_MFA_ACR", "").split(",") if v]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

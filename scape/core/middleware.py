@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from scape.core import context
-from scape.core.security import is_verified, requires_two_factor
+from scape.core.security import SSO_MFA_SESSION_KEY, is_verified, requires_two_factor
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -97,6 +97,8 @@ class TwoFactorRequiredMiddleware:
             and not self._exempt(request.path_info)
             and requires_two_factor(user)
             and not is_verified(user)
+            # A single sign-on whose provider asserted a second factor (scape.core.sso).
+            and not request.session.get(SSO_MFA_SESSION_KEY)
         ):
             if request.path_info.startswith("/api/"):
                 return JsonResponse(

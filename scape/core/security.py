@@ -7,6 +7,9 @@ from typing import Any
 from scape.core.access import actor_of
 from scape.core.choices import EVIDENCE_ROLES
 
+# Session key: this sign-in's second factor was the SSO provider's (scape.core.sso).
+SSO_MFA_SESSION_KEY = "scape_sso_mfa"
+
 
 def requires_two_factor(user: Any) -> bool:
     """Return whether `user` must log in with a second factor.

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from scape.core import views
+from scape.core import sso, views
 
 app_name = "core"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/verify/", views.otp_verify, name="otp_verify"),
     path("login/setup/", views.otp_setup, name="otp_setup"),
+    path("login/sso/", sso.sso_start, name="sso_start"),
+    path("login/sso/callback/", sso.sso_callback, name="sso_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.PasswordChangeView.as_view(), name="password_change"),

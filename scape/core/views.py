@@ -71,6 +71,11 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from scape.core.sso import enabled
+
+        return {**super().get_context_data(**kwargs), "sso_enabled": enabled()}
+
 
 def _throttled_message() -> str:
     return _("Too many wrong codes in a row. Wait a few seconds and try again.")

@@ -619,6 +619,8 @@ EXEMPT: dict[str, str] = {
     "logout/": "logs the persona out; GET is refused (405) and has no record",
     "login/verify/": "second-factor step of a login in progress; no record",
     "login/setup/": "second-factor enrolment of a login in progress; no record",
+    "login/sso/": "sends the browser to the SSO provider (404 when not set up); no record",
+    "login/sso/callback/": "the SSO provider's answer to a sign-in in progress; no record",
     "i18n/setlang/": "sets the interface language of the session; no record",
     "admin/login/": "a redirect to SCAPE's own login",
     "admin/logout/": "logs out and redirects to the admin index, which asks for the login",

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scape.core.access import actor_of
+from scape.core.api import StrictBooleanFilter
 from scape.core.choices import Action
 from scape.core.models import Grant
 from scape.directory.models import Organization, Person
 from scape.directory.queries import partners_of
-from scape.vault.choices import ItemStatus, MediaKind, SourceType
+from scape.vault.choices import Integrity, ItemStatus, MediaKind, SourceType
 from scape.vault.models import Case, Category, EvidenceItem, ItemTag
 from scape.vault.queries import get_cases, without_hidden_matches
 
@@ -162,3 +163,13 @@ class ItemFilter(django_filters.FilterSet):
     def only_shared(self, rows: Items, name: str, value: bool) -> Items:
         own = actor_of(self.request.user).organization_id
         return rows.exclude(organization=own) if value else rows
+
+
+class ItemApiFilter(ItemFilter):
+    """The evidence list's filters through the API, with integrity and legal hold too."""
+
+    integrity = django_filters.ChoiceFilter(choices=Integrity.choices)
+    legal_hold = StrictBooleanFilter()
+
+    class Meta(ItemFilter.Meta):
+        fields: list[str] = []

@@ -464,9 +464,15 @@ ROUTES.update(
             visible=_uploader_only,
             kwargs=lambda w: {"upload_id": w["upload"].pk},
         ),
-        **api("vault/^items/", "item", CU, actions={"share": SH}),
+        **api("vault/^items/", "item", CU, actions={"share": SH, "describe": CH}),
+        f"{A}vault/bulk/": Route(of="item", role=CU, ok=405, refused=(VO, AU, SP, OF)),
         f"{A}vault/^items/{D}custody/$": Route(obj="item", role=CU),
-        **api("vault/^cases/", "case", CU, actions={"share": SH}),
+        **api(
+            "vault/^cases/",
+            "case",
+            CU,
+            actions={"share": SH, "items": CH, "hold": CH, "export": DL, "links": SH},
+        ),
         **api(
             "equipment/^assets/",
             "asset",

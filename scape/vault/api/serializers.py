@@ -34,13 +34,17 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
         slug_field="reference", many=True, read_only=True
     )
     derivatives = DerivativeSerializer(many=True, read_only=True)
+    tags: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
     # The case ids the caller may see, found once per response (not per item).
     _visible_cases: set[int] | None = None
 
     class Meta:
         model = EvidenceItem
         fields = [
-            "id", "organization", "original_name", "sha256", "size", "media_kind",
+            "id", "organization", "original_name", "title", "notes", "tags", "sha256", "size",
+            "media_kind",
             "content_type", "source_type", "device_serial", "officer", "recorded_at",
             "ingested_at", "category", "status", "unreadable_reason", "metadata",
             "integrity", "verified_at", "legal_hold", "retain_until", "review_at", "cases",
@@ -73,6 +77,7 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
             content_type=redacted.content_type if redacted else "",
             device_serial="",
             officer=None,
+            notes="",
             metadata={},
             unreadable_reason="",
             derivatives=[d for d in data["derivatives"] if d["kind"] == DerivativeKind.REDACTED],
@@ -122,3 +127,100 @@ class CustodyEventSerializer(serializers.ModelSerializer):
             "recipient", "hash",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class DescribeSerializer(serializers.Serializer):
+    """What an item shows: its title, notes and tags (the whole description, replaced)."""
+
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list, max_length=20
+    )
+
+
+class BulkSerializer(serializers.Serializer):
+    """One step on many items: the ids, or every item matching the evidence list's ``query``."""
+
+    op = serializers.ChoiceField(
+        choices=["categorise", "tag", "add_to_case", "hold", "release", "share", "redact"]
+    )
+    items = serializers.ListField(child=serializers.IntegerField(), required=False)
+    query = serializers.CharField(
+        required=False,
+        max_length=2000,
+        help_text="A query string of the evidence list's filters, e.g. q=pier&retention=held",
+    )
+    options = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text=(
+            "category (id or null), tags (list or text), case (id), reason, partner (id), "
+            "purpose, days, redacted_only, allow_download: as the step needs"
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("items")) == bool(attrs.get("query")):
+            raise serializers.ValidationError("Give either items or query.")
+        return attrs
+
+
+class JobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    progress = serializers.FloatField()
+    title = serializers.CharField(source="shown_title")
+    message = serializers.CharField(source="shown_message")
+
+
+class CaseInputSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseItemsSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+
+
+class HoldSerializer(serializers.Serializer):
+    hold = serializers.BooleanField()
+    reason = serializers.CharField(min_length=5, max_length=1000)
+
+
+class ExportInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(min_length=5, max_length=300)
+    recipient = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    redacted = serializers.BooleanField(required=False, default=False)
+    choices = serializers.DictField(
+        child=serializers.ChoiceField(choices=["original", "leave"]),
+        required=False,
+        default=dict,
+        help_text='For items without a redacted copy: {"item id": "original" | "leave"}',
+    )
+
+
+class ExportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.CharField(source="case.reference")
+    job = serializers.IntegerField(source="job_id", allow_null=True)
+    use_redacted = serializers.BooleanField()
+    choices = serializers.DictField()
+    expires_at = serializers.DateTimeField()
+
+
+class LinkInputSerializer(serializers.Serializer):
+    recipient = serializers.CharField(max_length=200)
+    purpose = serializers.CharField(max_length=1000)
+    expires_at = serializers.DateTimeField()
+    max_downloads = serializers.IntegerField(min_value=1, max_value=100, default=5)
+    use_redacted = serializers.BooleanField(required=False, default=False)
+
+
+class LinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField(help_text="Shown once: SCAPE keeps only its hash.")
+    expires_at = serializers.DateTimeField()
+    max_downloads = serializers.IntegerField()

@@ -11,6 +11,7 @@ router.register("cases", views.CaseViewSet, basename="vault-case")
 
 urlpatterns = [
     path("uploads/", views.UploadCollectionView.as_view(), name="vault-uploads"),
+    path("bulk/", views.BulkView.as_view(), name="vault-bulk"),
     path("uploads/<uuid:upload_id>/", views.UploadView.as_view(), name="vault-upload"),
     *router.urls,
 ]

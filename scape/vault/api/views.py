@@ -11,10 +11,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -30,15 +32,35 @@ from scape.core.api import (
 from scape.core.choices import Action
 from scape.directory.queries import partners_of
 from scape.vault import tus
-from scape.vault.actions import do_share_evidence
+from scape.vault.actions import (
+    do_add_to_case,
+    do_create_case,
+    do_create_external_link,
+    do_set_case_hold,
+    do_share_evidence,
+)
+from scape.vault.actions.finding import do_describe_item, do_start_bulk
 from scape.vault.api.serializers import (
+    BulkSerializer,
+    CaseInputSerializer,
+    CaseItemsSerializer,
     CaseSerializer,
     CustodyEventSerializer,
+    DescribeSerializer,
     EvidenceItemSerializer,
+    ExportInputSerializer,
+    ExportSerializer,
+    HoldSerializer,
+    JobSerializer,
     LimitedCustodyEventSerializer,
+    LinkInputSerializer,
+    LinkSerializer,
 )
+from scape.vault.exports import do_start_case_export
+from scape.vault.filtersets import ItemApiFilter
 from scape.vault.models import Case, EvidenceItem
 from scape.vault.queries import (
+    access_item,
     custody_history,
     redacted_only_for,
     redacted_only_ids,
@@ -68,8 +90,11 @@ class EvidenceItemViewSet(
     pagination_class = KeysetPagination
     # The chain of custody is exported (and audited) whole: an array, not pages.
     unpaginated_actions = frozenset({"custody"})
-    filterset_fields = ["status", "media_kind", "source_type", "integrity", "legal_hold"]
+    # The evidence list's own filters (words, officer, device, dates, category,
+    # case, organization, tag, retention, shared with), as on the page.
+    filterset_class = ItemApiFilter
     search_fields = ["original_name", "sha256", "device_serial"]
+    access_actions = {"share": Action.SHARE, "describe": Action.CHANGE}
     ordering_fields = ["ingested_at", "recorded_at", "size"]
 
     def get_queryset(self) -> Any:
@@ -126,6 +151,42 @@ class EvidenceItemViewSet(
         """Share the item with a partner organization for a purpose until an expiry."""
         return self._share(request)
 
+    @extend_schema(request=DescribeSerializer, responses={200: EvidenceItemSerializer})
+    @action(detail=True, methods=["post"])
+    def describe(self, request: Request, pk: Any = None) -> Response:
+        """Set the item's title, notes and tags (audited as on the item page)."""
+        item = self.get_object()
+        serializer = DescribeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        do_describe_item(item, actor=request.user, **serializer.validated_data)
+        item = self.get_queryset().get(pk=item.pk)
+        return Response(self.get_serializer(item).data)
+
+
+class BulkView(APIView):
+    """One step on many items (the evidence list's "Work on many items"): a Job."""
+
+    @extend_schema(request=BulkSerializer, responses={202: JobSerializer})
+    def post(self, request: Request) -> Response:
+        """Start the step; each item is done through its own action, with its audit event."""
+        from django.http import QueryDict
+
+        from scape.vault.views.finding import may_bulk
+
+        if not may_bulk(request.user):
+            raise PermissionDenied
+        serializer = BulkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        job = do_start_bulk(
+            request.user,
+            op=data["op"],
+            options=data.get("options") or {},
+            ids=data.get("items"),
+            query=QueryDict(data["query"]) if data.get("query") else None,
+        )
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
 
 class CaseViewSet(
     _Shareable, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -136,9 +197,92 @@ class CaseViewSet(
     serializer_class = CaseSerializer
     filterset_fields = ["status", "legal_hold"]
     search_fields = ["reference", "title"]
+    access_actions = {
+        "share": Action.SHARE,
+        "add_items": Action.CHANGE,
+        "hold": Action.CHANGE,
+        "export": Action.DOWNLOAD,
+        "links": Action.SHARE,
+    }
 
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("organization").prefetch_related("items")
+
+    @extend_schema(request=CaseInputSerializer, responses={201: CaseSerializer})
+    def create(self, request: Request) -> Response:
+        """Open a case in the caller's organization."""
+        from scape.core.access import actor_of
+        from scape.directory.models import Organization
+
+        serializer = CaseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organization = Organization.objects.get(pk=actor_of(request.user).organization_id or 0)
+        case = do_create_case(
+            organization=organization, actor=request.user, **serializer.validated_data
+        )
+        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CaseItemsSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="items")
+    def add_items(self, request: Request, pk: Any = None) -> Response:
+        """Add items (of the case's organization, that the caller sees) to the case."""
+        case = self.get_object()
+        serializer = CaseItemsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        for item_id in serializer.validated_data["items"]:
+            item = access_item(request.user, item_id)
+            do_add_to_case(case, item, actor=request.user)
+        return Response(CaseSerializer(self.get_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(request=HoldSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"])
+    def hold(self, request: Request, pk: Any = None) -> Response:
+        """Put the whole case on legal hold, or release it (a reason either way)."""
+        case = self.get_object()
+        serializer = HoldSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        do_set_case_hold(case, actor=request.user, **serializer.validated_data)
+        return Response(CaseSerializer(self.get_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(request=ExportInputSerializer, responses={202: ExportSerializer})
+    @action(detail=True, methods=["post"])
+    def export(self, request: Request, pk: Any = None) -> Response:
+        """Queue the court export (ZIP, signed manifest); the Job shows when it is ready."""
+        case = self.get_object()
+        serializer = ExportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            export = do_start_case_export(
+                case,
+                actor=request.user,
+                reason=data["reason"],
+                recipient=data.get("recipient", ""),
+                use_redacted=data.get("redacted", False),
+                choices=data.get("choices") or {},
+            )
+        except ValueError as exc:  # items without the redacted copy the export needs
+            raise ValidationError({"redacted": [str(exc)]}) from exc
+        return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=LinkInputSerializer, responses={201: LinkSerializer})
+    @action(detail=True, methods=["post"])
+    def links(self, request: Request, pk: Any = None) -> Response:
+        """Make an expiring link for a prosecutor or court; its address is given once."""
+        case = self.get_object()
+        serializer = LinkInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        link, token = do_create_external_link(case, actor=request.user, **serializer.validated_data)
+        url = request.build_absolute_uri(reverse("vault:public_link", args=[token]))
+        return Response(
+            {
+                "id": link.pk,
+                "url": url,
+                "expires_at": link.expires_at,
+                "max_downloads": link.max_downloads,
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=ShareSerializer, responses={201: GrantSerializer})
     @action(detail=True, methods=["post"])

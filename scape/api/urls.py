@@ -14,6 +14,7 @@ urlpatterns = [
     path("v1/operations/", include("scape.operations.api.urls")),
     path("v1/alerts/", include("scape.alerts.api.urls")),
     path("v1/reports/", include("scape.reports.api.urls")),
+    path("v1/audit/", include("scape.core.audit_api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

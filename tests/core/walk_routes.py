@@ -522,7 +522,7 @@ ROUTES.update(
             kwargs=pk("incident", grant_pk=lambda w: w["incident_grant"].pk),
             foreign=pk("incident", grant_pk=lambda w: w["person_grant"].pk),
         ),
-        **api("operations/^patrols/", "patrol", C),
+        **api("operations/^patrols/", "patrol", C, actions={"start": CH, "report": CH}),
         f"{A}operations/geo/<slug:name>/": Route(
             of="incident", role=OF, kwargs=lambda w: {"name": "incidents"}
         ),
@@ -630,6 +630,15 @@ EXEMPT: dict[str, str] = {
     "i18n/setlang/": "sets the interface language of the session; no record",
     "admin/login/": "a redirect to SCAPE's own login",
     "admin/logout/": "logs out and redirects to the admin index, which asks for the login",
+    "api/v1/^notifications/$": (
+        "the caller's own notifications, never another's "
+        "(tests/core/test_api_integrators.py); no organization's record"
+    ),
+    "api/v1/^notifications/read/$": "marks the caller's own notifications read; no record",
+    "api/v1/audit/^events/$": (
+        "the audit log, for auditors, read through audit.visible_events as the page is "
+        "(tests/core/test_api_integrators.py)"
+    ),
     "vault/searches/": "saves a search for the person who posts it; no organization's record",
     "vault/searches/<int:pk>/delete/": (
         "forgets one of the poster's own saved searches, never another's "

@@ -179,3 +179,54 @@ def test_it_revokes_through_the_api_only_a_grant_of_that_incident(
     )
     grant.refresh_from_db()
     assert grant.revoked_at is None
+
+
+def test_a_patrol_is_started_and_reported_through_the_api(
+    lt_coordinator: Any, lv_officer: Any, other_org_officer: Any, logged_in: Any
+) -> None:
+    from scape.core.models import AuditEvent
+    from scape.operations.models import Patrol
+
+    start = timezone.now() + datetime.timedelta(minutes=5)
+    api = logged_in(lt_coordinator)
+    made = api.post(
+        "/api/v1/operations/patrols/",
+        {
+            "title": "Beach",
+            "route": "Palanga pier - Birutė park",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + datetime.timedelta(hours=2)).isoformat(),
+            "members": [{"person": lt_coordinator.pk, "role": "leader", "transport": "e_bike"}],
+        },
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    made = made.json()
+    outsider = logged_in(other_org_officer).post(
+        f"/api/v1/operations/patrols/{made['id']}/start/", {}, content_type="application/json"
+    )
+    assert outsider.status_code == 404
+    api = logged_in(lt_coordinator)
+    started = api.post(
+        f"/api/v1/operations/patrols/{made['id']}/start/", {}, content_type="application/json"
+    )
+    assert started.status_code == 200, started.content
+    assert started.json()["patrol"]["status"] == "active" and started.json()["problems"] == []
+    member = Patrol.objects.get(pk=made["id"]).members.get()
+    reported = api.post(
+        f"/api/v1/operations/patrols/{made['id']}/report/",
+        {"report": "Quiet evening, two warnings.", "km": {str(member.pk): "14.5"}},
+        content_type="application/json",
+    )
+    assert reported.status_code == 200, reported.content
+    patrol = Patrol.objects.get(pk=made["id"])
+    assert patrol.status == "done" and float(patrol.members.get().km) == 14.5
+    again = api.post(
+        f"/api/v1/operations/patrols/{made['id']}/report/",
+        {"report": "Again"},
+        content_type="application/json",
+    )
+    assert again.status_code == 400
+    assert {"operations.patrol_started", "operations.patrol_reported"} <= set(
+        AuditEvent.objects.values_list("action", flat=True)
+    )

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from scape.core.choices import Role
 from scape.directory.choices import Gender, SpokenLanguage
-from scape.directory.models import Organization, Person
+from scape.directory.models import Notification, Organization, Person
 from scape.directory.queries import get_organizations
 
 
@@ -81,3 +81,18 @@ class PersonCreateSerializer(PersonSerializer):
 
     class Meta(PersonSerializer.Meta):
         read_only_fields = ["id", "is_active"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class NotificationsReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="The notifications to mark read; none given: all of them.",
+    )

@@ -22,11 +22,13 @@ from scape.directory.actions import (
     do_update_person,
 )
 from scape.directory.api.serializers import (
+    NotificationSerializer,
+    NotificationsReadSerializer,
     OrganizationSerializer,
     PersonCreateSerializer,
     PersonSerializer,
 )
-from scape.directory.models import Organization, Person
+from scape.directory.models import Notification, Organization, Person
 from scape.directory.queries import partners_of
 
 
@@ -109,3 +111,40 @@ class PersonViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         grant = do_share_record(person, actor=request.user, **serializer.validated_data)
         return Response(GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's own notifications, newest first (what the top bar shows)."""
+
+    serializer_class = NotificationSerializer
+    filterset_fields = ["kind"]
+    query_parameters = ("unread",)
+
+    def get_queryset(self) -> Any:
+        person = getattr(self.request.user, "person", None)
+        if person is None:
+            return Notification.objects.none()
+        rows = Notification.objects.filter(recipient=person).order_by("-created_at", "-pk")
+        unread = self.request.query_params.get("unread")
+        if unread not in (None, "", "true", "false"):
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"unread": ["Give true or false."]})
+        return rows.filter(read_at__isnull=True) if unread == "true" else rows
+
+    @extend_schema(
+        request=NotificationsReadSerializer,
+        responses={200: {"type": "object", "properties": {"marked": {"type": "integer"}}}},
+    )
+    @action(detail=False, methods=["post"])
+    def read(self, request: Request) -> Response:
+        """Mark the caller's notifications read (the given ones, or all)."""
+        from scape.directory.actions import do_mark_notifications_read
+
+        person = getattr(request.user, "person", None)
+        if person is None:
+            raise PermissionDenied
+        serializer = NotificationsReadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        marked = do_mark_notifications_read(person, serializer.validated_data.get("ids"))
+        return Response({"marked": marked})

@@ -187,3 +187,27 @@ class PatrolInputSerializer(serializers.Serializer):
             # An API client's developer also gets what exactly is wrong.
             why = (getattr(exc, "params", None) or {}).get("why")
             raise serializers.ValidationError([*exc.messages, *([why] if why else [])]) from exc
+
+
+class PatrolStartSerializer(serializers.Serializer):
+    check_out = serializers.BooleanField(
+        required=False, default=False, help_text="Check the patrol's equipment out to the team."
+    )
+
+
+class PatrolStartedSerializer(serializers.Serializer):
+    patrol = PatrolSerializer()
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class PatrolReportSerializer(serializers.Serializer):
+    report = serializers.CharField(max_length=10000)
+    incidents = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    km = serializers.DictField(
+        child=serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0),
+        required=False,
+        default=dict,
+        help_text='Kilometres per team member: {"member id": 12.5}',
+    )

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,7 +31,10 @@ from scape.operations.api.serializers import (
     LogEntrySerializer,
     LogInputSerializer,
     PatrolInputSerializer,
+    PatrolReportSerializer,
     PatrolSerializer,
+    PatrolStartedSerializer,
+    PatrolStartSerializer,
     PersonInputSerializer,
     StatusInputSerializer,
 )
@@ -194,6 +198,30 @@ class PatrolViewSet(
         data = _input(PatrolInputSerializer, request)
         patrol = actions.do_plan_patrol(actor=request.user, **data)
         return Response(PatrolSerializer(patrol).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PatrolStartSerializer, responses={200: PatrolStartedSerializer})
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: Any = None) -> Response:
+        """Start the patrol (optionally checking its equipment out to the team)."""
+        patrol = self.get_object()
+        data = _input(PatrolStartSerializer, request)
+        problems = actions.do_start_patrol(patrol, check_out=data["check_out"], actor=request.user)
+        patrol = self.get_queryset().get(pk=patrol.pk)
+        return Response({"patrol": PatrolSerializer(patrol).data, "problems": problems})
+
+    @extend_schema(request=PatrolReportSerializer, responses={200: PatrolSerializer})
+    @action(detail=True, methods=["post"])
+    def report(self, request: Request, pk: Any = None) -> Response:
+        """Close the patrol with its report: what it did, its incidents, km per member."""
+        patrol = self.get_object()
+        data = _input(PatrolReportSerializer, request)
+        incidents = list(Incident.objects.filter(pk__in=data["incidents"]))
+        if len(incidents) != len(set(data["incidents"])):
+            raise ValidationError({"incidents": [_("Choose incidents you may see.")]})
+        actions.do_report_patrol(
+            patrol, report=data["report"], incidents=incidents, km=data["km"], actor=request.user
+        )
+        return Response(PatrolSerializer(self.get_queryset().get(pk=patrol.pk)).data)
 
 
 class GeoLayerView(APIView):

@@ -490,6 +490,8 @@ ROUTES.update(
         **api("traffic/^reads/", "read", C, query="?reason=Ownership+walk"),
         **api("traffic/^hotlist/", "entry", C, detail=DEL, method="delete", actions={"share": SH}),
         **api("traffic/^hits/", "hit", C, actions={"acknowledge": CH}),
+        **api("traffic/^sections/", "section", C),
+        **api("traffic/^hotlist-imports/", "hotlist_import", C, actions={"load": CH, "cancel": CH}),
         **api(
             "activities/^activities/",
             "activity",

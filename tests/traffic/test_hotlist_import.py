@@ -192,3 +192,54 @@ def test_only_the_organizations_keepers_load_and_partners_never_see_its_files(
     assert client.get(imported.get_absolute_url()).status_code == 404
     assert client.post(f"/traffic/hotlist/import/{imported.pk}/load/").status_code == 404
     assert HotlistEntry.objects.count() == 0
+
+
+def test_a_list_is_read_and_loaded_through_the_api(
+    pal_officer: Any, lie_officer: Any, camera: Any, pal_coord: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scape.core.testing import token_client
+
+    api = token_client(pal_officer.user)
+    upload = SimpleUploadedFile("list.csv", b"plate;reason\nAAA111;stolen\nBAD!!;x\n")
+    read = api.post(
+        "/api/v1/traffic/hotlist-imports/",
+        {"file": upload, "list_name": "API list", "valid_until": f"{NEXT_YEAR}-01-01T00:00:00Z"},
+        format="multipart",
+    )
+    assert read.status_code == 201, read.content
+    body = read.json()
+    assert body["counts"]["added"] == 1 and body["problems"][0]["line"] == 3
+    assert HotlistEntry.objects.count() == 0
+    partner = token_client(lie_officer.user)
+    assert partner.post(f"/api/v1/traffic/hotlist-imports/{body['id']}/load/").status_code == 404
+    loaded = api.post(f"/api/v1/traffic/hotlist-imports/{body['id']}/load/")
+    assert loaded.status_code == 200 and loaded.json()["state"] == "applied"
+    assert HotlistEntry.objects.get().plate == "AAA111"
+    assert api.post(f"/api/v1/traffic/hotlist-imports/{body['id']}/load/").status_code == 400
+
+
+def test_a_speed_section_is_defined_through_the_api(
+    camera: Any, pal_coord: Any, palanga: Any
+) -> None:
+    from scape.core.testing import token_client
+    from scape.traffic.actions import do_create_camera
+
+    second, _token = do_create_camera(
+        palanga, name="Exit", latitude=55.95, longitude=21.08, actor=pal_coord.user
+    )
+    api = token_client(pal_coord.user)
+    made = api.post(
+        "/api/v1/traffic/sections/",
+        {
+            "name": "A13",
+            "camera_a": camera.pk,
+            "camera_b": second.pk,
+            "distance_m": 2400,
+            "limit_kmh": 70,
+        },
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    assert [s["name"] for s in api.get("/api/v1/traffic/sections/").json()["results"]] == ["A13"]

@@ -12,7 +12,15 @@ from rest_framework import serializers
 
 from scape.directory.models import Organization
 from scape.traffic.choices import Country, Direction, HotlistReason
-from scape.traffic.models import Hit, HotlistEntry, PlateRead, TrafficCamera
+from scape.traffic.models import (
+    Hit,
+    HotlistEntry,
+    HotlistImport,
+    ImportMode,
+    PlateRead,
+    SpeedSection,
+    TrafficCamera,
+)
 
 
 class CameraSerializer(serializers.ModelSerializer):
@@ -138,3 +146,48 @@ class HitSerializer(serializers.ModelSerializer):
             "latitude": camera.latitude,
             "longitude": camera.longitude,
         }
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    organization: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = SpeedSection
+        fields = [
+            "id", "organization", "name", "camera_a", "camera_b", "distance_m", "limit_kmh",
+            "max_minutes",
+        ]  # fmt: skip
+        read_only_fields = ["id", "organization"]
+
+
+class ImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV or XLSX: plate, country, reason, valid until, note")
+    list_name = serializers.CharField(max_length=100)
+    mode = serializers.ChoiceField(choices=ImportMode.choices, default=ImportMode.MERGE)
+    valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    problems = serializers.SerializerMethodField()
+    counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HotlistImport
+        fields = [
+            "id", "list_name", "file_name", "sha256", "mode", "valid_until", "state",
+            "counts", "problems", "created_at", "applied_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_problems(self, imported: HotlistImport) -> list[dict[str, Any]]:
+        """Each line left out, with why, in the caller's language."""
+        from scape.traffic.hotlist_files import problem_text
+
+        return [{"line": p["line"], "problem": problem_text(p)} for p in imported.problems]
+
+    def get_counts(self, imported: HotlistImport) -> dict[str, int]:
+        from scape.traffic.actions import import_counts
+
+        return import_counts(imported)

@@ -11,6 +11,8 @@ router.register("cameras", views.CameraViewSet, basename="traffic-camera")
 router.register("reads", views.ReadViewSet, basename="traffic-read")
 router.register("hotlist", views.EntryViewSet, basename="traffic-entry")
 router.register("hits", views.HitViewSet, basename="traffic-hit")
+router.register("sections", views.SectionViewSet, basename="traffic-section")
+router.register("hotlist-imports", views.ImportViewSet, basename="traffic-import")
 
 urlpatterns = [
     # Before the router: "reads/ingest/" must not be taken for a read's id.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,8 +25,12 @@ from scape.directory.models import Organization
 from scape.directory.queries import own_organization, partners_of
 from scape.traffic.actions import (
     do_acknowledge_hit,
+    do_apply_hotlist_import,
+    do_cancel_hotlist_import,
     do_create_camera,
     do_create_entry,
+    do_create_section,
+    do_preview_hotlist_import,
     do_rotate_camera_token,
     do_share_entry,
     do_withdraw_entry,
@@ -37,14 +42,20 @@ from scape.traffic.api.serializers import (
     EntryInputSerializer,
     EntrySerializer,
     HitSerializer,
+    ImportInputSerializer,
+    ImportSerializer,
     ReadSerializer,
+    SectionSerializer,
 )
+from scape.traffic.hotlist_files import MAX_BYTES
 from scape.traffic.models import (
     CAMERA_POLICY,
     HOTLIST_POLICY,
     Hit,
     HotlistEntry,
+    HotlistImport,
     PlateRead,
+    SpeedSection,
     TrafficCamera,
 )
 from scape.traffic.queries import browse_reads, search_reads
@@ -215,3 +226,76 @@ class HitViewSet(
         """Mark the hit as taken in hand."""
         hit = do_acknowledge_hit(self.get_object(), actor=request.user)
         return Response(HitSerializer(hit).data)
+
+
+class SectionViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Section-speed stretches between two cameras of the caller's organization."""
+
+    model = SpeedSection
+    serializer_class = SectionSerializer
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("organization")
+
+    @extend_schema(request=SectionSerializer, responses={201: SectionSerializer})
+    def create(self, request: Request) -> Response:
+        """Define a stretch (as on the sections page)."""
+        organization = _own_org(request, CAMERA_POLICY)
+        data = SectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        section = do_create_section(organization, actor=request.user, **data.validated_data)
+        return Response(SectionSerializer(section).data, status=status.HTTP_201_CREATED)
+
+
+class ImportViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Hot-list files the caller's organization read and loaded: read one, then load it."""
+
+    model = HotlistImport
+    serializer_class = ImportSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    access_actions = {"load": Action.CHANGE, "cancel": Action.CHANGE}
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().defer("rows")
+
+    @extend_schema(request=ImportInputSerializer, responses={201: ImportSerializer})
+    def create(self, request: Request) -> Response:
+        """Read a CSV or XLSX file into a preview: what loading it would do, every line left out."""
+        organization = _own_org(request, HOTLIST_POLICY)
+        data = ImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        imported = do_preview_hotlist_import(
+            organization,
+            actor=request.user,
+            data=upload.read(MAX_BYTES + 1),
+            file_name=upload.name,
+            list_name=data.validated_data["list_name"],
+            mode=data.validated_data["mode"],
+            valid_until=data.validated_data["valid_until"],
+        )
+        return Response(ImportSerializer(imported).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: ImportSerializer})
+    @action(detail=True, methods=["post"])
+    def load(self, request: Request, pk: Any = None) -> Response:
+        """List the file's plates (merge or replace, as it was read)."""
+        imported = do_apply_hotlist_import(self.get_object(), actor=request.user)
+        return Response(ImportSerializer(imported).data)
+
+    @extend_schema(request=None, responses={200: ImportSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: Any = None) -> Response:
+        """Drop the file without listing it."""
+        imported = do_cancel_hotlist_import(self.get_object(), actor=request.user)
+        return Response(ImportSerializer(imported).data)

@@ -477,6 +477,7 @@ ROUTES.update(
             "equipment/^assets/",
             "asset",
             C,
+            detail=CH,
             actions={"check-in": _may_check_in, "check-out": _may_check_out},
         ),
         **{

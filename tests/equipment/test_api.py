@@ -260,3 +260,38 @@ def test_the_openapi_schema_documents_the_equipment_api(client, officer, logged_
         "multipart/form-data"
         in paths["/api/v1/equipment/assets/{id}/flights/"]["post"]["requestBody"]["content"]
     )
+
+
+def test_an_integrator_registers_and_changes_equipment_through_the_api(lt_org, persona) -> None:
+    from scape.core.choices import Role
+    from scape.core.models import AuditEvent
+    from scape.core.testing import token_client
+    from scape.equipment.models import Asset
+
+    coordinator = persona(lt_org, Role.COORDINATOR, username="eq-coord")
+    officer = persona(lt_org, Role.OFFICER, username="eq-officer")
+    api = token_client(coordinator.user)
+    made = api.post(
+        "/api/v1/equipment/assets/",
+        {"kind": "radio", "tag": "R-17", "serial": "TPH-9", "price": "412.50"},
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    asset = Asset.objects.get(pk=made.json()["id"])
+    assert asset.organization == lt_org and str(asset.price) == "412.50"
+    changed = api.patch(
+        f"/api/v1/equipment/assets/{asset.pk}/", {"location": "Palanga station"}, format="json"
+    )
+    assert changed.status_code == 200 and changed.json()["location"] == "Palanga station"
+    assert (
+        api.post(
+            "/api/v1/equipment/assets/", {"kind": "radio", "tag": "R-17"}, format="json"
+        ).status_code
+        == 400
+    )  # the tag is taken
+    refused = token_client(officer.user).patch(
+        f"/api/v1/equipment/assets/{asset.pk}/", {"location": "home"}, format="json"
+    )
+    assert refused.status_code == 403
+    assert Asset.objects.get(pk=asset.pk).location == "Palanga station"
+    assert AuditEvent.objects.filter(action="equipment.asset_created").exists()

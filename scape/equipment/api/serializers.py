@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from scape.core.api import MomentField
 from scape.core.tracks import track_distance_m
-from scape.equipment.choices import MaintenanceKind, MeterUnit
+from scape.equipment.choices import AssetKind, MaintenanceKind, MeterUnit
 from scape.equipment.models import (
     Asset,
     Checkout,
@@ -189,3 +189,22 @@ class FlightInputSerializer(serializers.Serializer):
             "Duration, distance and maximum altitude are computed from it."
         ),
     )
+
+
+class AssetInputSerializer(serializers.Serializer):
+    """A piece of equipment as an integrator registers or changes it (checked by the action)."""
+
+    kind = serializers.ChoiceField(choices=AssetKind.choices)
+    tag = serializers.CharField(max_length=40)
+    serial = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    make = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    model = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    status = serializers.CharField(max_length=20, required=False)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    purchase_date = serializers.DateField(required=False, allow_null=True)
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True
+    )
+    funding_source = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    details = serializers.DictField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)

@@ -30,6 +30,7 @@ from scape.equipment.actions import (
     do_record_trip,
 )
 from scape.equipment.api.serializers import (
+    AssetInputSerializer,
     AssetSerializer,
     CheckInInputSerializer,
     CheckOutInputSerializer,
@@ -70,6 +71,35 @@ class AssetViewSet(
 
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("organization")
+
+    @extend_schema(request=AssetInputSerializer, responses={201: AssetSerializer})
+    def create(self, request: Request) -> Response:
+        """Register a piece of equipment of the caller's organization (as the inventory page)."""
+        from scape.directory.queries import own_organization
+        from scape.equipment.actions import do_create_asset
+        from scape.equipment.models import ASSET_POLICY
+
+        organization = own_organization(
+            request.user, ASSET_POLICY.own[Action.CHANGE], message=_("Your role may not do this.")
+        )
+        serializer = AssetInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        asset = do_create_asset(
+            organization, kind=data.pop("kind"), tag=data.pop("tag"), actor=request.user, **data
+        )
+        return Response(AssetSerializer(asset).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssetInputSerializer(partial=True), responses={200: AssetSerializer})
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        """Change an asset's description (status by hand except check-out and check-in)."""
+        from scape.equipment.actions import do_update_asset
+
+        asset = self.get_object()
+        serializer = AssetInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        do_update_asset(asset, actor=request.user, **serializer.validated_data)
+        return Response(AssetSerializer(self.get_queryset().get(pk=asset.pk)).data)
 
     def required_action(self) -> str:
         if self.action in _USE_RECORDS:

@@ -106,8 +106,11 @@ def build_cap(notice: Notice, *, base_url: str = "") -> ET.Element:
                 _sub(element, tag, cap_time(moment, org))
         _sub(element, "senderName", sender_name(notice, info.language))
         _sub(element, "headline", info.headline)
-        if info.description:
-            _sub(element, "description", info.description)
+        # Aggregators (Google Public Alerts among them) want a description in
+        # every <info>: a block written without one repeats its headline.
+        _sub(
+            element, "description", info.description or info.headline or info.event or notice.event
+        )
         if info.instruction:
             _sub(element, "instruction", info.instruction)
         if web:

@@ -190,3 +190,20 @@ def test_each_language_reads_its_own_event_and_area_names(
         )
         assert said["lv"] == ("Pludmales slēgšana", ["Tilts un tā apkārtne", "Palangas pludmale"])
         assert said["en"] == ("Beach closure", ["The pier", "Palanga beach"])
+
+
+def test_every_info_has_a_description_even_where_none_was_written(make_notice: Any) -> None:
+    notice = make_notice(
+        "draft",
+        infos={
+            "lt": {"headline": "Paplūdimys uždarytas", "description": "Audra."},
+            "en": {"headline": "Beach closed", "description": ""},
+        },
+    )
+    root = SafeET.fromstring(cap_bytes(notice))
+    descriptions = {
+        info.findtext(f"{{{NS}}}language"): info.findtext(f"{{{NS}}}description")
+        for info in root.findall(f"{{{NS}}}info")
+    }
+    assert descriptions == {"lt": "Audra.", "en": "Beach closed"}
+    assert validate_cap(cap_bytes(notice)) == []

@@ -94,7 +94,9 @@ def test_it_serves_map_layers(
     make_incident: Any, lv_officer: Any, lt_specialist: Any, logged_in: Any
 ) -> None:
     make_incident()
-    own = logged_in(lv_officer).get("/api/v1/operations/geo/incidents/").json()
+    answer = logged_in(lv_officer).get("/api/v1/operations/geo/incidents/")
+    assert answer["Content-Type"] == "application/geo+json"
+    own = answer.json()
     assert len(own["features"]) == 1
     other = logged_in(lt_specialist).get("/api/v1/operations/geo/incidents/").json()
     assert other["features"] == []

@@ -229,9 +229,10 @@ class GeoLayerView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(LAYERS))],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
     )
     def get(self, request: Request, name: str) -> Response:
         if name not in LAYERS:
             raise NotFound  # with a body, like every other 404 of the API
-        return Response(layer(request.user, name))
+        # GeoJSON's own media type (RFC 7946, 12), as the map pages' layers.
+        return Response(layer(request.user, name), content_type="application/geo+json")

@@ -497,7 +497,7 @@ ROUTES.update(
             "activities/^activities/",
             "activity",
             C,
-            actions={"issue-certificates": CH, "register": V},
+            actions={"issue-certificates": CH, "register": V, "sessions": CH},
         ),
         **api(
             "activities/^registrations/",

@@ -6,7 +6,10 @@ from typing import Any
 
 from rest_framework import serializers
 
+from scape.activities.choices import ActivityKind
 from scape.activities.models import Activity, Attendance, Certificate, Registration, Session
+from scape.core.api import MomentField
+from scape.directory.models import Organization
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -109,3 +112,30 @@ class VerificationSerializer(serializers.Serializer):
     expires_on = serializers.DateField(allow_null=True)
     state = serializers.CharField()
     revoked_on = serializers.DateField(allow_null=True)
+
+
+class ActivityInputSerializer(serializers.Serializer):
+    """An activity as an integrator creates it (checked by the page's action)."""
+
+    kind = serializers.ChoiceField(choices=ActivityKind.choices, default=ActivityKind.TRAINING)
+    title_en = serializers.CharField(max_length=200)
+    title_lt = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    title_lv = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description_en = serializers.CharField(required=False, allow_blank=True)
+    description_lt = serializers.CharField(required=False, allow_blank=True)
+    description_lv = serializers.CharField(required=False, allow_blank=True)
+    starts_at = MomentField()
+    ends_at = MomentField()
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    partners = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Organization.objects.filter(is_active=True),
+        required=False,
+    )  # fmt: skip
+
+
+class SessionInputSerializer(serializers.Serializer):
+    starts_at = MomentField()
+    ends_at = MomentField()
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -30,6 +30,7 @@ from scape.activities.actions import (
     do_revoke_certificate,
 )
 from scape.activities.api.serializers import (
+    ActivityInputSerializer,
     ActivitySerializer,
     AttendanceInputSerializer,
     AttendanceSerializer,
@@ -38,6 +39,8 @@ from scape.activities.api.serializers import (
     RegistrationSerializer,
     RejectInputSerializer,
     RevokeInputSerializer,
+    SessionInputSerializer,
+    SessionSerializer,
     VerificationSerializer,
 )
 from scape.activities.models import Activity, Attendance, Certificate, Registration
@@ -68,7 +71,11 @@ class ActivityViewSet(
     filterset_fields = ["kind", "status", "country"]
     search_fields = ["title_en", "title_lt", "title_lv", "city"]
     ordering_fields = ["starts_at", "kind"]
-    access_actions = {"register": Action.VIEW, "issue_certificates": Action.CHANGE}
+    access_actions = {
+        "register": Action.VIEW,
+        "issue_certificates": Action.CHANGE,
+        "sessions": Action.CHANGE,
+    }
 
     def get_queryset(self) -> Any:
         return (
@@ -79,6 +86,36 @@ class ActivityViewSet(
             .distinct()
             .order_by("-starts_at")
         )
+
+    @extend_schema(request=ActivityInputSerializer, responses={201: ActivitySerializer})
+    def create(self, request: Request) -> Response:
+        """Create an activity of the caller's organization (a draft until published)."""
+        from scape.activities.actions import do_create_activity
+        from scape.core.access import actor_of
+        from scape.directory.models import Organization
+
+        data = ActivityInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organization = Organization.objects.get(pk=actor_of(request.user).organization_id or 0)
+        activity = _call(
+            do_create_activity, organization, actor=request.user, **data.validated_data
+        )
+        return Response(
+            ActivitySerializer(self.get_queryset().get(pk=activity.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=SessionInputSerializer, responses={201: SessionSerializer})
+    @action(detail=True, methods=["post"])
+    def sessions(self, request: Request, pk: str | None = None) -> Response:
+        """Add a sitting of the activity (its length counts as hours for those present)."""
+        from scape.activities.actions import do_add_session
+
+        activity = self.get_object()
+        data = SessionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = _call(do_add_session, activity, actor=request.user, **data.validated_data)
+        return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RegisterInputSerializer, responses={201: RegistrationSerializer})
     @action(detail=True, methods=["post"])

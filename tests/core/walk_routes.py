@@ -464,7 +464,7 @@ ROUTES.update(
             visible=_uploader_only,
             kwargs=lambda w: {"upload_id": w["upload"].pk},
         ),
-        **api("vault/^items/", "item", CU, actions={"share": SH, "describe": CH}),
+        **api("vault/^items/", "item", CU, actions={"share": SH, "describe": CH, "redact": CH}),
         f"{A}vault/bulk/": Route(of="item", role=CU, ok=405, refused=(VO, AU, SP, OF)),
         f"{A}vault/^items/{D}custody/$": Route(obj="item", role=CU),
         **api(

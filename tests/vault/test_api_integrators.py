@@ -139,3 +139,22 @@ def test_a_partner_cannot_add_to_hold_or_export_a_case_not_shared_with_it(
         format="json",
     )
     assert refused.status_code == 400  # not an item it can select
+
+
+def test_an_integrator_starts_a_redacted_copy_of_a_video(
+    lt_org: Any, custodian: Any, officer: Any, tmp_path: Any
+) -> None:
+    from scape.vault.actions.ingest import do_ingest
+    from scape.vault.models import RedactionSession
+    from tests.vault.conftest import make_clip
+
+    clip = make_clip(tmp_path / "bodycam-0099.mp4")
+    with clip.open("rb") as source:
+        item = do_ingest(source, name=clip.name, organization=lt_org).item
+    refused = token_client(officer.user).post(f"/api/v1/vault/items/{item.pk}/redact/", {})
+    assert refused.status_code == 403 and not RedactionSession.objects.exists()
+    started = token_client(custodian.user).post(
+        f"/api/v1/vault/items/{item.pk}/redact/", {"faces": True}, format="json"
+    )
+    assert started.status_code == 201, started.content
+    assert started.json()["review_url"] == RedactionSession.objects.get().get_absolute_url()

@@ -105,3 +105,30 @@ def test_a_partner_never_reaches_an_item_not_shared_with_it(
     job = Job.objects.get()
     assert job.params["count"] == 1 and job.params["refused"] == 1
     assert not any(item.tags.exists() for item in items)
+
+
+def test_a_partner_shown_an_item_cannot_start_its_redacted_copy_in_bulk(
+    items: list[EvidenceItem], custodian: Any, lv_org: Any, persona: Any, logged_in: Any
+) -> None:
+    from scape.vault.models import RedactionSession
+
+    do_share_record(
+        items[0],
+        grantee=lv_org,
+        purpose="review",
+        expires_at=timezone.now() + timedelta(days=2),
+        actor=custodian.user,
+    )
+    partner = logged_in(persona(lv_org, Role.CUSTODIAN, username="lv-redactor"))
+    _bulk(partner, op="redact", scope="selected", items=[items[0].pk])
+    assert not RedactionSession.objects.exists()
+    assert Job.objects.get(kind="vault.bulk").params["refused"] == 1
+
+
+def test_redacted_copies_in_bulk_skip_what_is_no_video(
+    items: list[EvidenceItem], custodian: Any, logged_in: Any
+) -> None:
+    client = logged_in(custodian)
+    _bulk(client, op="redact", scope="selected", items=[items[0].pk, items[1].pk])
+    job = Job.objects.get(kind="vault.bulk")
+    assert job.status == "succeeded" and job.params["refused"] == 2  # stills: nothing to redact

@@ -235,7 +235,7 @@ def apply_bulk_step(op: str, options: dict[str, Any], item: EvidenceItem, actor:
         do_set_item_hold,
         do_share_evidence,
     )
-    from scape.vault.actions.redaction import do_start_redaction
+    from scape.vault.actions.redaction import RedactionError, do_start_redaction
 
     if op == "categorise":
         category = Category.objects.filter(pk=options.get("category") or 0).first()
@@ -259,7 +259,12 @@ def apply_bulk_step(op: str, options: dict[str, Any], item: EvidenceItem, actor:
             allow_download=options["allow_download"],
         )
     elif op == "redact":
-        do_start_redaction(item, actor=actor)
+        # The redaction action leaves the right to its door (the page checks it): so here.
+        item = access_object(EvidenceItem, actor, item.pk, Action.CHANGE)
+        try:
+            do_start_redaction(item, actor=actor)
+        except RedactionError as exc:  # a still, a file not available: refused, counted
+            raise ValidationError(str(exc)) from exc
 
 
 @transaction.atomic

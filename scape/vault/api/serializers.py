@@ -224,3 +224,16 @@ class LinkSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="Shown once: SCAPE keeps only its hash.")
     expires_at = serializers.DateTimeField()
     max_downloads = serializers.IntegerField()
+
+
+class RedactInputSerializer(serializers.Serializer):
+    faces = serializers.BooleanField(required=False, default=True)
+    plates = serializers.BooleanField(required=False, default=False)
+
+
+class RedactionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    item = serializers.IntegerField(source="item_id")
+    status = serializers.CharField()
+    job = serializers.IntegerField(source="job_id", allow_null=True)
+    review_url = serializers.CharField(source="get_absolute_url", help_text="Its review page")

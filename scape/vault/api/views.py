@@ -55,6 +55,8 @@ from scape.vault.api.serializers import (
     LimitedCustodyEventSerializer,
     LinkInputSerializer,
     LinkSerializer,
+    RedactInputSerializer,
+    RedactionSerializer,
 )
 from scape.vault.exports import do_start_case_export
 from scape.vault.filtersets import ItemApiFilter
@@ -94,7 +96,7 @@ class EvidenceItemViewSet(
     # case, organization, tag, retention, shared with), as on the page.
     filterset_class = ItemApiFilter
     search_fields = ["original_name", "sha256", "device_serial"]
-    access_actions = {"share": Action.SHARE, "describe": Action.CHANGE}
+    access_actions = {"share": Action.SHARE, "describe": Action.CHANGE, "redact": Action.CHANGE}
     ordering_fields = ["ingested_at", "recorded_at", "size"]
 
     def get_queryset(self) -> Any:
@@ -150,6 +152,21 @@ class EvidenceItemViewSet(
     def share(self, request: Request, pk: Any = None) -> Response:
         """Share the item with a partner organization for a purpose until an expiry."""
         return self._share(request)
+
+    @extend_schema(request=RedactInputSerializer, responses={201: RedactionSerializer})
+    @action(detail=True, methods=["post"])
+    def redact(self, request: Request, pk: Any = None) -> Response:
+        """Start a redacted copy: faces and/or plates are found, then reviewed on its page."""
+        from scape.vault.actions.redaction import RedactionError, do_start_redaction
+
+        item = self.get_object()
+        serializer = RedactInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            session = do_start_redaction(item, actor=request.user, **serializer.validated_data)
+        except RedactionError as exc:
+            raise ValidationError({"item": [str(exc)]}) from exc
+        return Response(RedactionSerializer(session).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DescribeSerializer, responses={200: EvidenceItemSerializer})
     @action(detail=True, methods=["post"])

@@ -77,3 +77,17 @@ def test_no_two_header_links_read_alike(lt_org, persona, logged_in, language):
     for a in labels:
         for b in labels:
             assert a is b or not b.startswith(a), (a, b)
+
+
+@pytest.mark.parametrize("language", ["lt", "lv"])
+def test_every_plural_has_all_its_forms(catalogs, language):
+    """Lithuanian and Latvian have three plural forms: a missing one shows English
+    ("0 in all") for the numbers that take it."""
+    missing = [
+        entry.msgid
+        for entry in catalogs[language]
+        if entry.msgid_plural
+        and not entry.obsolete
+        and any(not entry.msgstr_plural.get(i) for i in range(3))
+    ]
+    assert missing == []

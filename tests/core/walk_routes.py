@@ -642,6 +642,14 @@ EXEMPT: dict[str, str] = {
         "the audit log, for auditors, read through audit.visible_events as the page is "
         "(tests/core/test_api_integrators.py)"
     ),
+    "api/v1/vault/^retention/$": (
+        "the caller's own organization's deletion lists, for retention keepers, as the "
+        "retention page (tests/vault/test_api_integrators.py)"
+    ),
+    "api/v1/vault/^retention/propose/$": "proposes for the caller's own organization only",
+    "api/v1/vault/^retention/(?P<pk>[^/.]+)/confirm/$": (
+        "a list of the caller's own organization (access_deletion_list), by a custodian"
+    ),
     "vault/searches/": "saves a search for the person who posts it; no organization's record",
     "vault/searches/<int:pk>/delete/": (
         "forgets one of the poster's own saved searches, never another's "

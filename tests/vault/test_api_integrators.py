@@ -158,3 +158,24 @@ def test_an_integrator_starts_a_redacted_copy_of_a_video(
     )
     assert started.status_code == 201, started.content
     assert started.json()["review_url"] == RedactionSession.objects.get().get_absolute_url()
+
+
+def test_retention_lists_are_proposed_and_confirmed_through_the_api(
+    world: dict[str, Any],  # noqa: F811
+    custodian: Any,
+    officer: Any,
+) -> None:
+    bus = world["bus"]
+    EvidenceItem.objects.filter(pk=bus.pk).update(retain_until=timezone.now() - timedelta(days=1))
+    assert token_client(officer.user).get("/api/v1/vault/retention/").status_code == 403
+    api = token_client(custodian.user)
+    proposed = api.post("/api/v1/vault/retention/propose/")
+    assert proposed.status_code == 201, proposed.content
+    assert proposed.json()["items"] == [bus.pk] and proposed.json()["status"] == "proposed"
+    assert [row["id"] for row in api.get("/api/v1/vault/retention/").json()["results"]] == [
+        proposed.json()["id"]
+    ]
+    confirmed = api.post(f"/api/v1/vault/retention/{proposed.json()['id']}/confirm/")
+    assert confirmed.status_code == 200, confirmed.content
+    assert EvidenceItem.objects.get(pk=bus.pk).status == "in_bin"
+    assert api.post("/api/v1/vault/retention/propose/").status_code == 204  # nothing due now

@@ -10,7 +10,7 @@ from scape.core.access import actor_of
 from scape.core.models import AuditEvent
 from scape.vault.choices import DerivativeKind
 from scape.vault.disclosure import redacted_file, redacted_name
-from scape.vault.models import Case, Derivative, EvidenceItem
+from scape.vault.models import Case, DeletionList, Derivative, EvidenceItem
 from scape.vault.queries import visible_case_ids
 
 
@@ -237,3 +237,17 @@ class RedactionSerializer(serializers.Serializer):
     status = serializers.CharField()
     job = serializers.IntegerField(source="job_id", allow_null=True)
     review_url = serializers.CharField(source="get_absolute_url", help_text="Its review page")
+
+
+class DeletionListSerializer(serializers.ModelSerializer):
+    items: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    confirmed_by = serializers.CharField(
+        source="confirmed_by.username", default=None, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = DeletionList
+        fields = ["id", "status", "items", "created_at", "confirmed_by", "confirmed_at"]
+        read_only_fields = fields

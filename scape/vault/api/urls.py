@@ -8,6 +8,7 @@ from scape.vault.api import views
 router = SimpleRouter()
 router.register("items", views.EvidenceItemViewSet, basename="vault-item")
 router.register("cases", views.CaseViewSet, basename="vault-case")
+router.register("retention", views.RetentionViewSet, basename="vault-retention")
 
 urlpatterns = [
     path("uploads/", views.UploadCollectionView.as_view(), name="vault-uploads"),

@@ -46,6 +46,7 @@ from scape.vault.api.serializers import (
     CaseItemsSerializer,
     CaseSerializer,
     CustodyEventSerializer,
+    DeletionListSerializer,
     DescribeSerializer,
     EvidenceItemSerializer,
     ExportInputSerializer,
@@ -60,7 +61,7 @@ from scape.vault.api.serializers import (
 )
 from scape.vault.exports import do_start_case_export
 from scape.vault.filtersets import ItemApiFilter
-from scape.vault.models import Case, EvidenceItem
+from scape.vault.models import Case, DeletionList, EvidenceItem
 from scape.vault.queries import (
     access_item,
     custody_history,
@@ -431,3 +432,44 @@ class UploadView(_TusView):
     @extend_schema(exclude=True)
     def options(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         return tus.tus_options()
+
+
+class RetentionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The organization's deletion lists (retention keepers): propose one, confirm one."""
+
+    serializer_class = DeletionListSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self) -> Any:
+        from scape.vault.queries import retention_organization
+
+        organization = retention_organization(self.request.user)
+        return (
+            DeletionList.objects.filter(organization=organization)
+            .prefetch_related("items")
+            .select_related("confirmed_by")
+            .order_by("-created_at", "-pk")
+        )
+
+    @extend_schema(request=None, responses={201: DeletionListSerializer, 204: None})
+    @action(detail=False, methods=["post"])
+    def propose(self, request: Request) -> Response:
+        """List the items whose time has come, for a custodian to confirm (204: none due)."""
+        from scape.vault.actions import do_propose_deletion
+        from scape.vault.queries import retention_organization
+
+        proposal = do_propose_deletion(retention_organization(request.user), actor=request.user)
+        if proposal is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(DeletionListSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: DeletionListSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: Any = None) -> Response:
+        """Move the listed items to the recovery bin (a custodian; each is checked again)."""
+        from scape.vault.actions import do_confirm_deletion
+        from scape.vault.queries import access_deletion_list
+
+        proposal = access_deletion_list(request.user, pk)
+        do_confirm_deletion(proposal, actor=request.user)
+        return Response(DeletionListSerializer(self.get_queryset().get(pk=proposal.pk)).data)

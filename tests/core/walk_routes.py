@@ -478,7 +478,7 @@ ROUTES.update(
             "asset",
             C,
             detail=CH,
-            actions={"check-in": _may_check_in, "check-out": _may_check_out},
+            actions={"check-in": _may_check_in, "check-out": _may_check_out, "photos": CH},
         ),
         **{
             f"{A}equipment/^assets/{D}{name}/$": Route(obj="asset", role=C, write=_own_org_member)

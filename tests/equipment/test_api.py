@@ -295,3 +295,37 @@ def test_an_integrator_registers_and_changes_equipment_through_the_api(lt_org, p
     assert refused.status_code == 403
     assert Asset.objects.get(pk=asset.pk).location == "Palanga station"
     assert AuditEvent.objects.filter(action="equipment.asset_created").exists()
+
+
+def test_the_desk_adds_a_photo_through_the_api_and_a_fake_picture_is_refused(
+    lt_org, persona
+) -> None:
+    import cv2
+    import numpy as np
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from scape.core.choices import Role
+    from scape.core.testing import token_client
+    from scape.equipment.actions import do_create_asset
+
+    coordinator = persona(lt_org, Role.COORDINATOR, username="photo-coord")
+    officer = persona(lt_org, Role.OFFICER, username="photo-officer")
+    asset = do_create_asset(lt_org, kind="bicycle", tag="B-3", actor=coordinator.user)
+    ok, png = cv2.imencode(".png", np.full((40, 60, 3), 120, dtype=np.uint8))
+    assert ok
+    url = f"/api/v1/equipment/assets/{asset.pk}/photos/"
+    answer = token_client(coordinator.user).post(
+        url,
+        {"photo": SimpleUploadedFile("b3.png", png.tobytes()), "caption": "Front"},
+        format="multipart",
+    )
+    assert answer.status_code == 201, answer.content
+    assert asset.photos.get().caption == "Front"
+    fake = token_client(coordinator.user).post(
+        url, {"photo": SimpleUploadedFile("x.png", b"not a picture")}, format="multipart"
+    )
+    assert fake.status_code == 400
+    refused = token_client(officer.user).post(
+        url, {"photo": SimpleUploadedFile("b3.png", png.tobytes())}, format="multipart"
+    )
+    assert refused.status_code == 403 and asset.photos.count() == 1

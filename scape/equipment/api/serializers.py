@@ -208,3 +208,14 @@ class AssetInputSerializer(serializers.Serializer):
     funding_source = serializers.CharField(max_length=200, required=False, allow_blank=True)
     details = serializers.DictField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class PhotoInputSerializer(serializers.Serializer):
+    photo = serializers.FileField(help_text="A JPEG or PNG picture of the asset")
+    caption = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    caption = serializers.CharField()
+    taken_at = serializers.DateTimeField()

@@ -39,6 +39,8 @@ from scape.equipment.api.serializers import (
     FlightSerializer,
     MaintenanceInputSerializer,
     MaintenanceSerializer,
+    PhotoInputSerializer,
+    PhotoSerializer,
     ReadingInputSerializer,
     ReadingSerializer,
     TripInputSerializer,
@@ -67,7 +69,7 @@ class AssetViewSet(
     ordering_fields = ["tag", "kind", "status", "created_at"]
     # Custody is decided by may_check_out / may_check_in in the actions: the
     # desk hands equipment to anyone, an officer takes it for themselves.
-    access_actions = {"check_out": Action.VIEW, "check_in": Action.VIEW}
+    access_actions = {"check_out": Action.VIEW, "check_in": Action.VIEW, "photos": Action.CHANGE}
 
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("organization")
@@ -100,6 +102,23 @@ class AssetViewSet(
         serializer.is_valid(raise_exception=True)
         do_update_asset(asset, actor=request.user, **serializer.validated_data)
         return Response(AssetSerializer(self.get_queryset().get(pk=asset.pk)).data)
+
+    @extend_schema(request=PhotoInputSerializer, responses={201: PhotoSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def photos(self, request: Request, pk: Any = None) -> Response:
+        """Add a photo of the asset (checked to be a real picture), as the asset page."""
+        from scape.equipment.actions import do_add_asset_photo
+
+        asset = self.get_object()
+        serializer = PhotoInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        photo = do_add_asset_photo(
+            asset,
+            serializer.validated_data["photo"],
+            caption=serializer.validated_data["caption"],
+            actor=request.user,
+        )
+        return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
     def required_action(self) -> str:
         if self.action in _USE_RECORDS:

@@ -4,6 +4,9 @@ Run by hand, never in CI::
 
     .venv/bin/python benchmarks/_faces_seeds.py 7,755157481,... [--code DIR] [--size 1280x720]
 
+A seed given as ``fresh`` is drawn at random for this run and printed, so
+that a run always includes seeds nobody has tuned on.
+
 The clips are :class:`benchmarks._faces_clip.FaceClip` (the same as
 ``benchmarks/redact.py`` draws, 4 s each) and the score is its
 :func:`~benchmarks._faces_clip.leaks`, on solid masks with every other setting
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -66,7 +70,11 @@ def main() -> int:
     config = RedactConfig.model_validate({"mask": {"mode": "solid"}})
     total = {"leaked": 0, "face_frames": 0, "leaked_small": 0, "frames": 0, "pixels": 0}
     print(f"engine from {faces.__file__}, load {os.getloadavg()[0]:.2f}", file=sys.stderr)
-    for seed in (int(s) for s in args.seeds.split(",")):
+    seeds = [
+        int(s) if s.strip() != "fresh" else secrets.randbelow(2**31) for s in args.seeds.split(",")
+    ]
+    print("seeds " + ",".join(str(s) for s in seeds), file=sys.stderr)
+    for seed in seeds:
         clip = FaceClip(
             seed, width=width, height=height, seconds=args.seconds, data_dir=Path(args.data)
         )

@@ -75,6 +75,18 @@ class FaceConfig(_Config):
         le=4.0,
         description="Enlargement of the small-face tiles before detection.",
     )
+    stretched_faces: bool = Field(
+        # On: most face-frames the moving-camera clips leaked were faces over
+        # twice as tall as wide, which CenterFace finds only on the squashed
+        # frame; on fourteen clips 397 -> 190 leaked face-frames with the held
+        # boxes' change, for 8 % more network work (docs/benchmarks.md).
+        default=True,
+        description=(
+            "Videos: also look for faces on each detection frame shrunk to half its "
+            "width and a quarter of its height, where a face shown stretched to twice "
+            "its height looks like a face. Off is faster and misses such faces."
+        ),
+    )
     max_detect_side: int = Field(
         default=1920,
         ge=64,

@@ -81,7 +81,18 @@ class FaceFrameDetector:
       (``focus``, set by the redactor before each call), each scaled so that
       its face is about ``FOCUS_FACE_PX`` wide for the network, so a face only
       a closer look can see is confirmed on every detection frame instead of
-      only when its tile comes round again.
+      only when its tile comes round again;
+    * the whole frame squashed to ``SQUASH`` of its width and height (half
+      its width, a quarter of its height), so that a face twice as tall as a
+      face should be (a photo of a face shown stretched, a camera's wrong
+      pixel aspect) looks like a face to the network: CenterFace finds some
+      of these at no isotropic scale, and they were most of the face-frames
+      the moving-camera clips leaked (docs/benchmarks.md). It is small
+      (640x192 at 720p, a twentieth of the frame's pixels) and sees such
+      faces from about 20 px wide. Its boxes are merged with the others like
+      any pass's; it also puts faint boxes beside some faces (a shoulder
+      seen squashed), which were kept: dropping its boxes near faces already
+      found leaked more on the clips (docs/benchmarks.md).
 
     Without small-face tiles the whole frame is seen at full size every time.
     """
@@ -98,6 +109,9 @@ class FaceFrameDetector:
     FOCUS_MIN_PX = 96
     FOCUS_FACE_PX = 24.0
     FOCUS_MAX = 24
+    # Width and height factors of the squashed pass (see above; off with
+    # FaceConfig.stretched_faces False).
+    SQUASH: tuple[float, float] | None = (0.5, 0.25)
 
     def __init__(self, detector: FaceDetector) -> None:
         self.detector = detector
@@ -124,6 +138,8 @@ class FaceFrameDetector:
         # One thread: on frames this small, handing out slices costs more than it saves.
         small = frame.reformat(width=w, height=h, format="rgb24", interpolation="AREA", threads=1)
         found = [detector.detect_rgb(small.to_ndarray(), src)]
+        if self.SQUASH is not None and detector.config.stretched_faces:
+            found.append(self._squashed(frame, src, *self.SQUASH))
         if tiles:
             rgb = frame.to_ndarray(format="rgb24")
             found.append(detector.detect_tile(rgb, tiles[self._turn % len(tiles)]))
@@ -131,6 +147,16 @@ class FaceFrameDetector:
             for region, scale, widest in self._focus_regions(*src):
                 found.append(detector.detect_tile(rgb, region, scale=scale, max_face_px=widest))
         return detector.merge(*found)
+
+    def _squashed(
+        self, frame: av.VideoFrame, src: tuple[int, int], fx: float, fy: float
+    ) -> np.ndarray:
+        """Return the faces found on the frame shrunk by ``fx`` across and ``fy`` down."""
+        align = 32
+        w = max(align, -(-round(src[0] * fx) // align) * align)
+        h = max(align, -(-round(src[1] * fy) // align) * align)
+        small = frame.reformat(width=w, height=h, format="rgb24", interpolation="AREA", threads=1)
+        return self.detector.detect_rgb(small.to_ndarray(), src)
 
     def _focus_regions(
         self, width: int, height: int
@@ -476,7 +502,9 @@ class Redactor:
             stats.detection_frames += 1
             for kind, detector in self.detectors.items():
                 if isinstance(detector, FaceFrameDetector):
-                    detector.focus = [box for box, _score in trackers[kind].boxes_at(index)]
+                    detector.focus = [
+                        box for box, _score in trackers[kind].boxes_at(index, stretch=False)
+                    ]
             in_flight = (index, pool.submit(run_detectors, frame))
             if previous is not None:
                 # While this detection runs: the frames the previous one made

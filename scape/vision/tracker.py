@@ -7,7 +7,9 @@ the track's motion predicts the object), then answers for any frame:
 * between two detections of a track: the box linearly interpolated, padded
   by how far the object could have strayed from that line at its speed;
 * up to ``hold_frames`` after the last or before the first detection: the
-  box carried on at the track's speed (or held still), slowly growing;
+  box stretched from where the track was seen to where its speed would
+  carry it (the speed of a few detections of a small face is mostly their
+  jitter, so neither end alone is safe), slowly growing;
 * across up to ``max_gap_frames`` of missed detections: interpolated, so a
   face the detector misses for a while stays covered without flicker.
 
@@ -94,6 +96,10 @@ def _centre(box: np.ndarray) -> np.ndarray:
     return (box[:2] + box[2:]) / 2
 
 
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.concatenate([np.minimum(a[:2], b[:2]), np.maximum(a[2:], b[2:])])
+
+
 def _grow(box: np.ndarray, factor: float) -> np.ndarray:
     if factor == 1.0:
         return box
@@ -173,9 +179,14 @@ class Tracker:
             return box
         return box * cam[2] + np.tile(cam[:2], 2)
 
-    def boxes_at(self, frame: int) -> list[tuple[np.ndarray, float]]:
-        """Return the (box, score) of every track present at ``frame``."""
-        return [(box, score) for box, score, _state in self._boxes(frame)]
+    def boxes_at(self, frame: int, *, stretch: bool = True) -> list[tuple[np.ndarray, float]]:
+        """Return the (box, score) of every track present at ``frame``.
+
+        A box held past a track's ends covers both where the track was seen and
+        where its speed would carry it; ``stretch=False`` gives the carried box
+        alone, the size of the face (what a closer look is scaled by).
+        """
+        return [(box, score) for box, score, _state in self._boxes(frame, stretch)]
 
     def review_at(self, frame: int) -> set[str]:
         """Return why a person should check ``frame`` (empty when nothing stands out).
@@ -196,7 +207,7 @@ class Tracker:
                 reasons.add(LOW_SCORE)
         return reasons
 
-    def _boxes(self, frame: int) -> list[tuple[np.ndarray, float, str]]:
+    def _boxes(self, frame: int, stretch: bool = True) -> list[tuple[np.ndarray, float, str]]:
         cfg = self.config
         out = []
         for track in self.tracks:
@@ -212,13 +223,17 @@ class Tracker:
                 if d > cfg.hold_frames:
                     continue
                 shift = -track.velocity(at_end=False) * d
-                box = _grow(track.boxes[0] + np.tile(shift, 2), 1 + cfg.grow_per_frame * d)
+                box = track.boxes[0] + np.tile(shift, 2)
+                box = _union(track.boxes[0], box) if stretch else box
+                box = _grow(box, 1 + cfg.grow_per_frame * d)
                 out.append((box, track.scores[0], TRACK_START))
             elif i == len(frames):
                 d = frame - frames[-1]
                 if d > cfg.hold_frames:
                     continue
-                box = _grow(track.predict(frame), 1 + cfg.grow_per_frame * d)
+                box = track.predict(frame)
+                box = _union(track.boxes[-1], box) if stretch else box
+                box = _grow(box, 1 + cfg.grow_per_frame * d)
                 out.append((box, track.scores[-1], TRACK_END))
             else:
                 f0, f1 = frames[i - 1], frames[i]

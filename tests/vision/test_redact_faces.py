@@ -12,8 +12,9 @@ from scape.vision import cli_redact
 from scape.vision.config import FaceConfig, MaskConfig, MaskMode, RedactConfig, TrackConfig
 from scape.vision.faces import FaceDetector, nms
 from scape.vision.geometry import iou
-from scape.vision.redact import Redactor
+from scape.vision.redact import FaceFrameDetector, Redactor
 from scape.vision.tracker import Tracker
+from tests.vision.conftest import head
 
 ASTRONAUT_FACE = np.array([181.5, 58.2, 269.9, 177.8])
 
@@ -48,6 +49,33 @@ def test_it_finds_a_40_px_face_at_the_reduced_detection_size_asked_for():
     faces = detector(frame)
     expected = ASTRONAUT_FACE * k + np.array([600, 300, 600, 300])
     assert any(iou(f[:4], expected) > 0.5 for f in faces)
+
+
+def test_it_boxes_a_face_shown_twice_as_tall_as_it_should_be_whole():
+    # A photo of a face stretched to 2.4 times its height (a poster, a wrong
+    # pixel aspect): CenterFace boxes only its middle at any isotropic scale,
+    # so a video's detection frames also see the frame squashed to half as
+    # tall again as wide, where it looks like a face.
+    sprite, face = head(30)
+    sprite = cv2.resize(sprite, (sprite.shape[1], round(sprite.shape[0] * 2.4)))
+    fx1, fy1, fx2, fy2 = face
+    frame = np.full((720, 1280, 3), 110, np.uint8)
+    frame[200 : 200 + sprite.shape[0], 500 : 500 + sprite.shape[1]] = sprite
+    expected = np.array([500 + fx1, 200 + fy1 * 2.4, 500 + fx2, 200 + fy2 * 2.4])
+    video_frame = av.VideoFrame.from_ndarray(frame, format="bgr24")
+    detect = FaceFrameDetector(FaceDetector())
+    for _ in range(4):  # full and half-size whole-frame passes, two tiles each
+        found = detect(video_frame)
+        assert max(_covered(expected, box) for box in found[:, :4]) > 0.85
+    # Without the squashed pass the face is only boxed in part.
+    found = FaceFrameDetector(FaceDetector(FaceConfig(stretched_faces=False)))(video_frame)
+    assert max(_covered(expected, box) for box in found[:, :4]) < 0.75
+
+
+def _covered(face: np.ndarray, box: np.ndarray) -> float:
+    w = max(0.0, min(face[2], box[2]) - max(face[0], box[0]))
+    h = max(0.0, min(face[3], box[3]) - max(face[1], box[1]))
+    return float(w * h / ((face[2] - face[0]) * (face[3] - face[1])))
 
 
 def test_it_keeps_the_best_of_overlapping_boxes():
@@ -135,12 +163,32 @@ def test_it_interpolates_between_detections_and_holds_after_the_last():
     # Interpolated, and padded by how far it could stray in 5 frames at 2 px/frame.
     assert np.allclose(box, [10 - 10, 0, 30 + 10, 20])
     assert score == pytest.approx(0.8)
-    # Held (at the track's speed) for four frames after the last detection.
+    # Held for four frames after the last detection: from where it was seen
+    # to where its speed carries it.
     (box, _), *_ = tracker.boxes_at(12)
+    assert np.allclose(box, [20, 0, 44, 20])
+    # A closer look is scaled by the face, not by the stretched box.
+    (box, _), *_ = tracker.boxes_at(12, stretch=False)
     assert np.allclose(box, [24, 0, 44, 20])
     assert tracker.boxes_at(15) == []
     # And reached back before the first one.
     assert len(tracker.boxes_at(-3)) == 1
+
+
+def test_it_holds_a_jittery_small_face_where_it_was_seen_as_well_as_where_it_was_going():
+    # Three detections of a still 12 px face, placed 3 px apart by the
+    # detector's jitter: the speed read off them is the jitter. Held 20 frames
+    # before the first detection, the box must still cover where the face was
+    # seen, not only where that false speed would have put it (24 px away).
+    tracker = Tracker(TrackConfig(hold_frames=20, grow_per_frame=0.0))
+    tracker.update(30, np.array([[100, 50, 112, 62, 0.5]]))
+    tracker.update(33, np.array([[103, 50, 115, 62, 0.5]]))
+    tracker.update(36, np.array([[100, 50, 112, 62, 0.5]]))
+    face = np.array([100.0, 50.0, 112.0, 62.0])
+    for frame in (10, 20, 29, 40, 56):
+        (box, _), *_ = tracker.boxes_at(frame)
+        assert box[0] <= face[0] and box[2] >= face[2], frame
+        assert box[1] <= face[1] and box[3] >= face[3], frame
 
 
 def test_it_bridges_a_gap_of_missed_detections():

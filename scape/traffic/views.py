@@ -66,7 +66,13 @@ from scape.traffic.forms import (
 from scape.traffic.hotlist_files import MAX_BYTES as MAX_HOTLIST_BYTES
 from scape.traffic.hotlist_files import problem_text
 from scape.traffic.matching import is_pattern, normalise_pattern
-from scape.traffic.models import CAMERA_POLICY, HIT_POLICY, HOTLIST_POLICY, TrafficCamera
+from scape.traffic.models import (
+    CAMERA_POLICY,
+    HIT_POLICY,
+    HOTLIST_POLICY,
+    READ_POLICY,
+    TrafficCamera,
+)
 from scape.traffic.queries import (
     access_camera,
     access_entry,
@@ -274,6 +280,9 @@ def camera_counts(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reads(request: HttpRequest) -> HttpResponse:
     """The reads the user may see; searching by plate needs a reason and is audited."""
+    # An auditor (or a volunteer) reads no plates: 403 as the hot-list, not an empty list.
+    if not actor_of(request.user).has_any(READ_POLICY.own[Action.VIEW]):
+        raise PermissionDenied
     form = SearchForm(request.GET or None, cameras=get_cameras(request.user))
     found = None
     plate = ""

@@ -320,7 +320,7 @@ ROUTES: dict[str, Route] = {
     "traffic/cameras/<int:pk>/token/": Route(obj="camera", write=CH, ok=405),
     "traffic/cameras/<int:pk>/active/": Route(obj="camera", write=CH, ok=405),
     "traffic/cameras/<int:pk>/counts/": Route(obj="camera"),
-    "traffic/reads/": Route(of="read"),
+    "traffic/reads/": Route(of="read", refused=(VO, AU)),
     "traffic/reads/<int:pk>/": Route(obj="read"),
     "traffic/reads/<int:pk>/crop/": Route(obj="read"),
     "traffic/hotlist/": Route(of="entry", refused=(VO, AU)),

@@ -57,8 +57,7 @@ def test_an_auditor_reads_the_audit_log_not_the_plates(
         assert auditor.get(url).status_code == 404, url
     assert auditor.get(f"/traffic/hotlist/{entry.pk}/").status_code == 404
     for url in ("/traffic/reads/", "/traffic/hotlist/", "/traffic/hits/"):
-        response = auditor.get(url)
-        assert response.status_code in (200, 403) and "KR-1234" not in response.content.decode()
+        assert auditor.get(url).status_code == 403, url  # not an empty list
     assert auditor.get("/audit/").status_code == 200
 
 

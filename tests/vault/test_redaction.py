@@ -60,6 +60,15 @@ def make_face_clip(dst: Path, *, frames: int = 12, fps: int = 10) -> tuple[Path,
     return dst, boxes
 
 
+def covers(box: Any, face: tuple) -> bool:
+    """Whether a detected box lies over the true face (more than half of the smaller one)."""
+    x1, y1 = max(box[0], face[0]), max(box[1], face[1])
+    x2, y2 = min(box[2], face[2]), min(box[3], face[3])
+    inter = max(0.0, x2 - x1) * max(0.0, y2 - y1)
+    smaller = min((box[2] - box[0]) * (box[3] - box[1]), (face[2] - face[0]) * (face[3] - face[1]))
+    return smaller > 0 and inter / smaller > 0.5
+
+
 def read_frames(key: str) -> list[np.ndarray]:
     with storage.open_stored(key) as fh, av.open(fh) as container:
         return [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
@@ -124,7 +133,16 @@ def test_it_detects_faces_into_a_stored_box_list_for_review(face_item, start):
     assert len(frames) == 12
     faces = [b for f in frames for b in f["boxes"] if b["kind"] == "face"]
     assert len(faces) >= 10
-    assert len(set(redaction.link_tracks(frames).values())) == 1
+    # The face is one object to review: every box over it is of one track. (Faint
+    # boxes elsewhere, which the squashed pass may add, are the reviewer's to remove.)
+    tracks = redaction.link_tracks(frames)
+    over_face = {
+        tracks[(f["frame"], i)]
+        for f in frames
+        for i, b in enumerate(f["boxes"])
+        if covers(b["box"], face_item.face_boxes[f["frame"]])
+    }
+    assert len(over_face) == 1
     assert Job.objects.get(pk=session.job_id).status == "succeeded"
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"vault.redaction_started", "vault.redaction_detected"} <= actions
@@ -162,13 +180,36 @@ def test_it_renders_without_a_removed_false_positive(
     client = logged_in(custodian)
     before = storage.hash_stored(face_item.blob.storage_key)
 
-    response = client.post(reverse("vault:redaction_remove", session.pk), {"frame": 5, "index": 0})
+    on_face = next(
+        i
+        for i, b in enumerate(redaction.load_boxes(session)[5]["boxes"])
+        if covers(b["box"], face_item.face_boxes[5])
+    )
+    response = client.post(
+        reverse("vault:redaction_remove", session.pk), {"frame": 5, "index": on_face}
+    )
 
     assert response.status_code == 302
     session.refresh_from_db()
-    assert not [b for f in redaction.load_boxes(session) for b in f["boxes"]]
-    edit = AuditEvent.objects.get(action="vault.redaction_edited")
+    # The whole object went, from every frame: nothing is left over the face.
+    assert not [
+        b
+        for f in redaction.load_boxes(session)
+        for b in f["boxes"]
+        if covers(b["box"], face_item.face_boxes[f["frame"]])
+    ]
+    edit = AuditEvent.objects.filter(action="vault.redaction_edited").get()
     assert edit.details["change"] == "removed" and edit.details["boxes"] >= 10
+    # The reviewer removes the faint boxes elsewhere too, object by object.
+    for _round in range(50):  # bounded: a removal that removed nothing must not loop
+        left = [f for f in redaction.load_boxes(session) if f["boxes"]]
+        if not left:
+            break
+        client.post(
+            reverse("vault:redaction_remove", session.pk), {"frame": left[0]["frame"], "index": 0}
+        )
+        session.refresh_from_db()
+    assert not [b for f in redaction.load_boxes(session) for b in f["boxes"]]
     result = _render(client, session, django_capture_on_commit_callbacks)
     original, redacted = read_frames(face_item.blob.storage_key), read_frames(result.storage_key)
     face = face_item.face_boxes[5]

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from scape.activities.choices import ActivityKind
 from scape.activities.models import Activity, Attendance, Certificate, Registration, Session
 from scape.core.api import MomentField
+from scape.directory.choices import Country
 from scape.directory.models import Organization
 
 
@@ -127,6 +128,9 @@ class ActivityInputSerializer(serializers.Serializer):
     starts_at = MomentField()
     ends_at = MomentField()
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    country = serializers.ChoiceField(
+        choices=Country.choices, required=False, help_text="Default: the organization's"
+    )
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     partners = serializers.SlugRelatedField(

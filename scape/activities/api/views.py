@@ -97,9 +97,8 @@ class ActivityViewSet(
         data = ActivityInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         organization = Organization.objects.get(pk=actor_of(request.user).organization_id or 0)
-        activity = _call(
-            do_create_activity, organization, actor=request.user, **data.validated_data
-        )
+        fields = {"country": organization.country, **data.validated_data}
+        activity = _call(do_create_activity, organization, actor=request.user, **fields)
         return Response(
             ActivitySerializer(self.get_queryset().get(pk=activity.pk)).data,
             status=status.HTTP_201_CREATED,

@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -470,6 +470,8 @@ class RetentionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         from scape.vault.actions import do_confirm_deletion
         from scape.vault.queries import access_deletion_list
 
+        if not str(pk).isdigit():
+            raise NotFound
         proposal = access_deletion_list(request.user, pk)
         do_confirm_deletion(proposal, actor=request.user)
         return Response(DeletionListSerializer(self.get_queryset().get(pk=proposal.pk)).data)

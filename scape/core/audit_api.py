@@ -36,7 +36,11 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     keyset_order = ("-time", "-pk")
 
+    queryset = AuditEvent.objects.none()  # what the schema generator reads
+
     def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return AuditEvent.objects.none()
         return audit.visible_events(self.request.user).order_by("-time", "-pk")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

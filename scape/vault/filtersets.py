@@ -81,6 +81,8 @@ class ItemFilter(django_filters.FilterSet):
     shared_with = django_filters.ModelChoiceFilter(
         label=_("Shared with"),
         queryset=Organization.objects.none(),
+        # An organization's id, as ?organization= (what the API schema documents).
+        field_name="organization",
         method="by_grantee",
         empty_label="—",
     )

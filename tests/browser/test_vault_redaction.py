@@ -53,8 +53,16 @@ def test_it_reviews_boxes_and_renders_a_redacted_copy(live_server, page, tmp_pat
     assert button is not None and button["y"] + button["height"] <= box["y"] + 1
     words = page.locator(".redaction-remove .visually-hidden").first.bounding_box()
     assert words is not None and words["width"] <= 1 and words["height"] <= 1
-    page.locator(".redaction-remove").first.click()
-    page.get_by_text("Removed the box from").wait_for()
+    # Removing one box removes its whole object from every frame: the reviewer
+    # removes objects (the face, and any faint box elsewhere) until none is left.
+    for _round in range(10):
+        shown = page.locator(".redaction-box-face").count()
+        if not shown:
+            break
+        page.locator(".redaction-remove").first.click()
+        page.get_by_text("Removed the box from").wait_for()
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".redaction-box-face").count() < shown
     assert page.locator(".redaction-box-face").count() == 0
 
     page.wait_for_load_state("networkidle")
@@ -88,4 +96,7 @@ def test_it_reviews_boxes_and_renders_a_redacted_copy(live_server, page, tmp_pat
     session = RedactionSession.objects.get(item=item)
     assert session.status == RedactionSession.Status.DONE and session.mode == "solid"
     edits = AuditEvent.objects.filter(action="vault.redaction_edited")
-    assert sorted(e.details["change"] for e in edits) == ["added", "removed"]
+    # Each object removed and the box drawn: one audited edit each.
+    changes = [e.details["change"] for e in edits]
+    assert changes.count("added") == 1 and changes.count("removed") >= 1
+    assert set(changes) == {"added", "removed"}

@@ -211,7 +211,7 @@ class ExportSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class LinkInputSerializer(serializers.Serializer):
+class CaseLinkInputSerializer(serializers.Serializer):
     recipient = serializers.CharField(max_length=200)
     purpose = serializers.CharField(max_length=1000)
     expires_at = serializers.DateTimeField()
@@ -219,7 +219,7 @@ class LinkInputSerializer(serializers.Serializer):
     use_redacted = serializers.BooleanField(required=False, default=False)
 
 
-class LinkSerializer(serializers.Serializer):
+class CaseLinkSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.URLField(help_text="Shown once: SCAPE keeps only its hash.")
     expires_at = serializers.DateTimeField()

@@ -41,6 +41,7 @@ from scape.alerts.models import (
     NoticeInfo,
     SavedArea,
     new_identifier,
+    split_addresses,
 )
 from scape.core import audit
 from scape.core.access import actor_of
@@ -541,7 +542,7 @@ def do_set_distribution(
     _check_distributor(organization, actor)
     settings_row = distribution_of(organization)
     errors: dict[str, str] = {}
-    addresses = [line.strip() for line in (email_to or "").splitlines() if line.strip()]
+    addresses = split_addresses(email_to)
     wrong = []
     for address in addresses:
         try:

@@ -304,9 +304,9 @@ class Distribution(models.Model):
     @property
     def addresses(self) -> list[str]:
         """The e-mail list, one address per line, blanks and repeats dropped."""
-        seen: dict[str, None] = {}
-        for line in self.email_to.splitlines():
-            address = line.strip()
-            if address:
-                seen.setdefault(address, None)
-        return list(seen)
+        return split_addresses(self.email_to)
+
+
+def split_addresses(text: str) -> list[str]:
+    """Return the addresses of a list written one a line, blanks and repeats dropped."""
+    return list(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -129,7 +130,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if unread not in (None, "", "true", "false"):
             from rest_framework.exceptions import ValidationError
 
-            raise ValidationError({"unread": ["Give true or false."]})
+            raise ValidationError({"unread": [_("Give true or false.")]})
         return rows.filter(read_at__isnull=True) if unread == "true" else rows
 
     @extend_schema(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from scape.core.access import actor_of
 from scape.core.models import AuditEvent
+from scape.vault.actions.finding import BULK_OPS
 from scape.vault.choices import DerivativeKind
 from scape.vault.disclosure import redacted_file, redacted_name
 from scape.vault.models import Case, DeletionList, Derivative, EvidenceItem
@@ -142,9 +144,7 @@ class DescribeSerializer(serializers.Serializer):
 class BulkSerializer(serializers.Serializer):
     """One step on many items: the ids, or every item matching the evidence list's ``query``."""
 
-    op = serializers.ChoiceField(
-        choices=["categorise", "tag", "add_to_case", "hold", "release", "share", "redact"]
-    )
+    op = serializers.ChoiceField(choices=list(BULK_OPS))
     items = serializers.ListField(child=serializers.IntegerField(), required=False)
     query = serializers.CharField(
         required=False,
@@ -162,7 +162,7 @@ class BulkSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("items")) == bool(attrs.get("query")):
-            raise serializers.ValidationError("Give either items or query.")
+            raise serializers.ValidationError(_("Give either the items or a search, not both."))
         return attrs
 
 

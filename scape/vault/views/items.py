@@ -48,7 +48,7 @@ from scape.vault.actions import (
     do_share_evidence,
     find_link,
 )
-from scape.vault.choices import DerivativeKind, ItemStatus
+from scape.vault.choices import DerivativeKind, ItemStatus, MediaKind
 from scape.vault.custody import custody_csv, custody_pdf
 from scape.vault.disclosure import NotRedactedError, file_for, files_for, redacted_file
 from scape.vault.exports import do_start_case_export, open_export, slug
@@ -401,7 +401,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_share": can(request.user, Action.SHARE, case),
         "can_export": can(request.user, Action.DOWNLOAD, case),
         "export_form": ReasonForm(),
-        "has_videos": sum(1 for item in items if item.media_kind == "video") >= 1,
+        "has_videos": any(item.media_kind == MediaKind.VIDEO for item in items),
     }
     if context["can_export"]:
         context.update(_exports_context(request.user, case))

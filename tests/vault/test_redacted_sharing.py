@@ -67,6 +67,15 @@ def test_a_redacted_only_partner_gets_the_redacted_copy_and_no_thumbnail(
     assert (
         client.get(f"/vault/redactions/{session.pk}/").status_code == 404
     )  # shows original frames
+    # Nor does the item's page list the session, its link or who made it.
+    page = client.get(f"/vault/items/{item.pk}/").content.decode()
+    assert f"/vault/redactions/{session.pk}/" not in page
+    assert custodian.user.get_username() not in page.split('id="custody"')[0]
+    logged_in(custodian)
+    assert (
+        f"/vault/redactions/{session.pk}/"
+        in client.get(f"/vault/items/{item.pk}/").content.decode()
+    )
     event = AuditEvent.objects.filter(action="vault.item_downloaded", object_id=str(item.pk)).last()
     assert event.subject_org == item.organization.code  # the owner sees it in their log
 

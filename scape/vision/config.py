@@ -87,6 +87,16 @@ class FaceConfig(_Config):
             "its height looks like a face. Off is faster and misses such faces."
         ),
     )
+    parallel_passes: int = Field(
+        default=2,
+        ge=1,
+        le=2,
+        description=(
+            "Videos: run a detection frame's whole-frame passes beside its tiles and "
+            "closer looks (2), each on one onnxruntime thread, or all one after the "
+            "other (1). The boxes are the same either way."
+        ),
+    )
     max_detect_side: int = Field(
         default=1920,
         ge=64,

@@ -5,7 +5,8 @@ Run by hand, never in CI (it builds two databases and starts gunicorn)::
     .venv/bin/python benchmarks/scale.py [--reads 1000000] [--items 100000]
         [--events 207000] [--trips 20000] [--incidents 5000] [--hits 3000]
         [--requests 30] [--postgres postgres://postgres@127.0.0.1:5432]
-        [--only pages users camera verify] [--resend 1.0]
+        [--only pages users camera verify] [--resend 1.0] [--camera-reads 50]
+        [--camera-batch 1]
 
 It builds ``scape_scale_demo`` (migrations and the demo data) and
 ``scape_scale_grown`` (the same, plus plate reads over 30 days, evidence items,
@@ -19,10 +20,11 @@ production settings (``SCAPE_ENV=production``) on loopback and measures, logged 
   plain and filtered, the hits list, the reports page, the map layers);
 - a mixed load of 20 and 50 concurrent users browsing those pages (p95, errors,
   requests/s);
-- the camera endpoint's reads/s under 20 concurrent cameras, a share
-  ``--resend`` of the reads posted twice (a retry after a lost answer; 1.0,
-  the default, sends every read twice), requests/s, and whether any read was
-  stored twice;
+- the camera endpoint's reads/s under 20 concurrent cameras, each sending
+  ``--camera-reads`` reads, ``--camera-batch`` to a request (1, the default:
+  one read a request), a share ``--resend`` of the requests posted twice (a
+  retry after a lost answer; 1.0, the default, sends every request twice),
+  requests/s, how many reads were stored and whether any was stored twice;
 - ``scape audit verify``'s events/s.
 
 Each grown figure is printed beside the demo-sized one and their ratio (the
@@ -512,9 +514,18 @@ def mixed_load(server: Server, info: dict[str, Any], users: int, seconds: float)
 
 
 def camera_load(
-    server: Server, info: dict[str, Any], clients: int, each: int, resend: float = 1.0
+    server: Server,
+    info: dict[str, Any],
+    clients: int,
+    each: int,
+    resend: float = 1.0,
+    batch: int = 1,
 ) -> dict[str, Any]:
-    sent = []
+    """Post ``each`` reads from each of ``clients`` cameras, ``batch`` reads a request.
+
+    A share ``resend`` of the requests is sent twice (the answer "was lost").
+    """
+    sent = [0]
     posts = [0]
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -523,40 +534,50 @@ def camera_load(
     def camera(k: int) -> None:
         rng = random.Random(1000 + k)
         conn = http.client.HTTPConnection(HOST, server.port, timeout=60)
-        for i in range(each):
-            body = json.dumps(
+        for start in range(0, each, batch):
+            reads = [
                 {
-                    "camera": info["camera"],
                     "time": f"2026-11-30T12:{k % 60:02d}:{i % 60:02d}.{rng.randrange(10**6):06d}Z",
                     "plate": f"SC{k:03d}{i:04d}"[:12],
                     "confidence": 0.9,
                 }
-            ).encode()
-            # A share of the answers "is lost": the camera sends the read again.
+                for i in range(start, min(start + batch, each))
+            ]
+            one = {"camera": info["camera"], **reads[0]}
+            body = json.dumps(one if batch == 1 else {"camera": info["camera"], "reads": reads})
             for _attempt in range(2 if rng.random() < resend else 1):
                 status, _took = server.request(
-                    "POST", "/api/v1/traffic/reads/ingest/", body=body, headers=headers, conn=conn
+                    "POST",
+                    "/api/v1/traffic/reads/ingest/",
+                    body=body.encode(),
+                    headers=headers,
+                    conn=conn,
                 )
                 with lock:
                     statuses[status] = statuses.get(status, 0) + 1
                     posts[0] += 1
-            sent.append(body)
+            with lock:
+                sent[0] += len(reads)
         conn.close()
 
     took = _run_threads(camera, clients)
-    return {"reads": len(sent), "per_s": len(sent) / took, "posts_per_s": posts[0] / took,
-            "resend": resend, "statuses": statuses}  # fmt: skip
+    return {"reads": sent[0], "per_s": sent[0] / took, "posts_per_s": posts[0] / took,
+            "resend": resend, "batch": batch, "statuses": statuses}  # fmt: skip
 
 
-def _stored_duplicates(env: dict[str, str]) -> int:
+def _stored_duplicates(env: dict[str, str]) -> tuple[int, int]:
+    """Return how many benchmark reads are stored twice, and how many are stored in all."""
     import psycopg
 
     with psycopg.connect(env["DATABASE_URL"]) as conn:
-        row = conn.execute(
+        twice = conn.execute(
             "SELECT count(*) FROM (SELECT camera_id, time, plate FROM traffic_plateread "
             "WHERE plate LIKE 'SC%%' GROUP BY 1, 2, 3 HAVING count(*) > 1) d"
         ).fetchone()
-    return int(row[0]) if row else 0
+        stored = conn.execute(
+            "SELECT count(*) FROM traffic_plateread WHERE plate LIKE 'SC%%'"
+        ).fetchone()
+    return (int(twice[0]) if twice else 0), (int(stored[0]) if stored else 0)
 
 
 PARTS = ["pages", "users", "camera", "verify"]
@@ -580,6 +601,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--resend", type=float, default=1.0, help="share of camera reads posted twice"
+    )
+    parser.add_argument("--camera-reads", type=int, default=50, help="reads each camera sends")
+    parser.add_argument(
+        "--camera-batch", type=int, default=1, help="reads a camera sends in one request"
     )
     args = parser.parse_args()
     if args.inside:
@@ -613,11 +638,14 @@ def main() -> None:
                     results[label]["users20"] = mixed_load(server, info, 20, args.load_seconds)
                     results[label]["users50"] = mixed_load(server, info, 50, args.load_seconds)
                 if "camera" in args.only:
-                    results[label]["camera"] = camera_load(server, info, 20, 50, args.resend)
+                    results[label]["camera"] = camera_load(
+                        server, info, 20, args.camera_reads, args.resend, args.camera_batch
+                    )
             finally:
                 server.stop()
             if "camera" in args.only:
-                results[label]["camera"]["duplicates"] = _stored_duplicates(env)
+                twice, stored = _stored_duplicates(env)
+                results[label]["camera"].update(duplicates=twice, stored=stored)
             if "verify" in args.only:
                 results[label]["verify"] = _inside(env, "verify")
     _report(results)
@@ -652,11 +680,12 @@ def _report(results: dict[str, Any]) -> None:
     if "camera" in grown:
         d, g = demo["camera"], grown["camera"]
         print(
-            f"| camera endpoint, 20 cameras, {g['resend']:.0%} of reads sent twice "
+            f"| camera endpoint, 20 cameras, {g['batch']} read(s) a request, "
+            f"{g['resend']:.0%} of requests sent twice "
             f"| {d['per_s']:.0f} reads/s ({d['posts_per_s']:.0f} requests/s), "
-            f"{d['duplicates']} stored twice {d['statuses']} "
+            f"{d['stored']} of {d['reads']} stored, {d['duplicates']} twice {d['statuses']} "
             f"| {g['per_s']:.0f} reads/s ({g['posts_per_s']:.0f} requests/s), "
-            f"{g['duplicates']} stored twice {g['statuses']} "
+            f"{g['stored']} of {g['reads']} stored, {g['duplicates']} twice {g['statuses']} "
             f"| {d['per_s'] / max(g['per_s'], 1e-9):.2f} | |"
         )
     if "verify" not in grown:

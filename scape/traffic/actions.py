@@ -19,13 +19,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from scape.core import audit
+from scape.core import audit, sql
 from scape.core.access import actor_of
 from scape.core.actions import do_share_record
 from scape.core.models import Grant, Job
@@ -244,6 +244,20 @@ def _find_duplicate(
     ).first()
 
 
+def _camera_read(camera: TrafficCamera, time: datetime.datetime, plate: str) -> PlateRead | None:
+    """Return the camera's read of ``plate`` at ``time`` (the unique key of camera reads).
+
+    A camera's retry asks this: one plain statement, not the ORM's query.
+    """
+    column = sql.columns(PlateRead, "camera", "time", "plate", "source")
+    statement = (
+        f"SELECT * FROM {sql.table(PlateRead)} WHERE {column['camera']} = %s "  # noqa: S608
+        f"AND {column['time']} = %s AND {column['plate']} = %s AND {column['source']} = %s"
+    )
+    params = [camera.pk, connection.ops.adapt_datetimefield_value(time), plate, ReadSource.CAMERA]
+    return next(iter(PlateRead.objects.raw(statement, params)), None)
+
+
 def do_record_read(**fields: Any) -> PlateRead:
     """Store one plate read (see do_record_read_once) and return it."""
     return do_record_read_once(**fields)[0]
@@ -336,7 +350,10 @@ def do_record_read_once(
     if not created:
         if read.crop.name:
             default_storage.delete(read.crop.name)
-        existing = _find_duplicate(camera, organization, time, plate, source, vault_item_id)
+        if source == ReadSource.CAMERA and camera is not None and vault_item_id is None:
+            existing = _camera_read(camera, time, plate)
+        else:
+            existing = _find_duplicate(camera, organization, time, plate, source, vault_item_id)
         if existing is None:
             raise IntegrityError("plate read refused by a constraint other than its own key")
         return existing, False
@@ -359,8 +376,12 @@ def matching_entries(
 ) -> list[tuple[HotlistEntry, bool]]:
     """Return the hot-list entries valid now that the read matches, with whether exactly."""
     at = at or timezone.now()
+    plates = sorted(variants(read.plate))
+    if not _any_listed(plates, at):
+        # Nearly every read: one plain statement instead of the ORM's query.
+        return []
     candidates = HotlistEntry.objects.filter(
-        plate__in=variants(read.plate), withdrawn_at__isnull=True, valid_until__gt=at
+        plate__in=plates, withdrawn_at__isnull=True, valid_until__gt=at
     ).select_related("organization")
     return [
         (entry, entry.plate == read.plate)
@@ -368,6 +389,19 @@ def matching_entries(
         if countries_agree(read.country, entry.country)
         and confusable_match(read.plate, entry.plate)
     ]
+
+
+def _any_listed(plates: list[str], at: datetime.datetime) -> bool:
+    """Return whether any of ``plates`` is on the hot-list and valid at ``at``."""
+    column = sql.columns(HotlistEntry, "plate", "withdrawn_at", "valid_until")
+    marks = ", ".join(["%s"] * len(plates))
+    statement = (
+        f"SELECT 1 FROM {sql.table(HotlistEntry)} WHERE {column['plate']} IN ({marks}) "  # noqa: S608
+        f"AND {column['withdrawn_at']} IS NULL AND {column['valid_until']} > %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*plates, connection.ops.adapt_datetimefield_value(at)])
+        return cursor.fetchone() is not None
 
 
 def entry_grants(entry: HotlistEntry, at: datetime.datetime | None = None) -> Any:

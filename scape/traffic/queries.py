@@ -4,6 +4,7 @@ counts per hour and day, section speed, and map features."""
 from __future__ import annotations
 
 import datetime
+import functools
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -14,10 +15,11 @@ from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scape.core import audit
+from scape.core import audit, sql
 from scape.core.access import access_object, actor_of
 from scape.core.choices import Action
 from scape.core.models import Job
+from scape.directory.models import Organization
 from scape.equipment.choices import AssetKind
 from scape.equipment.queries import get_assets
 from scape.traffic.actions import hash_token
@@ -145,13 +147,36 @@ def evidence_jobs(user: Any) -> Any:
 
 
 def camera_for_token(token: str) -> TrafficCamera | None:
-    """Return the active camera whose token this is, or None."""
+    """Return the active camera whose token this is, with its organization's country, or None.
+
+    Every post of every camera asks this, so it is one plain statement for
+    the few columns a read needs rather than the ORM's query building; any
+    other field of the camera or its organization loads when first used.
+    """
     if not token:
         return None
+    for camera in TrafficCamera.objects.raw(_camera_sql(), [hash_token(token)]):
+        camera.organization = Organization.from_db(
+            camera._state.db,
+            ["id", "country"],
+            [camera.organization_id, camera.org_country],  # type: ignore[attr-defined]
+        )
+        return camera
+    return None
+
+
+@functools.cache
+def _camera_sql() -> str:
+    c = sql.columns(
+        TrafficCamera, "id", "name", "organization", "last_read_at", "token_hash", "active"
+    )
+    o = sql.columns(Organization, "pk", "country")
     return (
-        TrafficCamera.objects.filter(token_hash=hash_token(token), active=True)
-        .select_related("organization")
-        .first()
+        f"SELECT c.{c['id']}, c.{c['name']}, c.{c['organization']}, c.{c['last_read_at']}, "  # noqa: S608
+        f"o.{o['country']} AS org_country "
+        f"FROM {sql.table(TrafficCamera)} c JOIN {sql.table(Organization)} o "
+        f"ON o.{o['pk']} = c.{c['organization']} "
+        f"WHERE c.{c['token_hash']} = %s AND c.{c['active']}"
     )
 
 

@@ -111,6 +111,21 @@ def test_it_stores_a_retried_read_once(client, camera, token):
     assert PlateRead.objects.count() == 1
 
 
+def test_a_retry_written_in_another_time_zone_gets_the_same_read(client, camera, token):
+    # A camera that formats its clock in local time on one try and in UTC on
+    # the next still sends the same instant: the same read, to the microsecond.
+    at = (timezone.now() - datetime.timedelta(seconds=5)).replace(microsecond=123456)
+    riga = datetime.timezone(datetime.timedelta(hours=2))
+    first = post(client, good(camera, time=at.astimezone(riga).isoformat()), token)
+    again = post(client, good(camera, time=at.astimezone(datetime.UTC).isoformat()), token)
+    other = post(
+        client, good(camera, time=(at + datetime.timedelta(microseconds=1)).isoformat()), token
+    )
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
+    assert again.json() == first.json() and other.json()["id"] != first.json()["id"]
+    assert PlateRead.objects.get(pk=first.json()["id"]).time == at
+
+
 @pytest.mark.parametrize("auth", [None, "wrong-token", ""])
 def test_it_refuses_a_bad_token_with_401(client, camera, auth):
     response = post(client, good(camera), auth)
@@ -309,3 +324,93 @@ def test_reads_racing_in_at_once_are_stored_once_with_one_hit(camera, token, mak
     assert Hit.objects.count() == 1
     per_person = Notification.objects.values_list("recipient", flat=True)
     assert len(per_person) == len(set(per_person)) > 0
+
+
+# -- batches: a camera sending the reads it held back ------------------------
+
+
+def batch(cam, *reads):
+    return {
+        "camera": cam.pk,
+        "reads": [{k: v for k, v in r.items() if k != "camera"} for r in reads],
+    }
+
+
+def _at(seconds):
+    return (timezone.now() - datetime.timedelta(seconds=seconds)).isoformat()
+
+
+def test_a_batch_stores_each_read_and_a_resent_batch_stores_none_twice(
+    client, camera, token, make_entry, palanga
+):
+    from scape.directory.models import Notification
+
+    make_entry("GUF 465", share_with=(palanga,))
+    body = batch(
+        camera,
+        good(camera, time=_at(30), plate="GUF 465"),
+        good(camera, time=_at(20), plate="XYZ 321"),
+        good(camera, time=_at(10), plate="LV KR-1234"),
+    )
+    first = post(client, body, token)
+    assert first.status_code == 201, first.content
+    reads = first.json()["reads"]
+    assert [(r["plate"], r["country"], r["hits"], r["stored"]) for r in reads] == [
+        ("GUF465", "LT", 1, True),
+        # A foreign read is kept as sent, in a batch as alone.
+        ("XYZ321", None, 0, True),
+        ("LVKR1234", None, 0, True),
+    ]
+    notified = Notification.objects.count()
+    # The answer was lost: the camera sends the whole batch again.
+    again = post(client, body, token)
+    assert again.status_code == 200
+    assert [r["id"] for r in again.json()["reads"]] == [r["id"] for r in reads]
+    assert not any(r["stored"] for r in again.json()["reads"])
+    assert PlateRead.objects.count() == 3 and Notification.objects.count() == notified > 0
+    # One new read among old ones: 201, and only it is stored.
+    body["reads"].append(good(camera, time=_at(5), plate="ABC 123"))
+    mixed = post(client, body, token)
+    assert mixed.status_code == 201
+    assert [r["stored"] for r in mixed.json()["reads"]] == [False, False, False, True]
+    assert PlateRead.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    ("read", "field", "message"),
+    [
+        ({"time": "2026-05-04T10:15:00"}, "time", "Give the time with its time zone."),
+        ({"plate": "ĄČ 123"}, "plate", None),
+        ({"confidence": 2}, "confidence", "The confidence is a number from 0 to 1."),
+        ({"camera": 999999}, "camera", "Unknown camera."),
+    ],
+)
+def test_one_wrong_read_refuses_the_whole_batch_and_is_named_by_its_place(
+    client, camera, token, read, field, message
+):
+    body = batch(camera, good(camera, time=_at(20)), good(camera, time=_at(10)))
+    body["reads"][1].update(read)
+    response = post(client, body, token)
+    assert response.status_code == 400
+    answer = response.json()
+    assert answer["detail"] == "Some reads are wrong; nothing was stored."
+    assert list(answer["errors"]) == ["1"] and field in answer["errors"]["1"]
+    assert message is None or answer["errors"]["1"][field] == message
+    assert not PlateRead.objects.exists()
+
+
+@pytest.mark.parametrize("reads", [[], "GUF465", [1, 2], None])
+def test_a_batch_that_is_no_list_of_reads_is_refused(client, camera, token, reads, settings):
+    settings.SCAPE_TRAFFIC_MAX_BATCH = 3
+    response = post(client, {"camera": camera.pk, "reads": reads}, token)
+    assert response.status_code == 400
+    assert not PlateRead.objects.exists()
+
+
+def test_a_batch_over_the_limit_is_refused_in_the_callers_language(client, camera, token, settings):
+    settings.SCAPE_TRAFFIC_MAX_BATCH = 2
+    body = batch(camera, *(good(camera, time=_at(s), plate=f"AB{s:04d}") for s in (1, 2, 3)))
+    response = post(client, body, token, HTTP_ACCEPT_LANGUAGE="lv")
+    assert response.status_code == 400
+    assert "2" in response.json()["detail"] and "reads must" not in response.json()["detail"]
+    assert not PlateRead.objects.exists()

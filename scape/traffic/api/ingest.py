@@ -1,9 +1,11 @@
 """The endpoint traffic cameras post their plate reads to.
 
 ``POST /api/v1/traffic/reads/ingest/`` with ``Authorization: Camera <token>``
-and a JSON body ``{"camera", "time", "plate", "confidence", "image"?}``. A
-camera has no user session: the per-camera token is its credential, so the
-view is not behind the user API's authentication nor CSRF.
+and a JSON body ``{"camera", "time", "plate", "confidence", "image"?}``, or
+``{"camera", "reads": [{"time", "plate", "confidence", "image"?}, ...]}`` for
+a camera sending the reads it held back (a batch). A camera has no user
+session: the per-camera token is its credential, so the view is not behind
+the user API's authentication nor CSRF.
 """
 
 from __future__ import annotations
@@ -46,7 +48,12 @@ def max_image_bytes() -> int:
     return int(getattr(settings, "SCAPE_TRAFFIC_MAX_IMAGE_BYTES", 256 * 1024))
 
 
-def _error(message: str, status: int = 400, errors: dict[str, str] | None = None) -> JsonResponse:
+def max_batch_reads() -> int:
+    """Return how many reads one batch may hold (settings, read now)."""
+    return int(getattr(settings, "SCAPE_TRAFFIC_MAX_BATCH", 100))
+
+
+def _error(message: str, status: int = 400, errors: dict[str, Any] | None = None) -> JsonResponse:
     body: dict[str, Any] = {"detail": message}
     if errors:
         body["errors"] = errors
@@ -168,7 +175,7 @@ def _fields(camera: TrafficCamera, body: dict[str, Any]) -> tuple[dict[str, Any]
 @csrf_exempt
 @require_POST
 def ingest_read(request: HttpRequest) -> JsonResponse:
-    """Store one plate read posted by a camera; 201 when stored, 200 when already stored."""
+    """Store a plate read (or a batch) posted by a camera; 201 when stored, 200 when already stored."""
     camera = camera_for_token(_token(request))
     if camera is None:
         return _error(_("Unknown or missing camera token."), status=401)
@@ -186,33 +193,80 @@ def ingest_read(request: HttpRequest) -> JsonResponse:
             _("Unknown camera: the camera field does not name the camera this token belongs to."),
             errors={"camera": _("Unknown camera.")},
         )
+    if "reads" in body:
+        return _ingest_batch(camera, body["reads"])
     data, errors = _fields(camera, body)
     if errors:
         return _error(_("Some fields are wrong; nothing was stored."), errors=errors)
     try:
-        read, created = do_record_read_once(
-            organization=camera.organization,
-            camera=camera,
-            source=ReadSource.CAMERA,
-            **data,
-        )
+        read, created = _store(camera, data)
     except ValidationError as exc:
-        fields = (
-            {k: v[0] for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
-        )
-        return _error(_("Some fields are wrong; nothing was stored."), errors=fields)
+        return _error(_("Some fields are wrong; nothing was stored."), errors=_field_errors(exc))
     # 200, not 201: a camera's retry of a read already stored (or one racing it).
+    return JsonResponse(_answer(read), status=201 if created else 200)
+
+
+def _ingest_batch(camera: TrafficCamera, reads: Any) -> JsonResponse:
+    """Store a batch of reads, each as if posted alone; 201 when any is new, 200 when none.
+
+    Every read is checked before any is stored: one wrong read refuses the
+    batch and names it by its place in the list (from 0). Sending the batch
+    again stores nothing twice: each read answers the id it was stored under.
+    """
+    limit = max_batch_reads()
+    if not isinstance(reads, list) or not 1 <= len(reads) <= limit:
+        message = _("reads must be a list of 1 to %(count)d plate reads.") % {"count": limit}
+        return _error(message, errors={"reads": message})
+    checked, errors = [], {}
+    for i, one in enumerate(reads):
+        if not isinstance(one, dict):
+            errors[str(i)] = {"read": _("Each read must be a JSON object.")}
+            continue
+        if "camera" in one and not _camera_matches(camera, one["camera"]):
+            errors[str(i)] = {"camera": _("Unknown camera.")}
+            continue
+        data, wrong = _fields(camera, one)
+        if wrong:
+            errors[str(i)] = wrong
+        checked.append(data)
+    if errors:
+        return _error(_("Some reads are wrong; nothing was stored."), errors=errors)
+    answers = []
+    for i, data in enumerate(checked):
+        try:
+            read, created = _store(camera, data)
+        except ValidationError as exc:
+            # _fields checks what the action checks, so this is not expected; if
+            # it happens, say which reads were stored, so the camera sends the rest.
+            return _error(
+                _("Read %(index)d is wrong; the reads before it were stored.") % {"index": i},
+                errors={str(i): _field_errors(exc)},
+            )
+        answers.append({**_answer(read), "stored": created})
     return JsonResponse(
-        {
-            "id": read.pk,
-            "plate": read.plate,
-            "text": read.text,
-            "country": read.country or None,
-            # Most reads hit nothing: the read's own flag spares them the count.
-            "hits": read.hits.count() if read.hit else 0,
-        },
-        status=201 if created else 200,
+        {"reads": answers}, status=201 if any(a["stored"] for a in answers) else 200
     )
+
+
+def _store(camera: TrafficCamera, data: dict[str, Any]) -> tuple[Any, bool]:
+    return do_record_read_once(
+        organization=camera.organization, camera=camera, source=ReadSource.CAMERA, **data
+    )
+
+
+def _field_errors(exc: ValidationError) -> dict[str, str]:
+    return {k: v[0] for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
+
+
+def _answer(read: Any) -> dict[str, Any]:
+    return {
+        "id": read.pk,
+        "plate": read.plate,
+        "text": read.text,
+        "country": read.country or None,
+        # Most reads hit nothing: the read's own flag spares them the count.
+        "hits": read.hits.count() if read.hit else 0,
+    }
 
 
 class _AsSent(BaseContentNegotiation):
@@ -231,6 +285,15 @@ _READ_EXAMPLE = {
     "plate": "KRA 123",
     "confidence": 0.93,
     "image": "<base64 JPEG or PNG, optional>",
+}
+
+
+_BATCH_EXAMPLE = {
+    "camera": "A13 Palanga north",
+    "reads": [
+        {"time": "2026-05-04T10:15:00+03:00", "plate": "KRA 123", "confidence": 0.93},
+        {"time": "2026-05-04T10:15:04+03:00", "plate": "LV KR-1234", "confidence": 0.88},
+    ],
 }
 
 
@@ -269,15 +332,25 @@ class IngestReadView(APIView):
             "in the future. `plate` is 1 to 12 letters A-Z and digits once normalised. "
             "`confidence` is 0..1. `image` is an optional base64 JPEG or PNG (a data: URL is "
             "accepted) up to SCAPE_TRAFFIC_MAX_IMAGE_BYTES. A retry of a read already stored "
-            "answers 200 with the same id; nothing is stored when any field is wrong."
+            "answers 200 with the same id; nothing is stored when any field is wrong. "
+            "A camera that held reads back sends them as one batch: `camera` and `reads`, a "
+            "list of up to SCAPE_TRAFFIC_MAX_BATCH (100) reads of the same fields; every read "
+            "is checked first, one wrong read refuses the batch (its errors are keyed by its "
+            "place in the list), and the answer is `reads`, each with `stored` (false for a "
+            "read already stored), 201 when any read is new and 200 when none is."
         ),
         tags=["traffic"],
         auth=[],
         request={"application/json": OpenApiTypes.OBJECT},
-        examples=[OpenApiExample("A plate read", value=_READ_EXAMPLE, request_only=True)],
+        examples=[
+            OpenApiExample("A plate read", value=_READ_EXAMPLE, request_only=True),
+            OpenApiExample("A batch of reads", value=_BATCH_EXAMPLE, request_only=True),
+        ],
         responses={
             201: OpenApiResponse(
-                OpenApiTypes.OBJECT, description="Stored: id, plate, text, country, hits."
+                OpenApiTypes.OBJECT,
+                description="Stored: id, plate, text, country, hits (a batch: reads, each "
+                "with stored).",
             ),
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="Already stored (a retry)."),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="detail and errors per field."),

@@ -62,6 +62,13 @@ def test_it_hides_the_people_from_a_partner_unless_the_share_includes_them(
     assert page.status_code == 200 and "Pēteris" not in page.content.decode()
     api = logged_in(lt_officer).get(f"/api/v1/operations/incidents/{incident.pk}/people/")
     assert api.status_code == 403
+    # Recording one is refused before the body is read: an empty body is 403, not 400.
+    url = f"/api/v1/operations/incidents/{incident.pk}/people/"
+    for body in ({}, {"category": "witness", "name": "X"}):
+        assert (
+            logged_in(lt_officer).post(url, body, content_type="application/json").status_code
+            == 403
+        )
     do_revoke_incident_share(grant, actor=lv_officer.user)
     share(incident, include_people=True)
     assert "Pēteris" in logged_in(lt_officer).get(incident.get_absolute_url()).content.decode()

@@ -39,7 +39,13 @@ from scape.operations.api.serializers import (
     StatusInputSerializer,
 )
 from scape.operations.models import Incident, Patrol
-from scape.operations.queries import LAYERS, incident_grant, layer, may_see_people
+from scape.operations.queries import (
+    LAYERS,
+    incident_grant,
+    layer,
+    may_see_people,
+    may_write_log,
+)
 
 
 def _input(serializer_class: Any, request: Request) -> dict[str, Any]:
@@ -125,6 +131,10 @@ class IncidentViewSet(
             actions.do_note_people_viewed(incident, actor=request.user, count=len(shown))
             rows = IncidentPersonSerializer(shown, many=True).data
             return self.get_paginated_response(rows) if people is not None else Response(rows)
+        if not (may_see_people(request.user, incident) and may_write_log(request.user, incident)):
+            # Before the body is read: a caller who may not record people learns
+            # nothing from which fields would have been refused.
+            raise PermissionDenied(_("You may not record the people involved in this incident."))
         data = _input(PersonInputSerializer, request)
         person = actions.do_add_person(incident, actor=request.user, **data)
         return Response(IncidentPersonSerializer(person).data, status=status.HTTP_201_CREATED)

@@ -110,13 +110,14 @@ def tus_collection(request: HttpRequest, user: Any, *, via: str) -> HttpResponse
     try:
         if method == "OPTIONS":
             return tus_options()
+        if method not in ("GET", "POST"):
+            raise UploadError(405, _("Method not allowed."))
+        # Who may upload is said before anything about the request's headers.
+        if not may_upload(user):
+            raise UploadError(403, _("Your role may not add evidence."))
         if method == "GET":
-            if not may_upload(user):
-                raise UploadError(403, _("Your role may not add evidence."))
             uploads = Upload.objects.filter(created_by=user)[:50]
             return _tus(JsonResponse({"results": [upload_state(u) for u in uploads]}))
-        if method != "POST":
-            raise UploadError(405, _("Method not allowed."))
         _require_version(request)
         if "Upload-Length" not in request.headers:
             raise UploadError(

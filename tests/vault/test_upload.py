@@ -250,6 +250,9 @@ def test_a_role_without_evidence_may_not_upload(lt_org, persona, logged_in):
     response = create(auditor, 100)
     assert response.status_code == 403
     assert auditor.get("/vault/upload/").status_code == 403
+    # Refused for who they are, not for a missing header.
+    bare = auditor.post(ENDPOINT, HTTP_UPLOAD_LENGTH="10")
+    assert bare.status_code == 403 and "may not add evidence" in bare.json()["detail"]
 
 
 def test_anonymous_gets_403(client):

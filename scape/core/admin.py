@@ -28,7 +28,21 @@ from scape.core.actions import do_revoke_grant
 from scape.core.models import AuditEvent, Grant, Job, WorkerHeartbeat
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class _AsksBeforeLooking(admin.ModelAdmin):
+    """Refuse a record's history to staff who may not see the model before looking it up.
+
+    Django's history page looks the record up first: a missing one redirects,
+    an existing one answers 403, which tells staff without the right which
+    records exist. The change and delete pages already ask first.
+    """
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+class ReadOnlyAdmin(_AsksBeforeLooking):
     """Show records written by the actions; nobody adds, changes or deletes them here."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
@@ -61,7 +75,7 @@ def _action(obj: models.Model, verb: str) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}_{verb}"
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(_AsksBeforeLooking):
     """Record every save and delete made in the admin in the audit chain, inlines included."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

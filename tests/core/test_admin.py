@@ -137,3 +137,14 @@ def test_a_person_cannot_be_edited_in_the_admin(root):
     client, person = root
     response = client.post(f"/admin/directory/person/{person.pk}/change/", {"position": "x"})
     assert response.status_code == 403
+
+
+def test_staff_without_the_right_cannot_tell_from_a_history_page_which_records_exist(db):
+    org = make_org("pal")
+    person = make_person(org, [Role.SYS_ADMIN], username="staffer")
+    person.user.is_staff = True
+    person.user.save()
+    client = login(Client(), person.user)
+    existing = client.get(f"/admin/directory/person/{person.pk}/history/")
+    missing = client.get("/admin/directory/person/999999/history/")
+    assert existing.status_code == missing.status_code == 403

@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +27,21 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from scape.core.access import access_object, actor_of
 from scape.core.choices import Action, TokenScope
 from scape.core.keyset import COUNT_CAP, keyset_page
+
+
+class FirstRenderer(BaseContentNegotiation):
+    """Answer with the view's first renderer (JSON) whatever the Accept header says.
+
+    For endpoints whose answer is not one of DRF's renderings (a camera's
+    read, a ZIP file): a client asking ``Accept: application/zip`` gets the
+    file, or its refusal as JSON, never a 406.
+    """
+
+    def select_parser(self, request: Any, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        return (renderers[0], renderers[0].media_type)
 
 
 class IsMember(permissions.BasePermission):

@@ -26,7 +26,7 @@ from django_tasks import task
 
 from scape.core import audit
 from scape.core.choices import JobStatus
-from scape.core.downloads import delete_expired, keep_for
+from scape.core.downloads import delete_expired, keep_for, private_file
 from scape.core.models import Job
 from scape.core.progress import enqueue_on_commit, finish_job, progress_reporter, update_job
 from scape.vault import storage
@@ -128,6 +128,17 @@ def open_export(export: CaseExport, *, actor: Any) -> Any:
         details={"export": export.pk, "zip_sha256": export.sha256, "size": export.size},
     )
     return handle
+
+
+def export_response(export: CaseExport, *, actor: Any) -> Any:
+    """Answer a built export's ZIP to ``actor``, recorded (raises FileNotFoundError)."""
+    response = private_file(
+        open_export(export, actor=actor),
+        filename=f"{slug(export.case.reference)}.zip",
+        content_type="application/zip",
+    )
+    response["X-Export-SHA256"] = export.sha256
+    return response
 
 
 def expire_exports(now: Any = None) -> int:

@@ -466,6 +466,13 @@ ROUTES.update(
         ),
         **api("vault/^items/", "item", CU, actions={"share": SH, "describe": CH, "redact": CH}),
         f"{A}vault/bulk/": Route(of="item", role=CU, ok=405, refused=(VO, AU, SP, OF)),
+        # Only the person who asked for an export sees it and downloads it.
+        f"{A}vault/^exports/(?P<pk>[^/.]+)/$": Route(
+            obj="export", role=CU, visible=_exporter_only, kwargs=pk("export")
+        ),
+        f"{A}vault/^exports/(?P<pk>[^/.]+)/download/$": Route(
+            obj="export", role=CU, visible=_exporter_only, kwargs=pk("export")
+        ),
         f"{A}vault/^items/{D}custody/$": Route(obj="item", role=CU),
         **api(
             "vault/^cases/",

@@ -3,6 +3,9 @@ cases (open, add items, hold, export, links) — each through the page's own act
 
 from __future__ import annotations
 
+import hashlib
+import io
+import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -69,6 +72,7 @@ def test_an_integrator_describes_an_item_and_starts_work_on_many(
 def test_cases_opened_filled_held_exported_and_linked_through_the_api(
     world: dict[str, Any],  # noqa: F811
     custodian: Any,
+    persona: Any,
 ) -> None:
     api = token_client(custodian.user)
     made = api.post(
@@ -97,6 +101,26 @@ def test_cases_opened_filled_held_exported_and_linked_through_the_api(
     assert exported.status_code == 202, exported.content
     export = CaseExport.objects.get(pk=exported.json()["id"])
     assert export.file_name and export.job.status == "succeeded"
+    # The ZIP comes down with the same token: no browser session needed.
+    state = api.get(f"/api/v1/vault/exports/{export.pk}/")
+    assert state.status_code == 200 and state.json()["ready"] is True
+    assert state.json()["sha256"] == export.sha256
+    download = api.get(state.json()["download"], HTTP_ACCEPT="application/zip")
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    body = b"".join(download.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == export.sha256 == download["X-Export-SHA256"]
+    assert zipfile.ZipFile(io.BytesIO(body)).namelist()
+    took = AuditEvent.objects.filter(action="vault.export_downloaded").last()
+    assert took.actor_username == custodian.user.get_username()
+    assert took.details["export"] == export.pk
+    # Only the person who asked for an export may take it, even in the same organization.
+    other = token_client(persona(case.organization, Role.CUSTODIAN, username="cust-2").user)
+    assert other.get(f"/api/v1/vault/exports/{export.pk}/download/").status_code == 404
+    assert other.get(f"/api/v1/vault/exports/{export.pk}/").status_code == 404
+    # Not built yet: 409, with the reason, in the caller's language.
+    CaseExport.objects.filter(pk=export.pk).update(file_name="")
+    waiting = api.get(f"/api/v1/vault/exports/{export.pk}/download/", HTTP_ACCEPT_LANGUAGE="lt")
+    assert waiting.status_code == 409 and "not built" not in waiting.json()["detail"]
     linked = api.post(
         f"/api/v1/vault/cases/{case.pk}/links/",
         {

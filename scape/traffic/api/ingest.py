@@ -27,11 +27,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from scape.core.api import FirstRenderer
 from scape.traffic.actions import do_record_read_once, plate_fields
 from scape.traffic.choices import ReadSource
 from scape.traffic.models import TrafficCamera
@@ -269,16 +269,6 @@ def _answer(read: Any) -> dict[str, Any]:
     }
 
 
-class _AsSent(BaseContentNegotiation):
-    """Answer JSON whatever the camera's Accept header says, as the plain view did."""
-
-    def select_parser(self, request: Any, parsers: Any) -> Any:
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
-        return (renderers[0], renderers[0].media_type)
-
-
 _READ_EXAMPLE = {
     "camera": "A13 Palanga north",
     "time": "2026-05-04T10:15:00+03:00",
@@ -310,7 +300,7 @@ class IngestReadView(APIView):
     permission_classes = [AllowAny]
     throttle_classes: list[Any] = []
     renderer_classes = [JSONRenderer]
-    content_negotiation_class = _AsSent
+    content_negotiation_class = FirstRenderer
     metadata_class = None
 
     def http_method_not_allowed(  # type: ignore[override]

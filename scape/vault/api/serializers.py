@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scape.core.access import actor_of
@@ -209,6 +211,23 @@ class ExportSerializer(serializers.Serializer):
     use_redacted = serializers.BooleanField()
     choices = serializers.DictField()
     expires_at = serializers.DateTimeField()
+    ready = serializers.SerializerMethodField(help_text="The ZIP is built and may be downloaded.")
+    sha256 = serializers.CharField(help_text="The ZIP's SHA-256, once built.")
+    size = serializers.IntegerField()
+    download = serializers.SerializerMethodField(
+        help_text="Where the ZIP is downloaded with the same token, once built."
+    )
+
+    def get_ready(self, export: Any) -> bool:
+        return bool(export.file_name)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download(self, export: Any) -> str | None:
+        if not export.file_name:
+            return None
+        path = reverse("api:vault-export-download", args=[export.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class CaseLinkInputSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -24,6 +25,7 @@ from rest_framework.views import APIView
 
 from scape.core import audit
 from scape.core.api import (
+    FirstRenderer,
     GrantSerializer,
     KeysetPagination,
     RestrictedViewSetMixin,
@@ -59,10 +61,11 @@ from scape.vault.api.serializers import (
     RedactInputSerializer,
     RedactionSerializer,
 )
-from scape.vault.exports import do_start_case_export
+from scape.vault.exports import do_start_case_export, export_response
 from scape.vault.filtersets import ItemApiFilter
 from scape.vault.models import Case, DeletionList, EvidenceItem
 from scape.vault.queries import (
+    access_export,
     access_item,
     custody_history,
     redacted_only_for,
@@ -206,6 +209,53 @@ class BulkView(APIView):
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
+def _export(request: Request, pk: str) -> Any:
+    if not pk.isdigit():
+        raise NotFound
+    return access_export(request.user, int(pk))
+
+
+class ExportView(APIView):
+    """A court export the caller asked for: its state, and once built, where to download it."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        responses={200: ExportSerializer},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        """The export's state; ``download`` is set once its job has built the ZIP."""
+        export = _export(request, pk)
+        return Response(ExportSerializer(export, context={"request": request}).data)
+
+
+class ExportDownloadView(APIView):
+    """The built ZIP of a court export, to the person who asked for it (recorded)."""
+
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The ZIP; X-Export-SHA256 gives its SHA-256."
+            ),
+            409: OpenApiResponse(description="Not built yet: ask again when its job is done."),
+        },
+    )
+    def get(self, request: Request, pk: str) -> Any:
+        """Download the ZIP (``vault.export_downloaded`` records who took it, as on the page)."""
+        export = _export(request, pk)
+        if not export.file_name:
+            return Response(
+                {"detail": _("The export is not built yet: ask again when its job is done.")},
+                status=status.HTTP_409_CONFLICT,
+            )
+        try:
+            return export_response(export, actor=request.user)
+        except FileNotFoundError as exc:
+            raise NotFound from exc
+
+
 class CaseViewSet(
     _Shareable, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -281,7 +331,10 @@ class CaseViewSet(
             )
         except ValueError as exc:  # items without the redacted copy the export needs
             raise ValidationError({"redacted": [str(exc)]}) from exc
-        return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            ExportSerializer(export, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
     @extend_schema(request=CaseLinkInputSerializer, responses={201: CaseLinkSerializer})
     @action(detail=True, methods=["post"])

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from scape.core import audit
 from scape.core.access import actor_of, can
 from scape.core.choices import Action, JobStatus, Role
-from scape.core.downloads import private_file
 from scape.core.forms import add_validation_errors
 from scape.core.generic import (
     RevokeShareView,
@@ -51,7 +50,7 @@ from scape.vault.actions import (
 from scape.vault.choices import DerivativeKind, ItemStatus, MediaKind
 from scape.vault.custody import custody_csv, custody_pdf
 from scape.vault.disclosure import NotRedactedError, file_for, files_for, redacted_file
-from scape.vault.exports import do_start_case_export, open_export, slug
+from scape.vault.exports import do_start_case_export, export_response
 from scape.vault.filtersets import ItemFilter
 from scape.vault.forms import (
     AddToCaseForm,
@@ -467,14 +466,9 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     """Send a built court export to the person who asked for it (recorded)."""
     export = access_export(request.user, pk)
     try:
-        handle = open_export(export, actor=request.user)
+        return export_response(export, actor=request.user)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = private_file(
-        handle, filename=f"{slug(export.case.reference)}.zip", content_type="application/zip"
-    )
-    response["X-Export-SHA256"] = export.sha256
-    return response
 
 
 @require_GET

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -160,6 +161,21 @@ def open_download(download: Download, *, actor: Any) -> Any:
         },
     )
     return handle
+
+
+def safe_filename(name: str, *, fallback: str) -> str:
+    """Return a file name safe in a Content-Disposition header, on any disk and on a page.
+
+    Only the last part of a path is kept (a browser on Windows may send
+    ``C:\\fakepath\\list.csv``); separators, reserved and control characters
+    become ``_``; a name with no letter or digit left is ``fallback``.
+    """
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        "_" if c in '/\\:*?"<>|' or unicodedata.category(c)[0] == "C" else c for c in name
+    )
+    name = name.strip(" .")[:200]
+    return name if any(c.isalnum() for c in name) else fallback
 
 
 def private_file(handle: Any, *, filename: str, content_type: str) -> FileResponse:

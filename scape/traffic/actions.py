@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from scape.core import audit, sql
 from scape.core.access import actor_of
 from scape.core.actions import do_share_record
+from scape.core.downloads import safe_filename
 from scape.core.models import Grant, Job
 from scape.core.once import insert_once
 from scape.directory.notify import notify_organizations
@@ -817,7 +818,7 @@ def do_preview_hotlist_import(
     imported = HotlistImport.objects.create(
         organization=organization,
         list_name=list_name.strip()[:100],
-        file_name=_safe_file_name(file_name),
+        file_name=safe_filename(file_name, fallback="hotlist"),
         sha256=hashlib.sha256(data).hexdigest(),
         mode=mode,
         valid_until=valid_until,
@@ -838,12 +839,6 @@ def do_preview_hotlist_import(
         },
     )
     return imported
-
-
-def _safe_file_name(name: str) -> str:
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(ch for ch in base if ch.isprintable()).strip()
-    return cleaned[:200] or "hotlist"
 
 
 @transaction.atomic

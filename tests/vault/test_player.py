@@ -15,11 +15,12 @@ from django.utils import timezone
 import scape.vault.tasks  # noqa: F401 - connects the item_ingested receiver
 from scape.core.actions import do_revoke_grant, do_share_record
 from scape.core.choices import Role
+from scape.core.downloads import safe_filename
 from scape.core.models import AuditEvent
 from scape.core.testing import IMMEDIATE_TASKS, login
 from scape.vault.actions.ingest import do_ingest
 from scape.vault.choices import DerivativeKind
-from scape.vault.views.media import parse_range, safe_filename
+from scape.vault.views.media import parse_range
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +232,9 @@ def test_safe_filename_keeps_letters_and_drops_what_breaks_headers():
     assert safe_filename('Ąžuolas "kamera"\r\n1.mp4', fallback="x") == "Ąžuolas _kamera___1.mp4"
     assert safe_filename("../..", fallback="evidence-7") == "evidence-7"
     assert safe_filename(" . ", fallback="evidence-7") == "evidence-7"
+    # A path sent as the name (a browser on Windows, a crafted upload) keeps its last part.
+    assert safe_filename("C:\\fakepath\\hot list.csv", fallback="x") == "hot list.csv"
+    assert safe_filename("../../etc/passwd", fallback="x") == "passwd"
 
 
 def test_it_serves_the_thumbnail(item, officer, logged_in, _media):

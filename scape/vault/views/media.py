@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,6 +33,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from scape.core import audit
 from scape.core.choices import Action, JobStatus
+from scape.core.downloads import safe_filename
 from scape.vault import storage
 from scape.vault.choices import DerivativeKind, ItemStatus, MediaKind
 from scape.vault.disclosure import file_for_user, redacted_file
@@ -235,16 +235,6 @@ def item_download(request: HttpRequest, pk: int) -> HttpResponseBase:
             "action_url": reverse("vault:item_download", args=[item.pk]),
         },
     )
-
-
-def safe_filename(name: str, *, fallback: str) -> str:
-    """Return a file name safe in a Content-Disposition header and on any disk."""
-    name = unicodedata.normalize("NFC", name)
-    name = "".join(
-        "_" if c in '/\\:*?"<>|' or unicodedata.category(c)[0] == "C" else c for c in name
-    )
-    name = name.strip(" .")[:200]
-    return name if any(c.isalnum() for c in name) else fallback
 
 
 @require_GET

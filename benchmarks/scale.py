@@ -572,10 +572,10 @@ def _stored_duplicates(env: dict[str, str]) -> tuple[int, int]:
     with psycopg.connect(env["DATABASE_URL"]) as conn:
         twice = conn.execute(
             "SELECT count(*) FROM (SELECT camera_id, time, plate FROM traffic_plateread "
-            "WHERE plate LIKE 'SC%%' GROUP BY 1, 2, 3 HAVING count(*) > 1) d"
+            "WHERE plate ~ '^SC[0-9]{7}$' GROUP BY 1, 2, 3 HAVING count(*) > 1) d"
         ).fetchone()
         stored = conn.execute(
-            "SELECT count(*) FROM traffic_plateread WHERE plate LIKE 'SC%%'"
+            "SELECT count(*) FROM traffic_plateread WHERE plate ~ '^SC[0-9]{7}$'"
         ).fetchone()
     return (int(twice[0]) if twice else 0), (int(stored[0]) if stored else 0)
 

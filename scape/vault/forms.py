@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -148,11 +149,28 @@ class BulkForm(forms.Form):
     redacted_only = forms.BooleanField(label=_("Redacted copies only"), required=False)
     allow_download = forms.BooleanField(label=_("May download"), required=False)
 
+    # The fields each step reads; the page shows only the chosen step's (scape.js).
+    STEP_FIELDS: ClassVar[dict[str, list[str]]] = {
+        "categorise": ["category"],
+        "tag": ["tags"],
+        "add_to_case": ["case"],
+        "hold": ["reason"],
+        "release": ["reason"],
+        "share": ["partner", "purpose", "days", "redacted_only", "allow_download"],
+        "redact": [],
+    }
+
     def __init__(self, *args: Any, organization: Any, cases: Any, partners: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(organization=organization)  # type: ignore[attr-defined]
         self.fields["case"].queryset = cases  # type: ignore[attr-defined]
         self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+
+    def step_fields_json(self) -> str:
+        """The fields of each step, prefixed as rendered, for the page's script."""
+        return json.dumps(
+            {op: [self[name].html_name for name in names] for op, names in self.STEP_FIELDS.items()}
+        )
 
     def options(self) -> dict[str, Any]:
         """What the chosen step needs, as do_start_bulk takes it."""

@@ -56,7 +56,12 @@ def test_search_then_share_many_then_play_the_cameras_together(
     # Search, tick both, share them with the partner in one step.
     page.goto(live_server.url + "/vault/?q=pier+fight")
     page.get_by_label("Tick every item on this page").check()
+    # The form shows only what the chosen step needs.
+    page.get_by_label("With the items").select_option("tag")
+    assert page.get_by_label("Tags").is_visible() and not page.get_by_label("Partner").is_visible()
     page.get_by_label("With the items").select_option("share")
+    assert page.get_by_label("Partner").is_visible() and not page.get_by_label("Tags").is_visible()
+    assert page.get_by_text("the ones ticked").is_visible()  # the scope stays
     page.get_by_label("Partner").select_option(str(partner.pk))
     page.get_by_label("Purpose").fill("joint investigation of the pier fight")
     page.get_by_role("button", name="Start").click()

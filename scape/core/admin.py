@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scape.core import audit
 from scape.core.actions import do_revoke_grant
-from scape.core.models import AuditEvent, Grant, Job, WorkerHeartbeat
+from scape.core.models import AuditEvent, Grant, Job, SignInLink, WorkerHeartbeat
 
 
 class _AsksBeforeLooking(admin.ModelAdmin):
@@ -150,6 +150,20 @@ class GrantAdmin(ReadOnlyAdmin):
             else:
                 done += 1
         self.message_user(request, _("Shares revoked: %(count)s.") % {"count": done})
+
+
+@admin.register(SignInLink)
+class SignInLinkAdmin(AuditedAdmin):
+    """Links are made by their owner only (profile); an administrator may remove one, recorded."""
+
+    list_display = ["user", "subject", "linked_at"]
+    search_fields = ["user__username", "subject"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Job)

@@ -91,6 +91,8 @@ ACTION_LABELS = {
     "auth.sso_login": _("Signed in through single sign-on"),
     "auth.sso_account_created": _("Account made at a first single sign-on"),
     "auth.sso_roles_synced": _("Roles brought in step with single sign-on groups"),
+    "auth.sso_linked": _("Account linked to an identity at the sign-in service"),
+    "core.signinlink_deleted": _("Single sign-on link removed in the admin"),
     "auth.api_token_created": _("API token made"),
     "auth.api_token_revoked": _("API token withdrawn"),
     "auth.locked_out": _("Locked out after failed logins"),

@@ -356,6 +356,28 @@ class ApiTokenScope(models.Model):
         return f"{self.scope} until {self.expires_at:%Y-%m-%d}"
 
 
+class SignInLink(models.Model):
+    """An account here that its owner linked to their identity at the sign-in service.
+
+    Made only by the person themselves, signed in here and then at the provider
+    (scape.core.sso): a provider's subject never takes over an account by an
+    e-mail address or a name.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_link"
+    )
+    subject = models.CharField(_("subject at the sign-in service"), max_length=255, unique=True)
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("single sign-on link")
+        verbose_name_plural = _("single sign-on links")
+
+    def __str__(self) -> str:
+        return f"{self.user} = {self.subject}"
+
+
 class SecondFactorPermit(models.Model):
     """An administrator's leave for a user to enrol an authenticator, until a deadline.
 

@@ -9,7 +9,7 @@ from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from scape.core.models import ApiTokenScope, Download, WorkerHeartbeat
+from scape.core.models import ApiTokenScope, Download, SignInLink, WorkerHeartbeat
 
 
 def confirmed_devices(user: Any) -> list[TOTPDevice]:
@@ -26,6 +26,11 @@ def api_token(user: Any) -> tuple[Token | None, ApiTokenScope | None]:
     token = Token.objects.filter(user=user).first()
     policy = ApiTokenScope.objects.filter(token=token).first() if token else None
     return token, policy
+
+
+def sign_in_link(user: Any) -> SignInLink | None:
+    """Return the user's link to their identity at the sign-in service, if they made one."""
+    return SignInLink.objects.filter(user=user).first()
 
 
 def latest_heartbeat() -> WorkerHeartbeat | None:

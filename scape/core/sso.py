@@ -5,7 +5,10 @@ embedded default and for accounts the provider does not know. The provider's
 groups say who a person is here: ``SCAPE_OIDC_GROUPS`` maps a group to an
 organization code and roles (``{"scape-palanga-coord": "palanga:coordinator"}``);
 a person whose groups map to nothing is refused, and their roles follow the
-groups at every sign-in. The second factor is the provider's when it asserts
+groups at every sign-in. A person with an account here already links it
+themselves from their profile: signed in here, they sign in at the provider
+once more, and from then on that identity opens this account (never matched
+by e-mail or name). The second factor is the provider's when it asserts
 one (``amr`` holds ``mfa``, ``otp``, ``hwk``… or ``acr`` is one of
 ``SCAPE_OIDC_MFA_ACR``); otherwise SCAPE's own TOTP step still applies to
 evidence roles.
@@ -19,9 +22,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -100,7 +107,25 @@ class ScapeOIDCBackend(OIDCAuthenticationBackend):
         return f"sso-{claims['sub']}"[:150]
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
-        return get_user_model().objects.filter(username=self._username(claims))
+        from scape.core.models import SignInLink
+
+        linked = SignInLink.objects.filter(subject=str(claims["sub"])).values("user")
+        users = get_user_model().objects.filter(pk__in=linked)
+        return (
+            users if users.exists() else users.model.objects.filter(username=self._username(claims))
+        )
+
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
+        linking = self.request.session.pop(LINK_SESSION_KEY, None) if self.request else None
+        if linking is None:
+            return super().get_or_create_user(access_token, id_token, payload)
+        user = self.request.user
+        if not user.is_authenticated or user.pk != linking:
+            return None
+        claims = self.get_userinfo(access_token, id_token, payload)
+        if not self.verify_claims(claims):
+            return None
+        return _link(self, user, claims)
 
     def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         # The id token's authentication facts (amr, acr) may not be in the userinfo.
@@ -161,6 +186,48 @@ class ScapeOIDCBackend(OIDCAuthenticationBackend):
         return user
 
 
+LINK_SESSION_KEY = "scape_sso_link"
+
+
+@transaction.atomic
+def _link(backend: ScapeOIDCBackend, user: Any, claims: dict[str, Any]) -> Any:
+    """Link ``user`` to the provider's subject in ``claims``; return the user, or None."""
+    from scape.core.models import SignInLink
+
+    subject = str(claims["sub"])
+    code, _roles = memberships(claims)
+    person = getattr(user, "person", None)
+    refusal = None
+    if person is None or person.organization.code != code:
+        refusal = _("Your groups at the sign-in service belong to another organization.")
+    elif SignInLink.objects.filter(subject=subject).exclude(user=user).exists() or (
+        get_user_model().objects.filter(username=backend._username(claims)).exists()
+    ):
+        refusal = _(
+            "That identity at the sign-in service already opens another account here. "
+            "Ask an administrator."
+        )
+    elif SignInLink.objects.filter(user=user).exclude(subject=subject).exists():
+        refusal = _("Your account is already linked to another identity at the sign-in service.")
+    if refusal:
+        backend.request.scape_sso_refusal = refusal  # said by the callback's failure
+        log.warning("SSO link refused for %s: %s", user.username, refusal)
+        return None
+    SignInLink.objects.get_or_create(user=user, subject=subject)
+    audit.record("auth.sso_linked", obj=user, actor=user, details={"organization": code})
+    return backend.update_user(user, claims)
+
+
+@login_required
+@require_POST
+def sso_link(request: HttpRequest) -> HttpResponse:
+    """Start linking the signed-in account to the person's identity at the provider."""
+    if not enabled():
+        raise Http404
+    request.session[LINK_SESSION_KEY] = request.user.pk
+    return redirect(reverse("core:sso_start") + "?next=/profile/")
+
+
 def sso_start(request: HttpRequest) -> HttpResponse:
     """Send the browser to the provider's sign-in (404 when single sign-on is off)."""
     if not enabled():
@@ -169,6 +236,13 @@ def sso_start(request: HttpRequest) -> HttpResponse:
 
 
 class _Callback(OIDCAuthenticationCallbackView):
+    @property
+    def failure_url(self) -> str:
+        # A refused link goes back to the profile, where the person started it.
+        if self.request.user.is_authenticated:
+            return "/profile/"
+        return str(super().failure_url)
+
     def login_success(self) -> HttpResponse:
         response = super().login_success()
         mfa = bool(getattr(self.request, "scape_sso_mfa", False))
@@ -184,7 +258,8 @@ class _Callback(OIDCAuthenticationCallbackView):
     def login_failure(self) -> HttpResponse:
         messages.error(
             self.request,
-            _(
+            getattr(self.request, "scape_sso_refusal", None)
+            or _(
                 "The sign-in service did not let you in to SCAPE: your account there is "
                 "not in a group that SCAPE knows. Ask your IT department."
             ),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/setup/", views.otp_setup, name="otp_setup"),
     path("login/sso/", sso.sso_start, name="sso_start"),
     path("login/sso/callback/", sso.sso_callback, name="sso_callback"),
+    path("profile/sso/link/", sso.sso_link, name="sso_link"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.PasswordChangeView.as_view(), name="password_change"),

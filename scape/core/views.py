@@ -35,7 +35,7 @@ from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from scape.core import audit
+from scape.core import audit, sso
 from scape.core.actions import (
     do_confirm_enrolment,
     do_issue_api_token,
@@ -54,6 +54,7 @@ from scape.core.queries import (
     latest_heartbeat,
     own_download,
     own_downloads,
+    sign_in_link,
 )
 from scape.core.spreadsheets import spreadsheet_text
 
@@ -164,6 +165,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         "show_token": False,
         "scopes": TokenScope.choices,
         "max_days": settings.SCAPE_API_TOKEN_DAYS,
+        "sso_enabled": sso.enabled(),
+        "sso_link": sign_in_link(user),
     }
     if request.method == "POST" and request.POST.get("op") == "rotate_token":
         try:

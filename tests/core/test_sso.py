@@ -104,8 +104,8 @@ def provider() -> Any:
     server.shutdown()
 
 
-def _sign_in(client: Any, provider: Any, **claims: Any) -> Any:
-    started = client.get("/login/sso/")
+def _sign_in(client: Any, provider: Any, start: str = "/login/sso/", **claims: Any) -> Any:
+    started = client.get(start)
     assert started.status_code == 302
     target = urlsplit(started["Location"])
     query = parse_qs(target.query)
@@ -177,3 +177,83 @@ def test_roles_follow_the_groups_and_a_stranger_is_refused(provider: Any, client
 def test_single_sign_on_is_off_unless_configured(client: Any) -> None:
     assert client.get("/login/sso/").status_code == 404
     assert "Sign in with your organization" not in client.get("/login/").content.decode()
+
+
+def _local(username: str, org_code: str = "palanga") -> Any:
+    from scape.directory.models import Organization
+    from scape.directory.testing import make_org, make_person
+
+    org = Organization.objects.filter(code=org_code).first() or make_org(org_code, country="LT")
+    person = make_person(org, [Role.COORDINATOR], username=username)
+    person.user.set_password("a long local password 1")
+    person.user.save()
+    return person.user
+
+
+def _link(client: Any, provider: Any, **claims: Any) -> Any:
+    started = client.post("/profile/sso/link/")
+    assert started.status_code == 302 and started["Location"].startswith("/login/sso/")
+    return _sign_in(client, provider, start=started["Location"], **claims)
+
+
+def test_a_local_account_is_linked_by_its_owner_and_then_opened_by_the_provider(
+    provider: Any, client: Any
+) -> None:
+    from scape.core.models import SignInLink
+    from scape.core.testing import login
+
+    user = _local("rasa.local")
+    login(client, user)
+    assert "Link to the sign-in service" in client.get("/profile/").content.decode()
+    linked = _link(client, provider, sub="f6", groups=["it-palanga-coordinators"], amr=["mfa"])
+    assert linked.status_code == 302 and linked["Location"] == "/profile/"
+    assert SignInLink.objects.get().user == user
+    assert AuditEvent.objects.filter(action="auth.sso_linked", actor_username="rasa.local").exists()
+    assert "is linked to your identity" in client.get("/profile/").content.decode()
+    # From now on the provider's identity opens this account: no second account is made.
+    client.logout()
+    again = _sign_in(client, provider, sub="f6", groups=["it-palanga-officers"])
+    assert again.status_code == 302 and again["Location"] == "/"
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert not get_user_model().objects.filter(username="sso-f6").exists()
+    user.person.refresh_from_db()
+    assert user.person.role_codes() == [Role.OFFICER]  # roles follow the groups, as for all
+
+
+def test_a_link_is_refused_for_another_organization_or_an_identity_already_in_use(
+    provider: Any, client: Any
+) -> None:
+    from scape.core.models import SignInLink
+    from scape.core.testing import login
+    from scape.directory.testing import make_org
+
+    make_org("palanga", country="LT")
+    user = _local("jonas.local", org_code="liepaja")
+    login(client, user)
+    refused = _link(client, provider, sub="g7", groups=["it-palanga-coordinators"])
+    assert refused.status_code == 302 and refused["Location"] == "/profile/"
+    assert "another organization" in client.get("/profile/").content.decode()
+    assert not SignInLink.objects.exists()
+    # Still signed in locally after the refusal, with the same roles.
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert user.person.role_codes() == [Role.COORDINATOR]
+    # An identity that already made its own account here cannot take over another one.
+    other = _local("ona.local")
+    client.logout()
+    _sign_in(client, provider, sub="h8", groups=["it-palanga-coordinators"])
+    client.logout()
+    login(client, other)
+    _link(client, provider, sub="h8", groups=["it-palanga-coordinators"])
+    assert "already opens another account" in client.get("/profile/").content.decode()
+    assert not SignInLink.objects.exists()
+
+
+def test_linking_must_be_started_by_a_signed_in_person_with_a_post(
+    provider: Any, client: Any
+) -> None:
+    assert client.post("/profile/sso/link/").status_code == 302  # to the login page
+    assert "/login/" in client.post("/profile/sso/link/")["Location"]
+    from scape.core.testing import login
+
+    login(client, _local("petras.local"))
+    assert client.get("/profile/sso/link/").status_code == 405

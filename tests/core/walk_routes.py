@@ -637,6 +637,7 @@ EXEMPT: dict[str, str] = {
     "login/setup/": "second-factor enrolment of a login in progress; no record",
     "login/sso/": "sends the browser to the SSO provider (404 when not set up); no record",
     "login/sso/callback/": "the SSO provider's answer to a sign-in in progress; no record",
+    "profile/sso/link/": "POST only: starts linking one's own account to the SSO provider; no record",
     "i18n/setlang/": "sets the interface language of the session; no record",
     "admin/login/": "a redirect to SCAPE's own login",
     "admin/logout/": "logs out and redirects to the admin index, which asks for the login",

@@ -76,3 +76,18 @@ def test_a_plate_whose_zero_is_read_as_a_zero_keeps_it():
 
     assert read is not None
     assert (read.plate, read.country) == ("A8096", "LV")
+
+
+@pytest.mark.parametrize(
+    ("printed", "rounds"), [("O-210", {0}), ("OO-9209", {0, 1}), ("KO 100", {1})]
+)
+def test_it_tells_a_round_letter_o_from_a_zero_of_the_same_line(printed, rounds):
+    # No two round digits to compare with, but a true zero beside it.
+    crop, columns = line_crop(printed)
+    assert round_letters(crop, printed.replace("O", "0"), columns) == rounds
+
+
+@pytest.mark.parametrize("printed", ["0-210", "A-1007", "GC 100"])
+def test_it_leaves_zeros_of_one_width_zeros(printed):
+    crop, columns = line_crop(printed)
+    assert round_letters(crop, printed, columns) == set()

@@ -166,7 +166,10 @@ def round_letters(image: np.ndarray, text: str, columns: Sequence[float] | None)
     """Return the positions of ``0`` in ``text`` whose glyph is a round letter ``O``.
 
     A zero is judged against the round digits (6, 8, 9) of the same line: an
-    ``O`` is wider than them, a ``0`` as wide. Judged
+    ``O`` is wider than them, a ``0`` as wide. It is also judged against the
+    line's other zeros: one font's zeros are all as wide, so of two glyphs read
+    ``0`` the one wider by ``MIN_ROUND_RATIO`` is an ``O`` (``O-210`` has no
+    round digit, but its O is 1.3 times as wide as its 0). Judged
     whatever the recogniser's confidence (it reads an ``O`` among digits as a
     sure ``0``), but never the other way: in DIN-style fonts such as OSP-DIN
     the two glyphs are the same, so a narrow ``O`` is no evidence of a zero.
@@ -184,6 +187,13 @@ def round_letters(image: np.ndarray, text: str, columns: Sequence[float] | None)
             for j, (c, b) in enumerate(zip(text, aspects, strict=True))
             if j != i and b is not None and c in ROUND_DIGITS
         ]
-        if len(others) >= MIN_DIGITS and a >= MIN_ROUND_RATIO * float(np.median(others)):
+        zeros = [
+            b
+            for j, (c, b) in enumerate(zip(text, aspects, strict=True))
+            if j != i and b is not None and c == "0"
+        ]
+        if (len(others) >= MIN_DIGITS and a >= MIN_ROUND_RATIO * float(np.median(others))) or (
+            zeros and a >= MIN_ROUND_RATIO * min(zeros)
+        ):
             out.add(i)
     return out

@@ -228,7 +228,7 @@ class PlateReader:
             regions.append(
                 (max(x1, bx1 - 2 * m), max(y1, by1 - m), min(x2, bx2 + 2 * m), min(y2, by2 + m))
             )
-        for region in _merge_boxes(regions):
+        for region in _merge_boxes(regions, MAX_REGION_GROWTH):
             out.extend(self.lines(frame_bgr, region, scale=1.0))
         return out
 

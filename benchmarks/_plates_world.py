@@ -185,20 +185,52 @@ def _dirt(plate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+@cache
+def _has_glyph(font_path: str, ch: str) -> bool:
+    """Return whether the font draws ``ch`` (not its blank 'missing glyph' box)."""
+    font = _font(font_path, 40)
+    mask = font.getmask(ch)
+    missing = font.getmask("\uffff")
+    return ch.isspace() or (bytes(mask), mask.size) != (bytes(missing), missing.size)
+
+
+def _runs(text: str, font_path: str) -> list[tuple[str, str]]:
+    """Split ``text`` into runs drawn in one font: ``font_path``, or a fallback where it
+    lacks a glyph (OSP-DIN and B612 have no Ā, Ė, Ī, Š, Ž: a sign maker would not
+    print a blank box there, and a reader should not be scored on one)."""
+    fallback = _plates.font_path()
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        path = font_path if _has_glyph(font_path, ch) else fallback
+        if runs and runs[-1][1] == path:
+            runs[-1] = (runs[-1][0] + ch, path)
+        else:
+            runs.append((ch, path))
+    return runs
+
+
 def _sign(text: str, font_path: str, bg: tuple[int, int, int], fg: tuple[int, int, int],
           height: int) -> np.ndarray:  # fmt: skip
     """Render a sign: ``text`` on a rectangle with a border, ``height`` px high."""
-    font = _font(font_path, max(10, int(height * 0.6)))
+    size = max(10, int(height * 0.6))
+    runs = [(part, _font(path, size)) for part, path in _runs(text, font_path)]
     probe = ImageDraw.Draw(Image.new("RGB", (4, 4)))
-    left, top, right, bottom = probe.textbbox((0, 0), text, font=font)
-    tw, th = right - left, bottom - top
+    boxes = [probe.textbbox((0, 0), part, font=font) for part, font in runs]
+    widths = [font.getlength(part) for part, font in runs]
+    left = boxes[0][0]
+    top = min(b[1] for b in boxes)
+    bottom = max(b[3] for b in boxes)
+    tw = int(np.ceil(sum(widths[:-1]) + boxes[-1][2])) - left
+    th = bottom - top
     pad = max(4, height // 5)
     img = Image.new("RGB", (tw + 2 * pad, max(height, th + 2 * pad)), tuple(reversed(bg)))
     draw = ImageDraw.Draw(img)
     draw.rectangle((1, 1, img.width - 2, img.height - 2), outline=tuple(reversed(fg)),
                    width=max(1, height // 14))  # fmt: skip
-    draw.text((pad - left, (img.height - th) / 2 - top), text, font=font,
-              fill=tuple(reversed(fg)))  # fmt: skip
+    x = float(pad - left)
+    for (part, font), width in zip(runs, widths, strict=True):
+        draw.text((x, (img.height - th) / 2 - top), part, font=font, fill=tuple(reversed(fg)))
+        x += width
     return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)
 
 

@@ -9,6 +9,7 @@ commit).
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import secrets
 import zoneinfo
@@ -214,8 +215,12 @@ def do_set_camera_active(camera: TrafficCamera, active: bool, *, actor: Any) -> 
     audit.record("traffic.camera_active", obj=camera, actor=actor, details={"active": active})
 
 
+@functools.lru_cache(maxsize=8192)
 def plate_fields(raw: str, hint: str | None = None) -> tuple[str, str, str | None]:
     """Return (plate, display text, country) for a plate read as sent.
+
+    Remembered for the last 8,192 (plate, hint) pairs: the grammars are pure,
+    and the same cars pass the same cameras every day.
 
     The plate is what was sent, normalised only to A-Z and 0-9: no character is
     corrected, dropped or added (issue 14: a foreign plate cut to fit a national

@@ -76,9 +76,7 @@ class FaceFrameDetector:
       ``COARSE_FACE_PX`` is still found (half size at 720p);
     * one enlarged small-face tile, a different one each time, so that every
       part of the picture gets an enlarged look every few detections; a face
-      found late is still covered before, as far back as the tracker holds.
-      A video's first detection frame gets every tile, as a still does: a
-      whole round of tiles takes longer than the tracker holds a box back;
+      found late is still covered before, as far back as the tracker holds;
     * regions around the faces under ``FOCUS_BELOW_PX`` being tracked
       (``focus``, set by the redactor before each call), each scaled so that
       its face is about ``FOCUS_FACE_PX`` wide for the network, so a face only
@@ -92,11 +90,9 @@ class FaceFrameDetector:
       the moving-camera clips leaked (docs/benchmarks.md). It is small
       (640x192 at 720p, a twentieth of the frame's pixels) and sees such
       faces from about 20 px wide. Its boxes are merged with the others like
-      any pass's, except that a box of the other passes which is only the
-      middle of a squashed-pass box (as wide, less tall) grows to it
-      (:func:`_widen_to_stretched`); it also puts faint boxes beside some
-      faces (a shoulder seen squashed), which were kept: dropping its boxes
-      near faces already found leaked more on the clips (docs/benchmarks.md).
+      any pass's; it also puts faint boxes beside some faces (a shoulder
+      seen squashed), which were kept: dropping its boxes near faces already
+      found leaked more on the clips (docs/benchmarks.md).
 
     Without small-face tiles the whole frame is seen at full size every time.
     With ``FaceConfig.parallel_passes`` 2 (the default) the whole-frame and
@@ -161,19 +157,12 @@ class FaceFrameDetector:
         found: list[np.ndarray] = []
         if tiles:
             rgb = frame.to_ndarray(format="rgb24")
-            # The first detection of a video looks at every tile, as a still
-            # does: a small face there from the start would otherwise wait
-            # for its tile's turn, longer than a box is held back in time.
-            first_look = tiles if self._turn == 0 else [tiles[self._turn % len(tiles)]]
-            found += [detector.detect_tile(rgb, tile) for tile in first_look]
+            found.append(detector.detect_tile(rgb, tiles[self._turn % len(tiles)]))
             self._turn += 1
             for region, scale, widest in self._focus_regions(*src):
                 found.append(detector.detect_tile(rgb, region, scale=scale, max_face_px=widest))
         first, squashed = ahead.result() if ahead is not None else whole()
-        if squashed is None:
-            return detector.merge(first, *found)
-        merged = detector.merge(first, squashed, *found)
-        return _widen_to_stretched(merged, squashed)
+        return detector.merge(first, *([] if squashed is None else [squashed]), *found)
 
     def _pool(self) -> ThreadPoolExecutor | None:
         if self.detector.config.parallel_passes < 2:
@@ -220,43 +209,6 @@ class FaceFrameDetector:
             scale = min(upscale, max(1.0, self.FOCUS_FACE_PX / max(face, 1.0)))
             out.append((region, scale, max(3 * MODEL_MIN_FACE_PX, 2.5 * face)))
         return out
-
-
-# A box of the isotropic passes lying this much inside a squashed-pass box
-# at least STRETCH_TALLER times as tall and about as wide is the middle of a
-# stretched face that the squashed pass saw whole.
-_MIDDLE_INSIDE = 0.7
-_STRETCH_TALLER = 1.25
-_SAME_WIDTH = (0.7, 1.5)
-
-
-def _widen_to_stretched(merged: np.ndarray, squashed: np.ndarray) -> np.ndarray:
-    """Return ``merged`` with each box that is the middle of a squashed-pass box grown to it.
-
-    A stretched face is often found twice: its middle, scored high, by the
-    isotropic passes, and whole, scored lower, on the squashed frame. Merged
-    by score alone the middle wins and the face is hidden in part.
-    """
-    if len(squashed) == 0 or len(merged) == 0:
-        return merged
-    a, b = merged[:, None, :4], squashed[None, :, :4]
-    iw = np.clip(np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]), 0, None)
-    ih = np.clip(np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0, None)
-    wa, ha = a[..., 2] - a[..., 0], a[..., 3] - a[..., 1]
-    wb, hb = b[..., 2] - b[..., 0], b[..., 3] - b[..., 1]
-    inside = iw * ih / np.maximum(wa * ha, 1e-6)
-    ratio = wb / np.maximum(wa, 1e-6)
-    middle = (
-        (inside >= _MIDDLE_INSIDE)
-        & (hb >= _STRETCH_TALLER * ha)
-        & (ratio >= _SAME_WIDTH[0])
-        & (ratio <= _SAME_WIDTH[1])
-    )
-    out = merged.copy()
-    for i, j in zip(*np.nonzero(middle), strict=True):
-        out[i, :2] = np.minimum(out[i, :2], squashed[j, :2])
-        out[i, 2:4] = np.maximum(out[i, 2:4], squashed[j, 2:4])
-    return out
 
 
 def face_frame_detector(detector: FaceDetector) -> FrameDetector:

@@ -12,7 +12,7 @@ from scape.vision import cli_redact
 from scape.vision.config import FaceConfig, MaskConfig, MaskMode, RedactConfig, TrackConfig
 from scape.vision.faces import FaceDetector, nms
 from scape.vision.geometry import iou
-from scape.vision.redact import FaceFrameDetector, Redactor, _widen_to_stretched
+from scape.vision.redact import FaceFrameDetector, Redactor
 from scape.vision.tracker import Tracker
 from tests.vision.conftest import head
 
@@ -72,20 +72,6 @@ def test_it_boxes_a_face_shown_twice_as_tall_as_it_should_be_whole():
     assert max(_covered(expected, box) for box in found[:, :4]) < 0.75
 
 
-def test_it_hides_a_stretched_face_whole_when_its_middle_scores_higher():
-    # The isotropic passes box the middle of a face stretched tall (0.9);
-    # the squashed pass boxes it whole but fainter (0.2). The face must get
-    # the whole box, and a faint squashed box on a shoulder beside it must not
-    # grow the face's box.
-    middle = np.array([[100, 130, 130, 170, 0.9]])
-    whole = np.array([[98, 100, 132, 200, 0.2]])
-    shoulder = np.array([[60, 165, 170, 230, 0.15]])
-    out = _widen_to_stretched(middle, np.concatenate([whole, shoulder]))
-    assert out[0, :4].tolist() == [98, 100, 132, 200]
-    assert out[0, 4] == pytest.approx(0.9)
-    assert _widen_to_stretched(middle, shoulder).tolist() == middle.tolist()
-
-
 def test_it_finds_the_same_faces_with_its_passes_run_side_by_side():
     sprite, _face = head(30)
     frame = np.full((720, 1280, 3), 110, np.uint8)
@@ -100,32 +86,6 @@ def test_it_finds_the_same_faces_with_its_passes_run_side_by_side():
         assert len(a) >= 2
         np.testing.assert_array_equal(a, b)
         one.focus = two.focus = list(a[:, :4])
-
-
-def test_it_looks_at_every_tile_on_a_videos_first_detection_frame():
-    # A 13 px face in the bottom right corner at the start of a video: the
-    # tiles visited one per detection frame would reach that corner only
-    # after eight more detections, later than a box reaches back.
-    sprite, (fx1, fy1, fx2, fy2) = head(13)
-    frame = np.full((720, 1280, 3), 110, np.uint8)
-    x, y = 1150, 600
-    frame[y : y + sprite.shape[0], x : x + sprite.shape[1]] = sprite
-    face = np.array([x + fx1, y + fy1, x + fx2, y + fy2])
-    detect = FaceFrameDetector(FaceDetector())
-    looked: list[tuple[int, int, int, int]] = []
-    tile = detect.detector.detect_tile
-
-    def spy(rgb, region, **kwargs):  # type: ignore[no-untyped-def]
-        looked.append(region)
-        return tile(rgb, region, **kwargs)
-
-    detect.detector.detect_tile = spy  # type: ignore[method-assign]
-    found = detect(av.VideoFrame.from_ndarray(frame, format="bgr24"))
-    assert set(detect.detector.tiles(1280, 720)) <= set(looked)
-    assert max(_covered(face, box) for box in found[:, :4]) > 0.5
-    looked.clear()
-    detect(av.VideoFrame.from_ndarray(frame, format="bgr24"))
-    assert len(set(looked) & set(detect.detector.tiles(1280, 720))) == 1
 
 
 def _covered(face: np.ndarray, box: np.ndarray) -> float:

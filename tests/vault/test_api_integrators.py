@@ -17,7 +17,7 @@ from scape.core.choices import Role
 from scape.core.models import AuditEvent, Job
 from scape.core.testing import IMMEDIATE_TASKS, token_client
 from scape.vault.models import Case, CaseExport, EvidenceItem, ExternalLink
-from tests.vault.test_finding import world  # noqa: F401 (fixture)
+from tests.vault.test_finding import _item, world  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +203,28 @@ def test_retention_lists_are_proposed_and_confirmed_through_the_api(
     assert confirmed.status_code == 200, confirmed.content
     assert EvidenceItem.objects.get(pk=bus.pk).status == "in_bin"
     assert api.post("/api/v1/vault/retention/propose/").status_code == 204  # nothing due now
+
+
+def test_the_item_list_asks_the_same_number_of_queries_for_more_tagged_items(
+    world: dict[str, Any],  # noqa: F811
+    custodian: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scape.vault.actions.finding import do_describe_item
+
+    api = token_client(custodian.user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert api.get("/api/v1/vault/items/").status_code == 200
+        return len(seen)
+
+    before = queries()
+    for name in ("harbour.png", "station.png"):
+        more = _item(world["pier"].organization, name)
+        do_describe_item(more, actor=custodian.user, title=name, notes="", tags="a, b")
+    answer = api.get("/api/v1/vault/items/").json()["results"]
+    assert {"a", "b"} <= {tag for row in answer for tag in row["tags"]}
+    assert queries() == before  # tags come with the page, not one query an item

@@ -108,7 +108,7 @@ class EvidenceItemViewSet(
             super()
             .get_queryset()
             .select_related("organization", "category", "officer__user")
-            .prefetch_related("cases", "derivatives")
+            .prefetch_related("cases", "derivatives", "tags")
         )
 
     def filter_queryset(self, queryset: Any) -> Any:

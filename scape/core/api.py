@@ -28,6 +28,18 @@ from scape.core.access import access_object, actor_of
 from scape.core.choices import Action, TokenScope
 from scape.core.keyset import COUNT_CAP, keyset_page
 
+# The largest primary key either database holds (a signed 64-bit integer).
+MAX_RECORD_ID = 2**63 - 1
+
+
+def record_id(**kwargs: Any) -> serializers.IntegerField:
+    """An input field naming a record by its id: 1 up to the largest id a database holds.
+
+    A bigger number is refused with a 400, never sent to the database (where it
+    overflows: a 500).
+    """
+    return serializers.IntegerField(min_value=1, max_value=MAX_RECORD_ID, **kwargs)
+
 
 class FirstRenderer(BaseContentNegotiation):
     """Answer with the view's first renderer (JSON) whatever the Accept header says.

@@ -29,6 +29,10 @@ def test_a_person_reads_and_marks_their_own_notifications(lt_org: Any, persona: 
     assert api.post("/api/v1/notifications/read/", {}, format="json").json() == {"marked": 1}
     assert api.get("/api/v1/notifications/", {"unread": "true"}).json()["results"] == []
     assert Notification.objects.get(recipient=other).read_at is None  # someone else's stays
+    # An id no database can hold is refused with a 400 naming it, never a 500.
+    for ids in ([-5], [2**63], [-135975691306774233088]):
+        refused = api.post("/api/v1/notifications/read/", {"ids": ids}, format="json")
+        assert refused.status_code == 400 and "ids" in refused.json(), ids
 
 
 def test_only_an_auditor_reads_the_audit_log_and_the_reading_is_recorded(

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from scape.activities.choices import ActivityKind
 from scape.activities.models import Activity, Attendance, Certificate, Registration, Session
-from scape.core.api import MomentField
+from scape.core.api import MomentField, record_id
 from scape.directory.choices import Country
 from scape.directory.models import Organization
 
@@ -75,10 +75,10 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class AttendanceInputSerializer(serializers.Serializer):
-    session = serializers.IntegerField()
-    present = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    session = record_id()
+    present = serializers.ListField(child=record_id(), allow_empty=True)
     absent = serializers.ListField(
-        child=serializers.IntegerField(), allow_empty=True, required=False, default=list
+        child=record_id(), allow_empty=True, required=False, default=list
     )
 
 

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from scape.core.api import record_id
 from scape.core.choices import Role
 from scape.directory.choices import Gender, SpokenLanguage
 from scape.directory.models import Notification, Organization, Person
@@ -92,7 +93,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class NotificationsReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=record_id(),
+        max_length=1000,
         required=False,
         help_text="The notifications to mark read; none given: all of them.",
     )

@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from scape.core.api import MomentField
+from scape.core.api import MomentField, record_id
 from scape.directory.models import Organization, Person
 from scape.directory.queries import get_partner_organizations
 from scape.operations.choices import LinkKind, MemberRole, PersonCategory, Severity, Transport
@@ -202,9 +202,7 @@ class PatrolStartedSerializer(serializers.Serializer):
 
 class PatrolReportSerializer(serializers.Serializer):
     report = serializers.CharField(max_length=10000)
-    incidents = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list
-    )
+    incidents = serializers.ListField(child=record_id(), required=False, default=list)
     km = serializers.DictField(
         child=serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0),
         required=False,

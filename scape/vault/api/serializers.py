@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from scape.core.access import actor_of
+from scape.core.api import record_id
 from scape.core.models import AuditEvent
 from scape.vault.actions.finding import BULK_OPS
 from scape.vault.choices import DerivativeKind
@@ -147,7 +148,7 @@ class BulkSerializer(serializers.Serializer):
     """One step on many items: the ids, or every item matching the evidence list's ``query``."""
 
     op = serializers.ChoiceField(choices=list(BULK_OPS))
-    items = serializers.ListField(child=serializers.IntegerField(), required=False)
+    items = serializers.ListField(child=record_id(), required=False)
     query = serializers.CharField(
         required=False,
         max_length=2000,
@@ -184,7 +185,7 @@ class CaseInputSerializer(serializers.Serializer):
 
 
 class CaseItemsSerializer(serializers.Serializer):
-    items = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    items = serializers.ListField(child=record_id(), min_length=1, max_length=500)
 
 
 class HoldSerializer(serializers.Serializer):

@@ -172,6 +172,10 @@ def do_update_activity(activity: Activity, *, actor: Any, **fields: Any) -> Acti
     return activity
 
 
+# The longest one sitting of an activity may last.
+MAX_SESSION = datetime.timedelta(days=7)
+
+
 @transaction.atomic
 def do_add_session(
     activity: Activity,
@@ -185,6 +189,11 @@ def do_add_session(
     _require_organizer(actor, activity)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
+    if ends_at - starts_at > MAX_SESSION:
+        # Its hours count for each person present: a year-long sitting is a typo.
+        raise ValidationError(
+            {"ends_at": _("A sitting lasts at most 7 days: add one for each day or part.")}
+        )
     session = Session.objects.create(
         activity=activity, starts_at=starts_at, ends_at=ends_at, place=place
     )

@@ -53,6 +53,15 @@ def test_a_coordinator_creates_an_activity_and_adds_a_session(
         format="json",
     )
     assert wrong.status_code == 400
+    # A sitting of years (a typo, or a generated request) is refused, not a 500
+    # when its hours are counted.
+    endless = api.post(
+        f"/api/v1/activities/activities/{activity.pk}/sessions/",
+        {"starts_at": "1900-01-01T00:00:00Z", "ends_at": "9999-12-31T00:00:00Z"},
+        format="json",
+    )
+    assert endless.status_code == 400 and "7 days" in endless.json()["ends_at"][0]
+    assert activity.sessions.count() == 1
     assert AuditEvent.objects.filter(action="activities.activity_created").exists()
     # A co-organizer adds sittings too; an organization that is not one does not.
     from scape.core.choices import Role

@@ -16,6 +16,8 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Model
 
+from scape.core import sql
+
 
 def insert_once(obj: Model) -> bool:
     """Store ``obj`` unless a unique constraint already holds such a row; return whether stored.
@@ -49,16 +51,16 @@ def _statement(model: type[Model], alias: str) -> tuple[list[Any], str]:
     key = (model, alias)
     if key not in _STATEMENTS:
         meta = model._meta
-        quote = connections[alias].ops.quote_name
         fields = [
             f for f in meta.concrete_fields if not f.primary_key or f.get_default() is not None
         ]
         fields = [f for f in fields if not f.generated]
-        # Only quoted names from the model's own metadata go into the text; the
-        # values are parameters.
-        table = quote(meta.db_table)
-        columns = ", ".join(quote(str(f.column)) for f in fields)
-        marks, pk = ", ".join(["%s"] * len(fields)), quote(str(meta.pk.column))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING RETURNING {pk}"  # noqa: S608
-        _STATEMENTS[key] = (fields, sql)
+        names = sql.columns(model, "pk", *(f.name for f in fields), using=alias)
+        columns = ", ".join(names[f.name] for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        statement = (
+            f"INSERT INTO {sql.table(model, using=alias)} ({columns}) VALUES ({marks}) "  # noqa: S608
+            f"ON CONFLICT DO NOTHING RETURNING {names['pk']}"
+        )
+        _STATEMENTS[key] = (fields, statement)
     return _STATEMENTS[key]

@@ -255,13 +255,17 @@ def _camera_read(camera: TrafficCamera, time: datetime.datetime, plate: str) -> 
 
     A camera's retry asks this: one plain statement, not the ORM's query.
     """
+    params = [camera.pk, connection.ops.adapt_datetimefield_value(time), plate, ReadSource.CAMERA]
+    return next(iter(PlateRead.objects.raw(_camera_read_sql(), params)), None)
+
+
+@functools.cache
+def _camera_read_sql() -> str:
     column = sql.columns(PlateRead, "camera", "time", "plate", "source")
-    statement = (
+    return (
         f"SELECT * FROM {sql.table(PlateRead)} WHERE {column['camera']} = %s "  # noqa: S608
         f"AND {column['time']} = %s AND {column['plate']} = %s AND {column['source']} = %s"
     )
-    params = [camera.pk, connection.ops.adapt_datetimefield_value(time), plate, ReadSource.CAMERA]
-    return next(iter(PlateRead.objects.raw(statement, params)), None)
 
 
 def do_record_read(**fields: Any) -> PlateRead:
@@ -399,15 +403,22 @@ def matching_entries(
 
 def _any_listed(plates: list[str], at: datetime.datetime) -> bool:
     """Return whether any of ``plates`` is on the hot-list and valid at ``at``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _listed_sql(len(plates)), [*plates, connection.ops.adapt_datetimefield_value(at)]
+        )
+        return cursor.fetchone() is not None
+
+
+@functools.cache
+def _listed_sql(count: int) -> str:
+    # One text per number of variants: built once, not on every camera post.
     column = sql.columns(HotlistEntry, "plate", "withdrawn_at", "valid_until")
-    marks = ", ".join(["%s"] * len(plates))
-    statement = (
+    marks = ", ".join(["%s"] * count)
+    return (
         f"SELECT 1 FROM {sql.table(HotlistEntry)} WHERE {column['plate']} IN ({marks}) "  # noqa: S608
         f"AND {column['withdrawn_at']} IS NULL AND {column['valid_until']} > %s LIMIT 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*plates, connection.ops.adapt_datetimefield_value(at)])
-        return cursor.fetchone() is not None
 
 
 def entry_grants(entry: HotlistEntry, at: datetime.datetime | None = None) -> Any:
